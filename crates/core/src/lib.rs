@@ -1,0 +1,26 @@
+//! rustls-node-core: everything rustls-node does with TLS, without Node-API.
+//!
+//! The binding crate (`crates/node`) only converts values between JS and the
+//! types here. Each module is one rustls concept:
+//!
+//! - [`config`]: Node's secure context and the rustls configs built from it
+//! - [`pump`]: one connection: ciphertext in/out, plaintext in/out, events
+//! - [`verifier`]: chain verification with OpenSSL's result names
+//! - [`resolver`]: choosing our certificate for the peer
+//! - [`suites`]: cipher suites, groups and versions by their OpenSSL names
+//! - [`keys`]: PEM/DER/PKCS#12 inputs to keys and certificates
+//! - [`cert_info`]: certificate details as Node's `getPeerCertificate()`
+//! - [`self_signed`]: the demo server's in-memory certificate
+
+pub mod cert_info;
+pub mod config;
+pub mod error;
+pub mod keys;
+pub mod pump;
+pub mod resolver;
+pub mod self_signed;
+pub mod suites;
+pub mod verifier;
+
+pub use error::{Result, TlsError};
+pub use rustls;

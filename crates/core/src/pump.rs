@@ -1,0 +1,406 @@
+//! The connection pump: moves bytes between the socket and rustls.
+//!
+//! ```text
+//!   socket ──ciphertext──▶ receive() ──▶ rustls ──▶ read_plaintext() ──▶ stream 'data'
+//!   stream write() ──▶ send() ──▶ rustls ──▶ output() ──ciphertext──▶ socket
+//! ```
+//!
+//! The pump owns no I/O: the caller (the JS `TLSSocket`) reads from and
+//! writes to the transport, so the same pump works over a `net.Socket` or any
+//! Duplex. The data path allocates nothing per chunk on our side: plaintext
+//! is read straight into a buffer the caller provides (a JS Buffer of exactly
+//! [`Pump::plaintext_len`] bytes) and ciphertext is staged in one reused
+//! `Vec`.
+
+use std::io::{Read, Write};
+use std::sync::Arc;
+
+use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
+use rustls::{ClientConnection, Connection, ServerConnection};
+
+use crate::config::{ClientOptions, SecureContext, ServerOptions};
+use crate::suites;
+use crate::verifier::{self, PeerRole, TrustPolicy, VerifyFailure};
+use crate::{Result, TlsError};
+
+/// rustls refuses to read more records once this much plaintext waits
+/// (its `DEFAULT_RECEIVED_PLAINTEXT_LIMIT`); [`Pump::receive`] stops there so
+/// the caller can drain it.
+const PLAINTEXT_HIGH_WATER: usize = 16 * 1024;
+
+/// Bits of [`Progress::events`].
+pub mod event {
+    /// The handshake completed during this call.
+    pub const HANDSHAKE_DONE: u32 = 1;
+    /// The peer sent close_notify (RFC 8446 §6.1).
+    pub const PEER_CLOSED: u32 = 2;
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Progress {
+    /// Bytes of the input consumed; the caller passes the rest again after
+    /// draining plaintext.
+    pub consumed: usize,
+    pub events: u32,
+}
+
+pub struct Pump {
+    conn: Connection,
+    out: Vec<u8>,
+    handshake_done: bool,
+    first_bytes_seen: bool,
+    plaintext_pending: usize,
+    policy: Arc<TrustPolicy>,
+    /// Whether the peer's chain must be (re)checked for `authorizationError`:
+    /// a rejecting verifier already failed the handshake on a bad chain.
+    check_chain_after: bool,
+    is_server_requesting_cert: bool,
+}
+
+impl Pump {
+    /// A client connection. `server_name` is the SNI name (Node's
+    /// `servername`) or an IP address literal; SNI is only sent for DNS
+    /// names (RFC 6066 §3).
+    pub fn client(ctx: &SecureContext, opts: &ClientOptions, server_name: &str) -> Result<Self> {
+        let config = ctx.client_config(opts)?;
+        let name = ServerName::try_from(server_name.to_owned()).map_err(|_| {
+            TlsError::new(
+                "ERR_INVALID_ARG_VALUE",
+                format!("servername {server_name:?} is neither a DNS name nor an IP address"),
+            )
+        })?;
+        let conn = ClientConnection::new(config, name).map_err(|e| map_error(&e, false))?;
+        Ok(Self::new(Connection::Client(conn), ctx, !opts.reject_unauthorized, false))
+    }
+
+    pub fn server(ctx: &SecureContext, opts: &ServerOptions) -> Result<Self> {
+        let config = ctx.server_config(opts)?;
+        let conn = ServerConnection::new(config).map_err(|e| map_error(&e, false))?;
+        Ok(Self::new(
+            Connection::Server(conn),
+            ctx,
+            opts.request_cert && !opts.reject_unauthorized,
+            opts.request_cert,
+        ))
+    }
+
+    fn new(conn: Connection, ctx: &SecureContext, check_after: bool, requesting: bool) -> Self {
+        Self {
+            conn,
+            out: Vec::with_capacity(4096),
+            handshake_done: false,
+            first_bytes_seen: false,
+            plaintext_pending: 0,
+            policy: ctx.policy.clone(),
+            check_chain_after: check_after,
+            is_server_requesting_cert: requesting,
+        }
+    }
+
+    /// Feeds ciphertext from the socket. Stops early when a record's worth
+    /// of plaintext is waiting; drain it and call again with the rest.
+    pub fn receive(&mut self, data: &[u8]) -> Result<Progress> {
+        if !self.first_bytes_seen && !data.is_empty() {
+            self.first_bytes_seen = true;
+            if self.is_server() && looks_like_http(data) {
+                return Err(TlsError::new("ERR_SSL_HTTP_REQUEST", "http request"));
+            }
+        }
+        let mut progress = Progress::default();
+        while progress.consumed < data.len() && self.plaintext_pending < PLAINTEXT_HIGH_WATER {
+            let mut rest = &data[progress.consumed..];
+            let n = self.conn.read_tls(&mut rest).map_err(|e| {
+                TlsError::new("ERR_SSL_INTERNAL_ERROR", format!("reading TLS records: {e}"))
+            })?;
+            if n == 0 {
+                // After close_notify rustls reads nothing more; the rest is
+                // truncation-safe garbage we are free to drop.
+                progress.consumed = data.len();
+                break;
+            }
+            progress.consumed += n;
+            let state = self
+                .conn
+                .process_new_packets()
+                .map_err(|e| map_error(&e, self.handshake_done))?;
+            self.plaintext_pending = state.plaintext_bytes_to_read();
+            if state.peer_has_closed() {
+                progress.events |= event::PEER_CLOSED;
+            }
+        }
+        if !self.handshake_done && !self.conn.is_handshaking() {
+            self.handshake_done = true;
+            progress.events |= event::HANDSHAKE_DONE;
+        }
+        Ok(progress)
+    }
+
+    /// Bytes of plaintext ready for [`Pump::read_plaintext`].
+    pub fn plaintext_len(&self) -> usize {
+        self.plaintext_pending
+    }
+
+    /// Copies waiting plaintext into `buf`; returns the count.
+    pub fn read_plaintext(&mut self, buf: &mut [u8]) -> usize {
+        let mut filled = 0;
+        while filled < buf.len() {
+            match self.conn.reader().read(&mut buf[filled..]) {
+                Ok(0) | Err(_) => break,
+                Ok(n) => filled += n,
+            }
+        }
+        self.plaintext_pending = self.plaintext_pending.saturating_sub(filled);
+        filled
+    }
+
+    /// Encrypts application data written by the user. Before the handshake
+    /// completes rustls queues it and sends it right after.
+    pub fn send(&mut self, plaintext: &[u8]) -> Result<()> {
+        self.conn
+            .writer()
+            .write_all(plaintext)
+            .map_err(|e| TlsError::new("ERR_SSL_INTERNAL_ERROR", format!("encrypting: {e}")))
+    }
+
+    /// Ciphertext waiting to go to the socket (handshake messages, alerts,
+    /// records). Valid until the next call on the pump.
+    pub fn output(&mut self) -> &[u8] {
+        self.out.clear();
+        while self.conn.wants_write() {
+            if self.conn.write_tls(&mut self.out).is_err() {
+                break;
+            }
+        }
+        &self.out
+    }
+
+    pub fn wants_write(&self) -> bool {
+        self.conn.wants_write()
+    }
+
+    /// Queues close_notify (RFC 8446 §6.1): the user called `end()`.
+    pub fn close(&mut self) {
+        self.conn.send_close_notify();
+    }
+
+    pub fn is_handshaking(&self) -> bool {
+        self.conn.is_handshaking()
+    }
+
+    pub fn is_server(&self) -> bool {
+        matches!(self.conn, Connection::Server(_))
+    }
+
+    /// `getProtocol()`: `TLSv1.3`, `TLSv1.2`, or None before the handshake.
+    pub fn protocol(&self) -> Option<&'static str> {
+        self.conn.protocol_version().map(|v| match v {
+            rustls::ProtocolVersion::TLSv1_3 => "TLSv1.3",
+            rustls::ProtocolVersion::TLSv1_2 => "TLSv1.2",
+            _ => "unknown",
+        })
+    }
+
+    /// `getCipher()`.
+    pub fn cipher(&self) -> Option<suites::SuiteNames> {
+        self.conn.negotiated_cipher_suite().and_then(|s| suites::names(s.suite()))
+    }
+
+    /// The negotiated key-exchange group (`getEphemeralKeyInfo()`).
+    pub fn key_exchange_group(&self) -> Option<&'static str> {
+        self.conn.negotiated_key_exchange_group().map(|g| suites::group_name(g.name()))
+    }
+
+    pub fn alpn_protocol(&self) -> Option<&[u8]> {
+        self.conn.alpn_protocol()
+    }
+
+    /// The SNI name the client sent (server side).
+    pub fn server_name(&self) -> Option<&str> {
+        match &self.conn {
+            Connection::Server(s) => s.server_name(),
+            Connection::Client(_) => None,
+        }
+    }
+
+    pub fn peer_certificates(&self) -> &[CertificateDer<'static>] {
+        self.conn.peer_certificates().unwrap_or(&[])
+    }
+
+    /// Node's `authorizationError` for the peer's chain, once the handshake
+    /// is done: None when the chain is trusted (`authorized === true`).
+    /// Name checks are not part of it: `checkServerIdentity` does those.
+    pub fn authorization_error(&self) -> Option<VerifyFailure> {
+        let certs = self.peer_certificates();
+        let Some((leaf, intermediates)) = certs.split_first() else {
+            return Some(verifier::NO_PEER_CERTIFICATE);
+        };
+        if !self.check_chain_after {
+            return None;
+        }
+        let role = if self.is_server() { PeerRole::Client } else { PeerRole::Server };
+        self.policy.verify_chain(role, leaf, intermediates, UnixTime::now()).err()
+    }
+
+    /// Whether this server connection asked the client for a certificate.
+    pub fn requested_client_cert(&self) -> bool {
+        self.is_server_requesting_cert
+    }
+
+    /// RFC 5705 / RFC 8446 §7.5 keying material exporter.
+    pub fn export_keying_material(
+        &self,
+        length: usize,
+        label: &[u8],
+        context: Option<&[u8]>,
+    ) -> Result<Vec<u8>> {
+        let mut out = vec![0u8; length];
+        self.conn
+            .export_keying_material(&mut out, label, context)
+            .map_err(|e| TlsError::new("ERR_TLS_EXPORT_KEYING_MATERIAL", e.to_string()))?;
+        Ok(out)
+    }
+}
+
+/// A plaintext HTTP request where a ClientHello should be (OpenSSL's
+/// `SSL_R_HTTP_REQUEST` check looks at the same method names).
+fn looks_like_http(data: &[u8]) -> bool {
+    const METHODS: [&[u8]; 9] = [
+        b"GET ", b"POST ", b"HEAD ", b"PUT ", b"DELETE ", b"OPTIONS ", b"CONNECT ", b"PATCH ",
+        b"TRACE ",
+    ];
+    data.len() >= 4
+        && METHODS.iter().any(|m| {
+            let n = m.len().min(data.len());
+            data[..n] == m[..n]
+        })
+}
+
+/// Maps a rustls error to Node's error code for the same failure under
+/// OpenSSL, so code that switches on `err.code` keeps working.
+pub fn map_error(err: &rustls::Error, after_handshake: bool) -> TlsError {
+    use rustls::Error as E;
+    if let Some(f) = verifier::failure_of(err) {
+        return TlsError::new(f.code, f.message);
+    }
+    match err {
+        E::AlertReceived(alert) => alert_error(*alert),
+        E::InvalidMessage(_) if !after_handshake => {
+            TlsError::new("ERR_SSL_WRONG_VERSION_NUMBER", "wrong version number")
+        }
+        E::InvalidMessage(m) => TlsError::new("ERR_SSL_PROTOCOL_ERROR", format!("invalid message: {m:?}")),
+        E::NoCertificatesPresented => TlsError::new(
+            "ERR_SSL_PEER_DID_NOT_RETURN_A_CERTIFICATE",
+            "peer did not return a certificate",
+        ),
+        E::NoApplicationProtocol => {
+            TlsError::new("ERR_SSL_NO_APPLICATION_PROTOCOL", "no application protocol")
+        }
+        E::DecryptError => TlsError::new(
+            "ERR_SSL_DECRYPTION_FAILED_OR_BAD_RECORD_MAC",
+            "decryption failed or bad record mac",
+        ),
+        E::PeerIncompatible(p) => {
+            use rustls::PeerIncompatible as P;
+            match p {
+                P::NoCipherSuitesInCommon | P::NoKxGroupsInCommon | P::NoSignatureSchemesInCommon => {
+                    TlsError::new("ERR_SSL_NO_SHARED_CIPHER", "no shared cipher")
+                }
+                P::ServerDoesNotSupportTls12Or13
+                | P::SupportedVersionsExtensionRequired
+                | P::Tls12NotOffered
+                | P::Tls12NotOfferedOrEnabled
+                | P::Tls13RequiredForQuic => TlsError::new(
+                    "ERR_SSL_UNSUPPORTED_PROTOCOL",
+                    "unsupported protocol: the peer offers no TLS version rustls implements (TLS 1.2, TLS 1.3)",
+                ),
+                other => TlsError::new("ERR_SSL_HANDSHAKE_FAILURE", format!("peer incompatible: {other:?}")),
+            }
+        }
+        E::InvalidCertificate(c) => TlsError::new(
+            "ERR_SSL_CERTIFICATE_VERIFY_FAILED",
+            format!("certificate verify failed: {c:?}"),
+        ),
+        E::PeerMisbehaved(m) => TlsError::new("ERR_SSL_PROTOCOL_ERROR", format!("peer misbehaved: {m:?}")),
+        other => TlsError::new("ERR_SSL_INTERNAL_ERROR", other.to_string()),
+    }
+}
+
+/// OpenSSL names received alerts `SSL_R_SSLV3_ALERT_*` for those SSLv3
+/// defined and `SSL_R_TLSV1_ALERT_*`/`TLSV13_*` for later ones; Node
+/// prefixes `ERR_SSL_`.
+fn alert_error(alert: rustls::AlertDescription) -> TlsError {
+    use rustls::AlertDescription as A;
+    let (code, text) = match alert {
+        A::CloseNotify => ("ERR_SSL_CLOSE_NOTIFY", "close notify"),
+        A::UnexpectedMessage => ("ERR_SSL_SSLV3_ALERT_UNEXPECTED_MESSAGE", "sslv3 alert unexpected message"),
+        A::BadRecordMac => ("ERR_SSL_SSLV3_ALERT_BAD_RECORD_MAC", "sslv3 alert bad record mac"),
+        A::HandshakeFailure => ("ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE", "sslv3 alert handshake failure"),
+        A::BadCertificate => ("ERR_SSL_SSLV3_ALERT_BAD_CERTIFICATE", "sslv3 alert bad certificate"),
+        A::UnsupportedCertificate => (
+            "ERR_SSL_SSLV3_ALERT_UNSUPPORTED_CERTIFICATE",
+            "sslv3 alert unsupported certificate",
+        ),
+        A::CertificateRevoked => ("ERR_SSL_SSLV3_ALERT_CERTIFICATE_REVOKED", "sslv3 alert certificate revoked"),
+        A::CertificateExpired => ("ERR_SSL_SSLV3_ALERT_CERTIFICATE_EXPIRED", "sslv3 alert certificate expired"),
+        A::CertificateUnknown => ("ERR_SSL_SSLV3_ALERT_CERTIFICATE_UNKNOWN", "sslv3 alert certificate unknown"),
+        A::IllegalParameter => ("ERR_SSL_SSLV3_ALERT_ILLEGAL_PARAMETER", "sslv3 alert illegal parameter"),
+        A::UnknownCA => ("ERR_SSL_TLSV1_ALERT_UNKNOWN_CA", "tlsv1 alert unknown ca"),
+        A::AccessDenied => ("ERR_SSL_TLSV1_ALERT_ACCESS_DENIED", "tlsv1 alert access denied"),
+        A::DecodeError => ("ERR_SSL_TLSV1_ALERT_DECODE_ERROR", "tlsv1 alert decode error"),
+        A::DecryptError => ("ERR_SSL_TLSV1_ALERT_DECRYPT_ERROR", "tlsv1 alert decrypt error"),
+        A::ProtocolVersion => ("ERR_SSL_TLSV1_ALERT_PROTOCOL_VERSION", "tlsv1 alert protocol version"),
+        A::InsufficientSecurity => (
+            "ERR_SSL_TLSV1_ALERT_INSUFFICIENT_SECURITY",
+            "tlsv1 alert insufficient security",
+        ),
+        A::InternalError => ("ERR_SSL_TLSV1_ALERT_INTERNAL_ERROR", "tlsv1 alert internal error"),
+        A::UnrecognisedName => ("ERR_SSL_TLSV1_UNRECOGNIZED_NAME", "tlsv1 unrecognized name"),
+        A::NoApplicationProtocol => (
+            "ERR_SSL_TLSV1_ALERT_NO_APPLICATION_PROTOCOL",
+            "tlsv1 alert no application protocol",
+        ),
+        A::CertificateRequired => (
+            "ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED",
+            "tlsv13 alert certificate required",
+        ),
+        _ => ("ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE", "sslv3 alert handshake failure"),
+    };
+    let number = u8::from(alert);
+    TlsError::new(code, format!("{text} (SSL alert number {number})"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::ContextBuilder;
+
+    #[test]
+    fn http_detection() {
+        assert!(looks_like_http(b"GET / HTTP/1.1\r\n"));
+        assert!(looks_like_http(b"POST /x"));
+        assert!(!looks_like_http(b"\x16\x03\x01\x02\x00"));
+        assert!(!looks_like_http(b"GE"));
+    }
+
+    #[test]
+    fn alerts_have_openssl_names() {
+        let e = alert_error(rustls::AlertDescription::HandshakeFailure);
+        assert_eq!(e.code, "ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE");
+        assert!(e.message.ends_with("(SSL alert number 40)"));
+        assert_eq!(
+            alert_error(rustls::AlertDescription::CertificateRequired).code,
+            "ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED"
+        );
+    }
+
+    #[test]
+    fn junk_before_handshake_is_wrong_version_number() {
+        let ctx = ContextBuilder::new().build().unwrap();
+        let mut pump = Pump::server(&ctx, &ServerOptions::default()).unwrap();
+        let err = pump.receive(b"\x00\x01junk junk junk junk\n").unwrap_err();
+        assert_eq!(err.code, "ERR_SSL_WRONG_VERSION_NUMBER");
+        let mut pump = Pump::server(&ctx, &ServerOptions::default()).unwrap();
+        let err = pump.receive(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n").unwrap_err();
+        assert_eq!(err.code, "ERR_SSL_HTTP_REQUEST");
+    }
+}

@@ -1,0 +1,364 @@
+//! Cipher suites, key-exchange groups and protocol versions under the names
+//! Node and OpenSSL use for them.
+//!
+//! rustls implements a small, modern set: the three TLS 1.3 AEAD suites
+//! (RFC 8446 §B.4) and the six ECDHE+AEAD TLS 1.2 suites (RFC 5289, RFC
+//! 7905). Node users name suites with OpenSSL cipher strings
+//! (`ECDHE-RSA-AES128-GCM-SHA256:!aNULL`), so this module maps such strings
+//! onto that set. Everything outside it (RSA key exchange, DHE, CBC, PSK,
+//! SSLv3..TLSv1.1) is absent from rustls and therefore never selected.
+
+use rustls::crypto::{aws_lc_rs, CryptoProvider, SupportedKxGroup};
+use rustls::{CipherSuite, SupportedCipherSuite, SupportedProtocolVersion};
+
+use crate::{Result, TlsError};
+
+/// OpenSSL's name for a suite (`getCipher().name`, `tls.getCiphers()` in
+/// lower case) and the IANA/RFC name (`getCipher().standardName`).
+pub struct SuiteNames {
+    pub openssl: &'static str,
+    pub standard: &'static str,
+    /// Lowest protocol the suite works with, as OpenSSL reports it in
+    /// `getCipher().version`.
+    pub version: &'static str,
+}
+
+pub fn names(suite: CipherSuite) -> Option<SuiteNames> {
+    use CipherSuite as C;
+    let (openssl, standard, version) = match suite {
+        C::TLS13_AES_128_GCM_SHA256 => ("TLS_AES_128_GCM_SHA256", "TLS_AES_128_GCM_SHA256", "TLSv1.3"),
+        C::TLS13_AES_256_GCM_SHA384 => ("TLS_AES_256_GCM_SHA384", "TLS_AES_256_GCM_SHA384", "TLSv1.3"),
+        C::TLS13_CHACHA20_POLY1305_SHA256 => (
+            "TLS_CHACHA20_POLY1305_SHA256",
+            "TLS_CHACHA20_POLY1305_SHA256",
+            "TLSv1.3",
+        ),
+        C::TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256 => (
+            "ECDHE-ECDSA-AES128-GCM-SHA256",
+            "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
+            "TLSv1.2",
+        ),
+        C::TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384 => (
+            "ECDHE-ECDSA-AES256-GCM-SHA384",
+            "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
+            "TLSv1.2",
+        ),
+        C::TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256 => (
+            "ECDHE-ECDSA-CHACHA20-POLY1305",
+            "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256",
+            "TLSv1.2",
+        ),
+        C::TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 => (
+            "ECDHE-RSA-AES128-GCM-SHA256",
+            "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+            "TLSv1.2",
+        ),
+        C::TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384 => (
+            "ECDHE-RSA-AES256-GCM-SHA384",
+            "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+            "TLSv1.2",
+        ),
+        C::TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256 => (
+            "ECDHE-RSA-CHACHA20-POLY1305",
+            "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256",
+            "TLSv1.2",
+        ),
+        _ => return None,
+    };
+    Some(SuiteNames { openssl, standard, version })
+}
+
+/// Every suite this build supports, lower-case OpenSSL names, in rustls's
+/// preference order: what `tls.getCiphers()` returns.
+pub fn supported_cipher_names() -> Vec<String> {
+    aws_lc_rs::default_provider()
+        .cipher_suites
+        .iter()
+        .filter_map(|s| names(s.suite()))
+        .map(|n| n.openssl.to_ascii_lowercase())
+        .collect()
+}
+
+/// Node's `DEFAULT_ECDH_CURVE`.
+pub const DEFAULT_ECDH_CURVE: &str = "auto";
+
+/// Selects suites with an OpenSSL cipher string (`ciphers` option), the
+/// subset of `man 1 ciphers` that can mean something for rustls's suites:
+/// `:`/`,`/space separated items; exact OpenSSL or IANA names; `!X` and `-X`
+/// remove; `+X` is accepted as "move to end"; the keywords `DEFAULT`, `ALL`,
+/// `HIGH`, `ECDHE`, `EECDH`, `AESGCM`, `AES128`, `AES256`, `CHACHA20`,
+/// `ECDSA`, `aECDSA`, `RSA`, `aRSA`, `kECDHE`, `TLSv1.2`. Items naming only
+/// suites rustls lacks (`aNULL`, `MD5`, `DHE`, `3DES`, ...) match nothing,
+/// as in OpenSSL where a missing suite is simply not added.
+///
+/// Like Node 20, TLS 1.3 names in the string select TLS 1.3 suites; if the
+/// string names no TLS 1.3 suite, all TLS 1.3 suites stay enabled (Node
+/// keeps TLS 1.3 suites in a separate list with its own default).
+pub fn select_cipher_suites(
+    all: &[SupportedCipherSuite],
+    spec: &str,
+) -> Result<Vec<SupportedCipherSuite>> {
+    let mut chosen: Vec<SupportedCipherSuite> = Vec::new();
+    let mut removed: Vec<SupportedCipherSuite> = Vec::new();
+    for item in spec.split([':', ',', ' ']).filter(|s| !s.is_empty()) {
+        let (op, word) = match item.as_bytes()[0] {
+            b'!' | b'-' => ('!', &item[1..]),
+            b'+' => ('+', &item[1..]),
+            _ => (' ', item),
+        };
+        // `@STRENGTH`, `@SECLEVEL=n`: ordering/level directives, no suites.
+        if word.starts_with('@') {
+            continue;
+        }
+        let matched: Vec<SupportedCipherSuite> = all
+            .iter()
+            .copied()
+            .filter(|s| word.split('+').all(|part| matches_word(*s, part)))
+            .collect();
+        match op {
+            '!' => removed.extend(matched),
+            '+' => {
+                for s in matched {
+                    if let Some(i) = chosen.iter().position(|c| c.suite() == s.suite()) {
+                        let s = chosen.remove(i);
+                        chosen.push(s);
+                    }
+                }
+            }
+            _ => {
+                for s in matched {
+                    if !chosen.iter().any(|c| c.suite() == s.suite()) {
+                        chosen.push(s);
+                    }
+                }
+            }
+        }
+    }
+    chosen.retain(|s| !removed.iter().any(|r| r.suite() == s.suite()));
+    let names_tls13 = chosen.iter().any(|s| s.version() == &rustls::version::TLS13);
+    if !names_tls13 {
+        let tls13: Vec<_> = all
+            .iter()
+            .copied()
+            .filter(|s| s.version() == &rustls::version::TLS13)
+            .filter(|s| !removed.iter().any(|r| r.suite() == s.suite()))
+            .collect();
+        chosen.splice(0..0, tls13);
+    }
+    let any_tls12 = chosen.iter().any(|s| s.version() == &rustls::version::TLS12);
+    if chosen.is_empty() || (!any_tls12 && !names_tls13 && !spec_is_tls13_only(spec)) {
+        return Err(TlsError::new(
+            "ERR_SSL_NO_CIPHER_MATCH",
+            "No cipher match: the cipher list names none of the suites rustls supports",
+        ));
+    }
+    Ok(chosen)
+}
+
+fn spec_is_tls13_only(spec: &str) -> bool {
+    spec.split([':', ',', ' '])
+        .filter(|s| !s.is_empty())
+        .all(|w| w.starts_with("TLS_"))
+}
+
+fn matches_word(suite: SupportedCipherSuite, word: &str) -> bool {
+    let Some(n) = names(suite.suite()) else { return false };
+    if word.eq_ignore_ascii_case(n.openssl) || word.eq_ignore_ascii_case(n.standard) {
+        return true;
+    }
+    let tls12 = suite.version() == &rustls::version::TLS12;
+    let o = n.openssl;
+    match word {
+        "DEFAULT" | "ALL" | "HIGH" | "COMPLEMENTOFDEFAULT" => true,
+        "ECDHE" | "EECDH" | "kECDHE" | "kEECDH" | "TLSv1.2" => tls12,
+        "AESGCM" => o.contains("GCM"),
+        "AES" => o.contains("AES"),
+        "AES128" => o.contains("AES128") || o.contains("AES_128"),
+        "AES256" => o.contains("AES256") || o.contains("AES_256"),
+        "CHACHA20" => o.contains("CHACHA20"),
+        "SHA256" => o.ends_with("SHA256"),
+        "SHA384" => o.ends_with("SHA384"),
+        "ECDSA" | "aECDSA" => tls12 && o.contains("ECDSA"),
+        "RSA" | "aRSA" => tls12 && o.contains("-RSA-"),
+        _ => false,
+    }
+}
+
+/// Node / OpenSSL group names for rustls's key-exchange groups.
+pub fn group_name(group: rustls::NamedGroup) -> &'static str {
+    use rustls::NamedGroup as G;
+    match group {
+        G::X25519 => "X25519",
+        G::secp256r1 => "prime256v1",
+        G::secp384r1 => "secp384r1",
+        G::secp521r1 => "secp521r1",
+        G::X25519MLKEM768 => "X25519MLKEM768",
+        G::secp256r1MLKEM768 => "SecP256r1MLKEM768",
+        G::MLKEM768 => "MLKEM768",
+        _ => "unknown",
+    }
+}
+
+/// Selects key-exchange groups with Node's `ecdhCurve` (a colon list such as
+/// `X25519MLKEM768:X25519:P-256`, or `auto` for rustls's default order,
+/// which puts the post-quantum hybrid first).
+pub fn select_kx_groups(
+    all: &[&'static dyn SupportedKxGroup],
+    spec: &str,
+) -> Result<Vec<&'static dyn SupportedKxGroup>> {
+    if spec.eq_ignore_ascii_case("auto") || spec.is_empty() {
+        return Ok(all.to_vec());
+    }
+    let mut out: Vec<&'static dyn SupportedKxGroup> = Vec::new();
+    for word in spec.split(':').filter(|w| !w.is_empty()) {
+        let want = match word.to_ascii_lowercase().as_str() {
+            "x25519" => rustls::NamedGroup::X25519,
+            "p-256" | "prime256v1" | "secp256r1" => rustls::NamedGroup::secp256r1,
+            "p-384" | "secp384r1" => rustls::NamedGroup::secp384r1,
+            "p-521" | "secp521r1" => rustls::NamedGroup::secp521r1,
+            "x25519mlkem768" => rustls::NamedGroup::X25519MLKEM768,
+            "secp256r1mlkem768" => rustls::NamedGroup::secp256r1MLKEM768,
+            "mlkem768" => rustls::NamedGroup::MLKEM768,
+            _ => return Err(unsupported_curve(word)),
+        };
+        match all.iter().find(|g| g.name() == want) {
+            Some(g) => out.push(*g),
+            None => return Err(unsupported_curve(word)),
+        }
+    }
+    if out.is_empty() {
+        return Err(unsupported_curve(spec));
+    }
+    Ok(out)
+}
+
+fn unsupported_curve(word: &str) -> TlsError {
+    TlsError::new(
+        "ERR_TLS_UNSUPPORTED_ECDH_CURVE",
+        format!("Failed to set ECDH curve: '{word}' is not a key exchange group rustls supports"),
+    )
+}
+
+/// Protocol versions between `min` and `max` (Node's `minVersion` and
+/// `maxVersion`). rustls implements TLS 1.2 (RFC 5246) and TLS 1.3 (RFC
+/// 8446) only; anything older is refused loudly rather than ignored.
+pub fn select_versions(min: &str, max: &str) -> Result<Vec<&'static SupportedProtocolVersion>> {
+    let lo = version_rank(min)?;
+    let hi = version_rank(max)?;
+    if lo > hi {
+        return Err(TlsError::new(
+            "ERR_TLS_PROTOCOL_VERSION_CONFLICT",
+            format!("minVersion {min} is above maxVersion {max}"),
+        ));
+    }
+    let mut out = Vec::new();
+    if lo <= 2 && hi >= 2 {
+        out.push(&rustls::version::TLS12);
+    }
+    if hi >= 3 {
+        out.push(&rustls::version::TLS13);
+    }
+    Ok(out)
+}
+
+fn version_rank(v: &str) -> Result<u8> {
+    match v {
+        "TLSv1.2" => Ok(2),
+        "TLSv1.3" => Ok(3),
+        "TLSv1" | "TLSv1.1" | "SSLv3" => Err(TlsError::new(
+            "ERR_TLS_PROTOCOL_VERSION_UNSUPPORTED",
+            format!("{v} is not supported: rustls implements TLS 1.2 and TLS 1.3 only"),
+        )),
+        _ => Err(TlsError::new(
+            "ERR_TLS_INVALID_PROTOCOL_VERSION",
+            format!("{v} is not a valid TLS protocol version"),
+        )),
+    }
+}
+
+/// The aws-lc-rs provider narrowed to the given suites and groups.
+pub fn provider(
+    ciphers: Option<&str>,
+    ecdh_curve: Option<&str>,
+) -> Result<CryptoProvider> {
+    let mut p = aws_lc_rs::default_provider();
+    if let Some(spec) = ciphers {
+        p.cipher_suites = select_cipher_suites(&p.cipher_suites, spec)?;
+    }
+    if let Some(spec) = ecdh_curve {
+        p.kx_groups = select_kx_groups(&p.kx_groups, spec)?;
+    }
+    Ok(p)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn all() -> Vec<SupportedCipherSuite> {
+        aws_lc_rs::default_provider().cipher_suites
+    }
+
+    fn openssl_names(v: &[SupportedCipherSuite]) -> Vec<&'static str> {
+        v.iter().map(|s| names(s.suite()).unwrap().openssl).collect()
+    }
+
+    #[test]
+    fn every_supported_suite_has_names() {
+        for s in all() {
+            assert!(names(s.suite()).is_some(), "{:?}", s.suite());
+        }
+        assert!(supported_cipher_names().contains(&"tls_aes_128_gcm_sha256".to_string()));
+        assert!(supported_cipher_names().contains(&"ecdhe-rsa-aes128-gcm-sha256".to_string()));
+    }
+
+    #[test]
+    fn exact_tls12_name_keeps_tls13_defaults() {
+        let v = select_cipher_suites(&all(), "ECDHE-RSA-AES128-GCM-SHA256").unwrap();
+        let n = openssl_names(&v);
+        assert_eq!(n.last(), Some(&"ECDHE-RSA-AES128-GCM-SHA256"));
+        assert_eq!(n.iter().filter(|s| s.starts_with("TLS_")).count(), 3);
+        assert_eq!(n.len(), 4);
+    }
+
+    #[test]
+    fn tls13_name_selects_only_that_tls13_suite() {
+        let v = select_cipher_suites(&all(), "TLS_AES_128_GCM_SHA256").unwrap();
+        assert_eq!(openssl_names(&v), vec!["TLS_AES_128_GCM_SHA256"]);
+    }
+
+    #[test]
+    fn exclusions_and_keywords() {
+        let v = select_cipher_suites(&all(), "HIGH:!aNULL:!MD5:!CHACHA20").unwrap();
+        assert!(openssl_names(&v).iter().all(|n| !n.contains("CHACHA20")));
+        let v = select_cipher_suites(&all(), "ECDHE+AESGCM:!RSA").unwrap();
+        let n = openssl_names(&v);
+        assert!(n.contains(&"ECDHE-ECDSA-AES256-GCM-SHA384"));
+        assert!(!n.iter().any(|s| s.contains("-RSA-")));
+    }
+
+    #[test]
+    fn a_list_of_unsupported_suites_fails() {
+        let e = select_cipher_suites(&all(), "DHE-RSA-AES128-SHA:RC4-MD5").unwrap_err();
+        assert_eq!(e.code, "ERR_SSL_NO_CIPHER_MATCH");
+    }
+
+    #[test]
+    fn curves() {
+        let p = aws_lc_rs::default_provider();
+        let g = select_kx_groups(&p.kx_groups, "X25519:P-256").unwrap();
+        assert_eq!(g.len(), 2);
+        assert_eq!(g[0].name(), rustls::NamedGroup::X25519);
+        assert_eq!(select_kx_groups(&p.kx_groups, "auto").unwrap()[0].name(), rustls::NamedGroup::X25519MLKEM768);
+        assert_eq!(select_kx_groups(&p.kx_groups, "brainpoolP256r1").unwrap_err().code, "ERR_TLS_UNSUPPORTED_ECDH_CURVE");
+    }
+
+    #[test]
+    fn versions() {
+        assert_eq!(select_versions("TLSv1.2", "TLSv1.3").unwrap().len(), 2);
+        assert_eq!(select_versions("TLSv1.3", "TLSv1.3").unwrap().len(), 1);
+        assert_eq!(select_versions("TLSv1.1", "TLSv1.3").unwrap_err().code, "ERR_TLS_PROTOCOL_VERSION_UNSUPPORTED");
+        assert_eq!(select_versions("TLSv1.3", "TLSv1.2").unwrap_err().code, "ERR_TLS_PROTOCOL_VERSION_CONFLICT");
+        assert_eq!(select_versions("TLSv9", "TLSv1.3").unwrap_err().code, "ERR_TLS_INVALID_PROTOCOL_VERSION");
+    }
+}

@@ -1,0 +1,348 @@
+//! Peer certificate verification with Node's (OpenSSL's) outcome names.
+//!
+//! Node separates two questions that rustls answers together:
+//!
+//! 1. Is the peer's chain trusted? (OpenSSL's `X509_verify_cert`.) The answer
+//!    is either success or an error *name* such as `DEPTH_ZERO_SELF_SIGNED_CERT`,
+//!    which Node shows as `socket.authorizationError`. With
+//!    `rejectUnauthorized: false` the handshake goes on regardless.
+//! 2. Does the certificate match the host? Node answers that in JavaScript,
+//!    with `checkServerIdentity`, after the handshake.
+//!
+//! So the verifiers here check the chain with webpki (RFC 5280 path
+//! building) but never the name, and map webpki's errors onto OpenSSL's
+//! verify-result names. When the peer is rejected the handshake fails inside
+//! rustls, so the peer gets a proper alert (RFC 8446 §6.2) instead of a
+//! connection that is dropped after it completed.
+
+use std::fmt;
+use std::sync::Arc;
+
+use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
+use rustls::crypto::{verify_tls12_signature, verify_tls13_signature, WebPkiSupportedAlgorithms};
+use rustls::pki_types::{CertificateDer, CertificateRevocationListDer, ServerName, UnixTime};
+use rustls::server::danger::{ClientCertVerified, ClientCertVerifier};
+use rustls::{
+    CertificateError, DigitallySignedStruct, DistinguishedName, Error, OtherError, RootCertStore,
+    SignatureScheme,
+};
+
+/// An OpenSSL verify-result, named as Node names it (`err.code`, and the
+/// string in `socket.authorizationError`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct VerifyFailure {
+    pub code: &'static str,
+    pub message: &'static str,
+}
+
+impl fmt::Display for VerifyFailure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.message)
+    }
+}
+
+impl std::error::Error for VerifyFailure {}
+
+const fn failure(code: &'static str, message: &'static str) -> VerifyFailure {
+    VerifyFailure { code, message }
+}
+
+pub const DEPTH_ZERO_SELF_SIGNED_CERT: VerifyFailure =
+    failure("DEPTH_ZERO_SELF_SIGNED_CERT", "self-signed certificate");
+pub const SELF_SIGNED_CERT_IN_CHAIN: VerifyFailure = failure(
+    "SELF_SIGNED_CERT_IN_CHAIN",
+    "self-signed certificate in certificate chain",
+);
+pub const UNABLE_TO_VERIFY_LEAF_SIGNATURE: VerifyFailure = failure(
+    "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+    "unable to verify the first certificate",
+);
+pub const UNABLE_TO_GET_ISSUER_CERT_LOCALLY: VerifyFailure = failure(
+    "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+    "unable to get local issuer certificate",
+);
+pub const CERT_HAS_EXPIRED: VerifyFailure = failure("CERT_HAS_EXPIRED", "certificate has expired");
+pub const CERT_NOT_YET_VALID: VerifyFailure =
+    failure("CERT_NOT_YET_VALID", "certificate is not yet valid");
+pub const CERT_REVOKED: VerifyFailure = failure("CERT_REVOKED", "certificate revoked");
+pub const UNABLE_TO_GET_CRL: VerifyFailure =
+    failure("UNABLE_TO_GET_CRL", "unable to get certificate CRL");
+pub const CRL_HAS_EXPIRED: VerifyFailure = failure("CRL_HAS_EXPIRED", "CRL has expired");
+pub const CERT_SIGNATURE_FAILURE: VerifyFailure =
+    failure("CERT_SIGNATURE_FAILURE", "certificate signature failure");
+pub const INVALID_PURPOSE: VerifyFailure =
+    failure("INVALID_PURPOSE", "unsupported certificate purpose");
+pub const INVALID_CA: VerifyFailure = failure("INVALID_CA", "invalid CA certificate");
+pub const PATH_LENGTH_EXCEEDED: VerifyFailure =
+    failure("PATH_LENGTH_EXCEEDED", "path length constraint exceeded");
+pub const CERT_REJECTED: VerifyFailure = failure("CERT_REJECTED", "certificate rejected");
+pub const NO_PEER_CERTIFICATE: VerifyFailure =
+    failure("UNABLE_TO_GET_ISSUER_CERT", "unable to get issuer certificate");
+
+/// Which end of the connection the peer is: decides the extended key usage
+/// the chain must allow (RFC 5280 §4.2.1.12).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PeerRole {
+    Server,
+    Client,
+}
+
+/// What a chain is checked against: trust anchors, CRLs, algorithms.
+#[derive(Debug)]
+pub struct TrustPolicy {
+    pub roots: Arc<RootCertStore>,
+    /// Certificates given as `ca`, whole. OpenSSL trusts a peer whose leaf
+    /// is itself one of them (a pinned self-signed certificate), which
+    /// webpki's trust anchors alone cannot express.
+    pub pinned: Vec<CertificateDer<'static>>,
+    pub crls: Vec<CertificateRevocationListDer<'static>>,
+    pub algorithms: WebPkiSupportedAlgorithms,
+}
+
+impl TrustPolicy {
+    /// Checks `end_entity` + `intermediates` up to a trust anchor. Only the
+    /// chain: the host name is Node's `checkServerIdentity`'s business.
+    pub fn verify_chain(
+        &self,
+        role: PeerRole,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        now: UnixTime,
+    ) -> Result<(), VerifyFailure> {
+        if self.pinned.iter().any(|c| c.as_ref() == end_entity.as_ref()) {
+            return check_validity(end_entity, now);
+        }
+        let cert = webpki::EndEntityCert::try_from(end_entity).map_err(|_| CERT_REJECTED)?;
+        let usage = match role {
+            PeerRole::Server => webpki::KeyUsage::server_auth(),
+            PeerRole::Client => webpki::KeyUsage::client_auth(),
+        };
+        let parsed_crls: Vec<webpki::CertRevocationList<'_>> = self
+            .crls
+            .iter()
+            .filter_map(|crl| webpki::OwnedCertRevocationList::from_der(crl.as_ref()).ok())
+            .map(webpki::CertRevocationList::from)
+            .collect();
+        let crl_refs: Vec<&webpki::CertRevocationList<'_>> = parsed_crls.iter().collect();
+        let revocation = if crl_refs.is_empty() {
+            None
+        } else {
+            // OpenSSL with CRLs loaded checks the leaf only unless asked for
+            // the whole chain (X509_V_FLAG_CRL_CHECK), and fails when no CRL
+            // covers it; Node sets exactly that flag when `crl` is given.
+            webpki::RevocationOptionsBuilder::new(&crl_refs)
+                .ok()
+                .map(|b| {
+                    b.with_depth(webpki::RevocationCheckDepth::EndEntity)
+                        .with_status_policy(webpki::UnknownStatusPolicy::Deny)
+                        .with_expiration_policy(webpki::ExpirationPolicy::Enforce)
+                        .build()
+                })
+        };
+        cert.verify_for_usage(
+            self.algorithms.all,
+            &self.roots.roots,
+            intermediates,
+            now,
+            usage,
+            revocation,
+            None,
+        )
+        .map(|_| ())
+        .map_err(|e| openssl_name(&e, end_entity, intermediates))
+    }
+}
+
+/// Maps a webpki error to the OpenSSL verify result Node would report for the
+/// same chain. Issuer-not-found depends on the chain's shape, as in OpenSSL:
+/// a lone self-signed leaf, a chain ending in a self-signed root, a lone
+/// leaf, or intermediates whose issuer is unknown.
+fn openssl_name(
+    err: &webpki::Error,
+    end_entity: &CertificateDer<'_>,
+    intermediates: &[CertificateDer<'_>],
+) -> VerifyFailure {
+    use webpki::Error as E;
+    match err {
+        E::UnknownIssuer => {
+            if intermediates.is_empty() {
+                if is_self_issued(end_entity) {
+                    DEPTH_ZERO_SELF_SIGNED_CERT
+                } else {
+                    UNABLE_TO_VERIFY_LEAF_SIGNATURE
+                }
+            } else if intermediates.last().is_some_and(|c| is_self_issued(c)) {
+                SELF_SIGNED_CERT_IN_CHAIN
+            } else {
+                UNABLE_TO_GET_ISSUER_CERT_LOCALLY
+            }
+        }
+        E::CertExpired { .. } => CERT_HAS_EXPIRED,
+        E::CertNotValidYet { .. } => CERT_NOT_YET_VALID,
+        E::CertRevoked => CERT_REVOKED,
+        E::UnknownRevocationStatus => UNABLE_TO_GET_CRL,
+        E::CrlExpired { .. } => CRL_HAS_EXPIRED,
+        E::InvalidSignatureForPublicKey
+        | E::UnsupportedSignatureAlgorithmContext(_)
+        | E::UnsupportedSignatureAlgorithmForPublicKeyContext(_) => CERT_SIGNATURE_FAILURE,
+        E::RequiredEkuNotFoundContext(_) => INVALID_PURPOSE,
+        E::CaUsedAsEndEntity | E::EndEntityUsedAsCa => INVALID_CA,
+        E::PathLenConstraintViolated => PATH_LENGTH_EXCEEDED,
+        _ => CERT_REJECTED,
+    }
+}
+
+/// The validity period check OpenSSL applies to a directly trusted leaf.
+fn check_validity(cert: &CertificateDer<'_>, now: UnixTime) -> Result<(), VerifyFailure> {
+    use x509_parser::prelude::FromDer;
+    let (_, c) = x509_parser::certificate::X509Certificate::from_der(cert.as_ref())
+        .map_err(|_| CERT_REJECTED)?;
+    let now = now.as_secs() as i64;
+    if now < c.validity().not_before.timestamp() {
+        return Err(CERT_NOT_YET_VALID);
+    }
+    if now > c.validity().not_after.timestamp() {
+        return Err(CERT_HAS_EXPIRED);
+    }
+    Ok(())
+}
+
+/// A certificate whose issuer name equals its subject name (RFC 5280 §6.1:
+/// "self-issued"); OpenSSL calls these self-signed when naming errors.
+fn is_self_issued(cert: &CertificateDer<'_>) -> bool {
+    use x509_parser::prelude::FromDer;
+    match x509_parser::certificate::X509Certificate::from_der(cert.as_ref()) {
+        Ok((_, c)) => c.issuer().as_raw() == c.subject().as_raw(),
+        Err(_) => false,
+    }
+}
+
+/// Turns a verification failure into the rustls error that aborts the
+/// handshake (rustls answers it with a `bad_certificate` alert).
+pub fn to_rustls_error(f: VerifyFailure) -> Error {
+    Error::InvalidCertificate(CertificateError::Other(OtherError(Arc::new(f))))
+}
+
+/// Finds a [`VerifyFailure`] inside a rustls error, if that is what failed.
+pub fn failure_of(err: &Error) -> Option<VerifyFailure> {
+    match err {
+        Error::InvalidCertificate(CertificateError::Other(OtherError(inner))) => {
+            inner.downcast_ref::<VerifyFailure>().copied()
+        }
+        _ => None,
+    }
+}
+
+/// Client side: verifies the server's chain.
+#[derive(Debug)]
+pub struct ServerChainVerifier {
+    pub policy: Arc<TrustPolicy>,
+    /// `rejectUnauthorized`: when false, a bad chain is let through and only
+    /// reported afterwards as `authorizationError`.
+    pub reject_unauthorized: bool,
+}
+
+impl ServerCertVerifier for ServerChainVerifier {
+    fn verify_server_cert(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        _server_name: &ServerName<'_>,
+        _ocsp_response: &[u8],
+        now: UnixTime,
+    ) -> Result<ServerCertVerified, Error> {
+        match self.policy.verify_chain(PeerRole::Server, end_entity, intermediates, now) {
+            Ok(()) => Ok(ServerCertVerified::assertion()),
+            Err(_) if !self.reject_unauthorized => Ok(ServerCertVerified::assertion()),
+            Err(f) => Err(to_rustls_error(f)),
+        }
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, Error> {
+        verify_tls12_signature(message, cert, dss, &self.policy.algorithms)
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, Error> {
+        verify_tls13_signature(message, cert, dss, &self.policy.algorithms)
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.policy.algorithms.supported_schemes()
+    }
+}
+
+/// Server side: asks for and verifies client certificates (`requestCert`).
+#[derive(Debug)]
+pub struct ClientChainVerifier {
+    pub policy: Arc<TrustPolicy>,
+    pub request_cert: bool,
+    pub reject_unauthorized: bool,
+    /// CA names sent in the CertificateRequest (RFC 8446 §4.2.4).
+    pub hints: Vec<DistinguishedName>,
+}
+
+impl ClientChainVerifier {
+    pub fn new(policy: Arc<TrustPolicy>, request_cert: bool, reject_unauthorized: bool) -> Self {
+        let hints = policy.roots.subjects();
+        Self { policy, request_cert, reject_unauthorized, hints }
+    }
+}
+
+impl ClientCertVerifier for ClientChainVerifier {
+    fn offer_client_auth(&self) -> bool {
+        self.request_cert
+    }
+
+    fn client_auth_mandatory(&self) -> bool {
+        self.request_cert && self.reject_unauthorized
+    }
+
+    fn root_hint_subjects(&self) -> &[DistinguishedName] {
+        &self.hints
+    }
+
+    fn verify_client_cert(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        now: UnixTime,
+    ) -> Result<ClientCertVerified, Error> {
+        match self.policy.verify_chain(PeerRole::Client, end_entity, intermediates, now) {
+            Ok(()) => Ok(ClientCertVerified::assertion()),
+            Err(_) if !self.reject_unauthorized => Ok(ClientCertVerified::assertion()),
+            Err(f) => Err(to_rustls_error(f)),
+        }
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, Error> {
+        verify_tls12_signature(message, cert, dss, &self.policy.algorithms)
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, Error> {
+        verify_tls13_signature(message, cert, dss, &self.policy.algorithms)
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.policy.algorithms.supported_schemes()
+    }
+}

@@ -1,0 +1,222 @@
+//! `NativeConnection`: one TLS connection, a thin shell over the core pump.
+//!
+//! The JS `TLSSocket` drives it: `receive()` with socket bytes,
+//! `takePlaintext()` for the stream, `send()` with user data,
+//! `takeOutput()` for the socket. Calls are few and coarse (one per chunk)
+//! because crossing Node-API costs more than most of the work inside.
+
+use napi::bindgen_prelude::{Buffer, BufferSlice, FromNapiValue, Unknown};
+use napi::{sys, Env, Status};
+use napi_derive::napi;
+use rustls_node_core::config::{ClientOptions, ServerOptions};
+use rustls_node_core::pump::Pump;
+
+use crate::context::NativeContext;
+use crate::js_error::{throw, OrThrow};
+
+#[napi(object)]
+pub struct ClientInit {
+    pub servername: String,
+    pub reject_unauthorized: bool,
+    pub alpn: Option<Vec<Buffer>>,
+}
+
+#[napi(object)]
+pub struct ServerInit {
+    pub request_cert: bool,
+    pub reject_unauthorized: bool,
+    pub alpn: Option<Vec<Buffer>>,
+}
+
+#[napi(object)]
+pub struct CipherInfo {
+    pub name: String,
+    pub standard_name: String,
+    pub version: String,
+}
+
+#[napi(object)]
+pub struct VerifyResult {
+    pub code: String,
+    pub message: String,
+}
+
+fn alpn_list(list: Option<Vec<Buffer>>) -> Vec<Vec<u8>> {
+    list.into_iter().flatten().map(|b| b.to_vec()).collect()
+}
+
+#[napi]
+pub struct NativeConnection {
+    pump: Pump,
+}
+
+#[napi]
+impl NativeConnection {
+    #[napi(factory, catch_unwind)]
+    pub fn client(env: Env, ctx: &NativeContext, init: ClientInit) -> napi::Result<Self> {
+        let opts = ClientOptions {
+            reject_unauthorized: init.reject_unauthorized,
+            alpn: alpn_list(init.alpn),
+        };
+        let pump = Pump::client(&ctx.inner, &opts, &init.servername).or_throw(&env)?;
+        Ok(Self { pump })
+    }
+
+    #[napi(factory, catch_unwind)]
+    pub fn server(env: Env, ctx: &NativeContext, init: ServerInit) -> napi::Result<Self> {
+        let opts = ServerOptions {
+            request_cert: init.request_cert,
+            reject_unauthorized: init.reject_unauthorized,
+            alpn: alpn_list(init.alpn),
+        };
+        let pump = Pump::server(&ctx.inner, &opts).or_throw(&env)?;
+        Ok(Self { pump })
+    }
+
+    /// Feeds socket bytes from `offset`. Returns `consumed * 4 + events`
+    /// (event bits: 1 handshake done, 2 peer sent close_notify), packed into
+    /// one number to keep this hot call to a single return value.
+    #[napi(catch_unwind)]
+    pub fn receive(&mut self, env: Env, data: &[u8], offset: u32) -> napi::Result<f64> {
+        let start = (offset as usize).min(data.len());
+        let p = self.pump.receive(&data[start..]).or_throw(&env)?;
+        Ok((p.consumed as f64) * 4.0 + f64::from(p.events))
+    }
+
+    /// Waiting plaintext as a new Buffer, or null. The bytes go from rustls
+    /// straight into the Buffer's memory.
+    #[napi(catch_unwind)]
+    pub fn take_plaintext<'e>(&mut self, env: &'e Env) -> napi::Result<Option<BufferSlice<'e>>> {
+        let len = self.pump.plaintext_len();
+        if len == 0 {
+            return Ok(None);
+        }
+        let mut slice = new_buffer(env, len)?;
+        let n = self.pump.read_plaintext(&mut slice);
+        if n != len {
+            return Err(napi::Error::new(Status::GenericFailure, "plaintext length changed"));
+        }
+        Ok(Some(slice))
+    }
+
+    /// Encrypts user data; the records come out of `takeOutput()`.
+    #[napi(catch_unwind)]
+    pub fn send(&mut self, env: Env, data: &[u8]) -> napi::Result<()> {
+        self.pump.send(data).or_throw(&env)
+    }
+
+    /// Ciphertext for the socket, or null when there is none.
+    #[napi(catch_unwind)]
+    pub fn take_output<'e>(&mut self, env: &'e Env) -> napi::Result<Option<BufferSlice<'e>>> {
+        let out = self.pump.output();
+        if out.is_empty() {
+            return Ok(None);
+        }
+        BufferSlice::copy_from(env, out).map(Some)
+    }
+
+    /// Queues close_notify.
+    #[napi(catch_unwind)]
+    pub fn close(&mut self) {
+        self.pump.close();
+    }
+
+    #[napi(catch_unwind)]
+    pub fn is_handshaking(&self) -> bool {
+        self.pump.is_handshaking()
+    }
+
+    #[napi(catch_unwind)]
+    pub fn protocol(&self) -> Option<String> {
+        self.pump.protocol().map(str::to_owned)
+    }
+
+    #[napi(catch_unwind)]
+    pub fn cipher(&self) -> Option<CipherInfo> {
+        self.pump.cipher().map(|n| CipherInfo {
+            name: n.openssl.to_owned(),
+            standard_name: n.standard.to_owned(),
+            version: n.version.to_owned(),
+        })
+    }
+
+    #[napi(catch_unwind)]
+    pub fn key_exchange_group(&self) -> Option<String> {
+        self.pump.key_exchange_group().map(str::to_owned)
+    }
+
+    #[napi(catch_unwind)]
+    pub fn alpn_protocol(&self) -> Option<Buffer> {
+        self.pump.alpn_protocol().map(|p| Buffer::from(p.to_vec()))
+    }
+
+    #[napi(catch_unwind)]
+    pub fn server_name(&self) -> Option<String> {
+        self.pump.server_name().map(str::to_owned)
+    }
+
+    #[napi(catch_unwind)]
+    pub fn authorization_error(&self) -> Option<VerifyResult> {
+        self.pump.authorization_error().map(|f| VerifyResult {
+            code: f.code.to_owned(),
+            message: f.message.to_owned(),
+        })
+    }
+
+    #[napi(catch_unwind)]
+    pub fn peer_certificate_count(&self) -> u32 {
+        self.pump.peer_certificates().len() as u32
+    }
+
+    /// DER of the peer's `index`-th certificate (0 is the leaf).
+    #[napi(catch_unwind)]
+    pub fn peer_certificate_der(&self, index: u32) -> Option<Buffer> {
+        self.pump
+            .peer_certificates()
+            .get(index as usize)
+            .map(|c| Buffer::from(c.as_ref().to_vec()))
+    }
+
+    #[napi(catch_unwind)]
+    pub fn export_keying_material(
+        &self,
+        env: Env,
+        length: u32,
+        label: &[u8],
+        context: Option<&[u8]>,
+    ) -> napi::Result<Buffer> {
+        let out = self
+            .pump
+            .export_keying_material(length as usize, label, context)
+            .or_throw(&env)?;
+        Ok(Buffer::from(out))
+    }
+}
+
+/// Node's certificate object for a DER certificate, without `raw`/`pubkey`
+/// (the TS layer attaches those Buffers).
+#[napi(catch_unwind)]
+pub fn certificate_object<'e>(env: &'e Env, der: &[u8]) -> napi::Result<Unknown<'e>> {
+    let value = rustls_node_core::cert_info::certificate_object(der).map_err(|e| throw(env, e))?;
+    env.to_js_value(&value)
+}
+
+/// DER SubjectPublicKeyInfo of a certificate, for Node's `pubkey` field.
+#[napi(catch_unwind)]
+pub fn certificate_public_key(der: &[u8]) -> Option<Buffer> {
+    rustls_node_core::cert_info::public_key_der(der).map(Buffer::from)
+}
+
+/// An uninitialised-then-filled Node Buffer of `len` bytes.
+fn new_buffer(env: &Env, len: usize) -> napi::Result<BufferSlice<'_>> {
+    let mut data = std::ptr::null_mut();
+    let mut value = std::ptr::null_mut();
+    // SAFETY: `env` is the live env of this call; napi_create_buffer writes
+    // both out-params on success, checked below.
+    let status = unsafe { sys::napi_create_buffer(env.raw(), len, &mut data, &mut value) };
+    if status != sys::Status::napi_ok {
+        return Err(napi::Error::new(Status::GenericFailure, "could not allocate a Buffer"));
+    }
+    // SAFETY: `value` is a Buffer created just above in this env.
+    unsafe { BufferSlice::from_napi_value(env.raw(), value) }
+}

@@ -1,0 +1,100 @@
+//! `NativeContext` (Node's SecureContext) and `RootStore` (a trust store).
+
+use std::sync::Arc;
+
+use napi::bindgen_prelude::Buffer;
+use napi::Env;
+use napi_derive::napi;
+use rustls_node_core::config::{self, ContextBuilder, SecureContext};
+
+use crate::js_error::OrThrow;
+
+/// One `key` or `pfx` entry with the passphrase that applies to it.
+#[napi(object)]
+pub struct KeyInput {
+    pub pem: Buffer,
+    pub passphrase: Option<Buffer>,
+}
+
+/// `createSecureContext` options, already normalised by the TS layer to
+/// arrays of Buffers.
+#[napi(object)]
+pub struct ContextInit {
+    pub cert: Option<Vec<Buffer>>,
+    pub key: Option<Vec<KeyInput>>,
+    pub pfx: Option<Vec<KeyInput>>,
+    pub ca: Option<Vec<Buffer>>,
+    pub crl: Option<Vec<Buffer>>,
+    pub min_version: Option<String>,
+    pub max_version: Option<String>,
+    pub ciphers: Option<String>,
+    pub ecdh_curve: Option<String>,
+}
+
+/// Trust anchors, e.g. Node's bundled root list, parsed once per process.
+#[napi]
+pub struct RootStore {
+    inner: Arc<rustls_node_core::rustls::RootCertStore>,
+}
+
+#[napi]
+impl RootStore {
+    #[napi(constructor, catch_unwind)]
+    pub fn new(env: Env, pems: Vec<Buffer>) -> napi::Result<Self> {
+        let slices: Vec<&[u8]> = pems.iter().map(|b| b.as_ref()).collect();
+        let inner = config::root_store(&slices).or_throw(&env)?;
+        Ok(Self { inner })
+    }
+
+    #[napi(getter, catch_unwind)]
+    pub fn size(&self) -> u32 {
+        self.inner.len() as u32
+    }
+}
+
+#[napi]
+pub struct NativeContext {
+    pub(crate) inner: Arc<SecureContext>,
+}
+
+#[napi]
+impl NativeContext {
+    #[napi(constructor, catch_unwind)]
+    pub fn new(env: Env, init: ContextInit, default_roots: Option<&RootStore>) -> napi::Result<Self> {
+        let mut b = ContextBuilder::new();
+        let pass = |p: &Option<Buffer>| p.as_ref().map(|b| b.to_vec());
+        for pfx in init.pfx.iter().flatten() {
+            b.add_pfx(&pfx.pem, pass(&pfx.passphrase).as_deref()).or_throw(&env)?;
+        }
+        for key in init.key.iter().flatten() {
+            b.add_key(&key.pem, pass(&key.passphrase).as_deref()).or_throw(&env)?;
+        }
+        for cert in init.cert.iter().flatten() {
+            b.add_cert_chain(cert).or_throw(&env)?;
+        }
+        for ca in init.ca.iter().flatten() {
+            b.add_ca(ca).or_throw(&env)?;
+        }
+        for crl in init.crl.iter().flatten() {
+            b.add_crl(crl).or_throw(&env)?;
+        }
+        if let Some(roots) = default_roots {
+            b.default_roots(roots.inner.clone());
+        }
+        b.versions(init.min_version.as_deref(), init.max_version.as_deref());
+        if let Some(c) = &init.ciphers {
+            b.ciphers(c);
+        }
+        if let Some(c) = &init.ecdh_curve {
+            b.ecdh_curve(c);
+        }
+        let inner = Arc::new(b.build().or_throw(&env)?);
+        Ok(Self { inner })
+    }
+
+    /// DER of the context's own certificate (`getCertificate()`).
+    #[napi(catch_unwind)]
+    pub fn certificate(&self) -> Option<Buffer> {
+        self.inner.certificate().map(|c| Buffer::from(c.as_ref().to_vec()))
+    }
+}

@@ -1,0 +1,50 @@
+//! Node-API binding of rustls-node.
+//!
+//! This crate is the whole FFI boundary and holds no TLS policy: it converts
+//! JS values to the core's types and back, and turns core errors into JS
+//! errors carrying the core's `code`. Three rules hold for every export:
+//!
+//! - each `#[napi]` entry point has `catch_unwind`, so a Rust panic becomes
+//!   a thrown JS error instead of aborting the process (napi-rs does not
+//!   catch panics by default; `__test__/panic.spec.mjs` proves this works);
+//! - native objects are napi-rs classes, which napi-rs type-tags on unwrap,
+//!   so passing the wrong handle is a JS `TypeError`, not memory confusion;
+//! - nothing is freed by hand: rustls state lives in the class instance and
+//!   goes with it when V8 collects it.
+
+mod connection;
+mod context;
+mod js_error;
+
+pub use connection::NativeConnection;
+pub use context::{NativeContext, RootStore};
+
+use napi_derive::napi;
+
+/// Lower-case OpenSSL names of the cipher suites this build supports.
+#[napi(catch_unwind)]
+pub fn supported_ciphers() -> Vec<String> {
+    rustls_node_core::suites::supported_cipher_names()
+}
+
+/// Panics on purpose, to test the panic boundary. Only in builds with the
+/// `test-panic` feature.
+#[cfg(feature = "test-panic")]
+#[napi(catch_unwind)]
+pub fn test_panic(message: String) -> u32 {
+    panic!("{message}")
+}
+
+#[napi(object)]
+pub struct SelfSignedPair {
+    pub cert: String,
+    pub key: String,
+}
+
+/// A fresh self-signed certificate for `names` (used by the `npm start` demo).
+#[napi(catch_unwind)]
+pub fn generate_self_signed(env: napi::Env, names: Vec<String>) -> napi::Result<SelfSignedPair> {
+    use js_error::OrThrow;
+    let s = rustls_node_core::self_signed::generate(&names).or_throw(&env)?;
+    Ok(SelfSignedPair { cert: s.cert_pem, key: s.key_pem })
+}

@@ -1,0 +1,38 @@
+// Certificate objects in the shape of Node's getPeerCertificate(): the
+// fields come from Rust (x509-parser), the Buffers (`raw`, `pubkey`) and the
+// `issuerCertificate` links are added here.
+
+import { X509Certificate } from 'node:crypto'
+import type { DetailedPeerCertificate, PeerCertificate } from 'node:tls'
+import { native } from './native'
+
+export function certificateObject(der: Buffer): PeerCertificate {
+  const obj = native.certificateObject(der) as PeerCertificate & { pubkey?: Buffer; infoAccess?: object }
+  const pubkey = native.certificatePublicKey(der)
+  if (pubkey) obj.pubkey = pubkey as NonSharedBuffer
+  if (obj.infoAccess) Object.setPrototypeOf(obj.infoAccess, null)
+  obj.raw = der as NonSharedBuffer
+  return obj
+}
+
+/**
+ * The peer's chain as Node links it: each certificate's `issuerCertificate`
+ * is the next one; a self-issued last certificate points at itself.
+ */
+export function detailedChain(ders: Buffer[]): DetailedPeerCertificate | undefined {
+  const certs = ders.map((d) => certificateObject(d) as DetailedPeerCertificate)
+  for (let i = 0; i < certs.length; i++) {
+    const next = certs[i + 1]
+    if (next) certs[i].issuerCertificate = next
+    else if (isSelfIssued(certs[i])) certs[i].issuerCertificate = certs[i]
+  }
+  return certs[0]
+}
+
+function isSelfIssued(cert: PeerCertificate): boolean {
+  return JSON.stringify(cert.subject) === JSON.stringify(cert.issuer)
+}
+
+export function x509Of(der: Buffer | undefined): X509Certificate | undefined {
+  return der ? new X509Certificate(der) : undefined
+}

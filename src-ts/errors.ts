@@ -1,0 +1,82 @@
+// Errors shaped like Node's: an Error with a string `code`, and the same
+// message wording for the argument-validation codes Node's `tls` throws.
+
+import { inspect } from 'node:util'
+
+export interface CodedError extends Error {
+  code: string
+}
+
+export function codedError(code: string, message: string, Base: ErrorConstructor = Error): CodedError {
+  const err = new Base(message) as CodedError
+  Object.defineProperty(err, 'code', { value: code, enumerable: true, writable: true, configurable: true })
+  return err
+}
+
+function describeReceived(value: unknown): string {
+  if (value == null) return ` Received ${value}`
+  if (typeof value === 'function') return ` Received function ${(value as { name?: string }).name || '<anonymous>'}`
+  if (typeof value === 'object') {
+    const ctor = (value as object).constructor
+    if (ctor?.name) return ` Received an instance of ${ctor.name}`
+    return ` Received ${inspect(value, { depth: -1 })}`
+  }
+  let shown = inspect(value, { colors: false })
+  if (shown.length > 28) shown = `${shown.slice(0, 25)}...`
+  return ` Received type ${typeof value} (${shown})`
+}
+
+/** Node's ERR_INVALID_ARG_TYPE, with its message format. */
+export function invalidArgType(name: string, expected: string, actual: unknown): CodedError {
+  const what = name.includes('.') ? 'property' : 'argument'
+  return codedError(
+    'ERR_INVALID_ARG_TYPE',
+    `The "${name}" ${what} must be ${expected}.${describeReceived(actual)}`,
+    TypeError,
+  )
+}
+
+/** Node's ERR_INVALID_ARG_VALUE. */
+export function invalidArgValue(name: string, value: unknown, reason = 'is invalid'): CodedError {
+  const what = name.includes('.') ? 'property' : 'argument'
+  return codedError('ERR_INVALID_ARG_VALUE', `The ${what} '${name}' ${reason}. Received ${inspect(value)}`, TypeError)
+}
+
+/** Node's ERR_OUT_OF_RANGE. */
+export function outOfRange(name: string, range: string, value: unknown): CodedError {
+  return codedError(
+    'ERR_OUT_OF_RANGE',
+    `The value of "${name}" is out of range. It must be ${range}. Received ${inspect(value)}`,
+    RangeError,
+  )
+}
+
+/** A feature OpenSSL has and rustls deliberately does not. */
+export function unsupported(code: string, message: string): CodedError {
+  return codedError(code, message)
+}
+
+export function validateFunction(value: unknown, name: string): asserts value is (...args: never[]) => unknown {
+  if (typeof value !== 'function') throw invalidArgType(name, 'of type function', value)
+}
+
+export function validateBoolean(value: unknown, name: string): asserts value is boolean {
+  if (typeof value !== 'boolean') throw invalidArgType(name, 'of type boolean', value)
+}
+
+export function validateString(value: unknown, name: string): asserts value is string {
+  if (typeof value !== 'string') throw invalidArgType(name, 'of type string', value)
+}
+
+export function validateObject(value: unknown, name: string): asserts value is Record<string, unknown> {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw invalidArgType(name, 'of type object', value)
+  }
+}
+
+export function validateNumber(value: unknown, name: string, min?: number, max?: number): asserts value is number {
+  if (typeof value !== 'number') throw invalidArgType(name, 'of type number', value)
+  if ((min !== undefined && value < min) || (max !== undefined && value > max) || Number.isNaN(value)) {
+    throw outOfRange(name, `${min !== undefined ? `>= ${min}` : ''}${min !== undefined && max !== undefined ? ' && ' : ''}${max !== undefined ? `<= ${max}` : ''}`, value)
+  }
+}

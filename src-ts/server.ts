@@ -1,0 +1,108 @@
+// tls.Server / tls.createServer(): a net.Server that wraps each accepted
+// socket in a server-side TLSSocket and emits 'secureConnection' once the
+// handshake completes, or 'tlsClientError' when it fails.
+
+import * as net from 'node:net'
+import type * as tls from 'node:tls'
+import { SecureContext, createSecureContext } from './secure-context'
+import { TLSSocket } from './tls-socket'
+import { invalidArgType, validateBoolean, validateFunction, validateNumber } from './errors'
+import { alpnList } from './alpn'
+import { refuseUnsupportedSocketOptions } from './unsupported'
+
+const DEFAULT_HANDSHAKE_TIMEOUT = 120_000
+
+export class Server extends net.Server implements tls.Server {
+  /** @internal */ _sharedCreds: SecureContext
+  requestCert: boolean
+  rejectUnauthorized: boolean
+  private readonly _handshakeTimeout: number
+  private readonly _options: tls.TlsOptions
+
+  constructor(options?: tls.TlsOptions | ((socket: TLSSocket) => void), listener?: (socket: TLSSocket) => void) {
+    let opts: tls.TlsOptions
+    if (typeof options === 'function') {
+      listener = options
+      opts = {}
+    } else if (options === undefined || options === null) {
+      opts = {}
+    } else if (typeof options === 'object') {
+      opts = options
+    } else {
+      throw invalidArgType('options', 'of type object', options)
+    }
+    super(
+      {
+        allowHalfOpen: opts.allowHalfOpen,
+        pauseOnConnect: opts.pauseOnConnect,
+        noDelay: opts.noDelay,
+        keepAlive: opts.keepAlive,
+        keepAliveInitialDelay: opts.keepAliveInitialDelay,
+        highWaterMark: opts.highWaterMark,
+      },
+      function (this: Server, raw: net.Socket) {
+        this._onConnection(raw)
+      },
+    )
+    refuseUnsupportedSocketOptions(opts)
+    const timeout = opts.handshakeTimeout ?? DEFAULT_HANDSHAKE_TIMEOUT
+    validateNumber(timeout, 'options.handshakeTimeout')
+    if (opts.requestCert !== undefined) validateBoolean(opts.requestCert, 'options.requestCert')
+    if (opts.rejectUnauthorized !== undefined) validateBoolean(opts.rejectUnauthorized, 'options.rejectUnauthorized')
+    if (opts.SNICallback !== undefined) validateFunction(opts.SNICallback, 'options.SNICallback')
+    this._options = opts
+    this._handshakeTimeout = timeout
+    this.requestCert = opts.requestCert === true
+    this.rejectUnauthorized = opts.rejectUnauthorized !== false
+    alpnList(opts.ALPNProtocols, 'options.ALPNProtocols') // validates now, not per connection
+    this._sharedCreds = createSecureContext(opts)
+    if (listener) this.on('secureConnection', listener)
+  }
+
+  private _onConnection(raw: net.Socket): void {
+    // The socket drives itself from here: 'secureConnection' or
+    // 'tlsClientError' (a client that hangs up early is 'socket hang up').
+    new TLSSocket(raw, {
+      isServer: true,
+      server: this as unknown as net.Server,
+      secureContext: this._sharedCreds as unknown as tls.SecureContext,
+      requestCert: this.requestCert,
+      rejectUnauthorized: this.rejectUnauthorized,
+      handshakeTimeout: this._handshakeTimeout,
+      ALPNProtocols: this._options.ALPNProtocols,
+    })
+  }
+
+  /** Replaces the certificates and keys used for new connections. */
+  setSecureContext(options: tls.SecureContextOptions): void {
+    if (options === null || typeof options !== 'object') throw invalidArgType('options', 'of type object', options)
+    this._sharedCreds = createSecureContext({ ...this._options, ...options })
+  }
+
+  addContext(_hostname: string, _context: tls.SecureContextOptions | tls.SecureContext): void {
+    throw Object.assign(new Error('server.addContext() is not implemented yet in rustls-node'), {
+      code: 'ERR_TLS_UNSUPPORTED_BY_RUSTLS',
+    })
+  }
+
+  getTicketKeys(): NonSharedBuffer {
+    throw Object.assign(new Error('server.getTicketKeys() is not implemented yet in rustls-node'), {
+      code: 'ERR_TLS_UNSUPPORTED_BY_RUSTLS',
+    })
+  }
+
+  setTicketKeys(_keys: Buffer): void {
+    throw Object.assign(new Error('server.setTicketKeys() is not implemented yet in rustls-node'), {
+      code: 'ERR_TLS_UNSUPPORTED_BY_RUSTLS',
+    })
+  }
+}
+
+export function createServer(
+  options?: tls.TlsOptions | ((socket: TLSSocket) => void),
+  listener?: (socket: TLSSocket) => void,
+): Server {
+  return new Server(options, listener)
+}
+
+export { createSecureContext, SecureContext }

@@ -1,0 +1,626 @@
+// tls.TLSSocket: a net.Socket whose bytes go through rustls.
+//
+// Node's own TLSSocket swaps the socket's C++ stream handle for a TLS one.
+// Node-API cannot make stream handles, so this TLSSocket is a net.Socket
+// without a handle whose stream methods (_read, _write, _final, _destroy)
+// drive a NativeConnection and read from / write to the transport: a
+// net.Socket, or any Duplex (STARTTLS drivers pass their own).
+//
+//   transport 'data' ─▶ conn.receive ─▶ conn.takePlaintext ─▶ this.push
+//   this.write ─▶ conn.send ─▶ conn.takeOutput ─▶ transport.write
+//
+// Backpressure both ways: push() returning false pauses the transport until
+// _read(); transport.write() returning false holds the write callback until
+// the transport's 'drain'.
+
+import * as net from 'node:net'
+import type { Duplex } from 'node:stream'
+import type * as tls from 'node:tls'
+import type { X509Certificate } from 'node:crypto'
+import { native, type NativeConnection } from './native'
+import { SecureContext, createSecureContext } from './secure-context'
+import { certificateObject, detailedChain, x509Of } from './certificate'
+import { checkServerIdentity } from './check-server-identity'
+import { codedError, invalidArgType, validateFunction, validateNumber, validateString } from './errors'
+import { alpnList } from './alpn'
+import { refuseUnsupportedSocketOptions } from './unsupported'
+
+const HANDSHAKE_DONE = 1
+const PEER_CLOSED = 2
+
+/** What this implementation knows about the peer it is connecting to. */
+interface ClientTarget {
+  host?: string
+  servername?: string
+  checkServerIdentity: typeof checkServerIdentity
+}
+
+/** Options accepted by `new TLSSocket()`, plus the internal ones tls.connect / tls.Server pass. */
+export interface TLSSocketInternalOptions extends tls.TLSSocketOptions {
+  allowHalfOpen?: boolean
+  highWaterMark?: number
+  handshakeTimeout?: number
+  pauseOnConnect?: boolean
+  servername?: string
+  /** @internal set by tls.connect */
+  target?: ClientTarget
+}
+
+type WriteCallback = (err?: Error | null) => void
+
+function connReset(message: string): Error {
+  const err = codedError('ECONNRESET', message)
+  return err
+}
+
+export class TLSSocket extends net.Socket implements tls.TLSSocket {
+  encrypted = true as const
+  authorized = false
+  declare authorizationError: Error
+  alpnProtocol: string | false | null = null
+  servername: string | false | null = null
+  secureConnecting = true
+  /** The tls.Server that accepted this socket (server side), as in Node. */
+  server: net.Server | null = null
+  /** @internal net.Socket's timeout refresher, called on I/O activity. */
+  declare _unrefTimer: () => void
+  /** @internal */ _secureEstablished = false
+  /** @internal */ _controlReleased = false
+
+  private readonly _tlsOptions: TLSSocketInternalOptions
+  private readonly _isServer: boolean
+  private readonly _requestCert: boolean
+  private readonly _rejectUnauthorized: boolean
+  private readonly _context: SecureContext
+  private _transport: Duplex | null
+  private _conn: NativeConnection | null = null
+  private _started = false
+  private _transportPaused = false
+  private _pendingWrite: (() => void) | null = null
+  private _pendingFinal: (() => void) | null = null
+  private _eofPushed = false
+  private _errorReported = false
+  private _handshakeTimer: NodeJS.Timeout | null = null
+  private _peerChain: Buffer[] | null = null
+
+  constructor(socket?: Duplex | net.Socket, options: TLSSocketInternalOptions = {}) {
+    if (options === null || typeof options !== 'object') throw invalidArgType('options', 'of type object', options)
+    super({
+      allowHalfOpen: socket ? (socket as Duplex).allowHalfOpen : options.allowHalfOpen,
+      highWaterMark: options.highWaterMark,
+    } as net.SocketConstructorOpts)
+    refuseUnsupportedSocketOptions(options)
+    this.authorizationError = null as unknown as Error
+    this._tlsOptions = { ...options }
+    this._isServer = Boolean(options.isServer)
+    this._requestCert = Boolean(options.requestCert) || !this._isServer
+    this._rejectUnauthorized = Boolean(options.rejectUnauthorized)
+    const ctx = options.secureContext
+    if (ctx !== undefined && !(ctx instanceof SecureContext)) {
+      throw codedError('ERR_TLS_INVALID_CONTEXT', 'context must be a SecureContext created by rustls-node', TypeError)
+    }
+    this._context = (ctx as SecureContext | undefined) ?? createSecureContext(options)
+    this.server = options.server ?? null
+    this._transport = socket ?? null
+    if (socket) this._attach(socket)
+    if (this._isServer) {
+      const timeout = options.handshakeTimeout ?? 0
+      if (timeout > 0) {
+        this._handshakeTimer = setTimeout(() => {
+          this._fail(codedError('ERR_TLS_HANDSHAKE_TIMEOUT', 'TLS handshake timeout'))
+        }, timeout)
+        this._handshakeTimer.unref?.()
+      }
+      this._start()
+    }
+  }
+
+  // ---- transport plumbing -------------------------------------------------
+
+  private _attach(transport: Duplex): void {
+    transport.on('data', (chunk: Buffer) => this._onCiphertext(chunk))
+    transport.on('end', () => this._onTransportEnd())
+    transport.on('error', (err: Error) => this._onTransportError(err))
+    transport.on('close', () => this._onTransportClose())
+    const t = transport as net.Socket
+    if (t.connecting) {
+      this._setConnecting(true)
+      t.once('connect', () => {
+        this._setConnecting(false)
+        if (this.destroyed) return
+        this.emit('connect')
+        this.emit('ready')
+      })
+    }
+  }
+
+  private _setConnecting(value: boolean): void {
+    ;(this as { connecting: boolean }).connecting = value
+  }
+
+  /** Creates the native connection and sends the ClientHello (client side). @internal */
+  _start(): void {
+    if (this._started || this.destroyed) return
+    const transport = this._transport
+    if (!transport) return
+    if ((transport as net.Socket).connecting) {
+      transport.once('connect', () => this._start())
+      return
+    }
+    this._started = true
+    try {
+      if (this._isServer) {
+        this._conn = native.NativeConnection.server(this._context.context, {
+          requestCert: Boolean(this._tlsOptions.requestCert),
+          rejectUnauthorized: this._rejectUnauthorized,
+          alpn: alpnList(this._tlsOptions.ALPNProtocols, 'options.ALPNProtocols'),
+        })
+      } else {
+        this._conn = native.NativeConnection.client(this._context.context, {
+          servername: this._sniName(),
+          rejectUnauthorized: this._rejectUnauthorized,
+          alpn: alpnList(this._tlsOptions.ALPNProtocols, 'options.ALPNProtocols'),
+        })
+        this._flush()
+      }
+    } catch (err) {
+      this._fail(err as Error)
+    }
+  }
+
+  /** The SNI name: `servername`, else the host unless it is an IP (RFC 6066 §3). */
+  private _sniName(): string {
+    const target = this._tlsOptions.target
+    const explicit = this._tlsOptions.servername ?? target?.servername
+    if (explicit) return explicit
+    const host = target?.host ?? 'localhost'
+    return host
+  }
+
+  /** Writes pending ciphertext to the transport; false when it is full. */
+  private _flush(): boolean {
+    const out = this._conn?.takeOutput()
+    const t = this._transport
+    if (!out || !t || t.destroyed || t.writableEnded) return true
+    return t.write(out)
+  }
+
+  private _onCiphertext(chunk: Buffer): void {
+    const conn = this._conn
+    if (!conn || this.destroyed) return
+    this._unrefTimer()
+    let offset = 0
+    try {
+      do {
+        const r = conn.receive(chunk, offset)
+        const consumed = Math.floor(r / 4)
+        const events = r - consumed * 4
+        offset += consumed
+        const plaintext = conn.takePlaintext()
+        this._flush()
+        if (events & HANDSHAKE_DONE) {
+          this._onHandshakeDone()
+          if (this.destroyed) return
+        }
+        if (plaintext && !this._eofPushed && !this.push(plaintext)) this._pauseTransport()
+        if (events & PEER_CLOSED) {
+          this._pushEof()
+          return
+        }
+        if (consumed === 0 && !plaintext) break
+      } while (offset < chunk.length)
+    } catch (err) {
+      this._flush() // the alert rustls queued for the peer
+      this._fail(err as Error)
+    }
+  }
+
+  private _pauseTransport(): void {
+    if (!this._transportPaused && this._transport) {
+      this._transportPaused = true
+      this._transport.pause()
+    }
+  }
+
+  private _pushEof(): void {
+    if (this._eofPushed) return
+    this._eofPushed = true
+    this.push(null)
+  }
+
+  private _onTransportEnd(): void {
+    if (!this._secureEstablished) {
+      this._fail(
+        connReset(
+          this._isServer ? 'socket hang up' : 'Client network socket disconnected before secure TLS connection was established',
+        ),
+      )
+      return
+    }
+    this._pushEof()
+  }
+
+  private _onTransportError(err: Error): void {
+    if (!this._secureEstablished && !this._isServer && (err as NodeJS.ErrnoException).code === 'ECONNRESET') {
+      const e = connReset('Client network socket disconnected before secure TLS connection was established')
+      this._fail(Object.assign(e, { cause: err }))
+      return
+    }
+    this._fail(err)
+  }
+
+  private _onTransportClose(): void {
+    if (this.destroyed) return
+    if (!this._secureEstablished) {
+      this._fail(connReset(this._isServer ? 'socket hang up' : 'Client network socket disconnected before secure TLS connection was established'))
+      return
+    }
+    this._pushEof()
+    // Let buffered plaintext be read before going away; autoDestroy then
+    // finishes the job once 'end' has been emitted.
+    if (this.readableEnded || this.readableLength === 0) this.destroy()
+    else this.once('end', () => this.destroy())
+  }
+
+  /**
+   * A TLS or transport failure. A server socket whose handshake has not
+   * completed reports it as the server's 'tlsClientError'; every other
+   * socket is destroyed with it ('error', then 'close').
+   */
+  private _fail(err: Error): void {
+    if (this.destroyed) return
+    const server = this._tlsOptions.server
+    if (this._isServer && !this._controlReleased && server) {
+      if (!this._errorReported) {
+        this._errorReported = true
+        server.emit('tlsClientError', err, this)
+      }
+      this.destroy()
+      return
+    }
+    this.destroy(err)
+  }
+
+  private _onHandshakeDone(): void {
+    const conn = this._conn
+    if (!conn) return
+    this._secureEstablished = true
+    this.secureConnecting = false
+    if (this._handshakeTimer) {
+      clearTimeout(this._handshakeTimer)
+      this._handshakeTimer = null
+    }
+    const alpn = conn.alpnProtocol()
+    this.alpnProtocol = alpn ? alpn.toString('latin1') : false
+    if (this._isServer) this.servername = conn.serverName() ?? false
+    else this.servername = this._tlsOptions.servername ?? this._tlsOptions.target?.servername ?? null
+    this.emit('secure')
+    if (this._isServer) this._authorizeClient(conn)
+    else this._authorizeServer(conn)
+    if (this.destroyed) return
+    const write = this._pendingWrite
+    this._pendingWrite = null
+    write?.()
+    const final = this._pendingFinal
+    this._pendingFinal = null
+    final?.()
+  }
+
+  private _authorizeClient(conn: NativeConnection): void {
+    if (this._requestCert) {
+      const failure = conn.authorizationError()
+      if (failure) {
+        this.authorizationError = failure.code as unknown as Error
+        if (this._rejectUnauthorized) {
+          this.destroy()
+          return
+        }
+      } else {
+        this.authorized = true
+      }
+    }
+    this._controlReleased = true
+    this.server?.emit('secureConnection', this)
+  }
+
+  private _authorizeServer(conn: NativeConnection): void {
+    const failure = conn.authorizationError()
+    let error: Error | undefined = failure ? codedError(failure.code, failure.message) : undefined
+    const target = this._tlsOptions.target
+    if (!error) {
+      const hostname = this._tlsOptions.servername || target?.servername || target?.host || 'localhost'
+      const check = target?.checkServerIdentity ?? checkServerIdentity
+      error = check(hostname, this.getPeerCertificate(true)) ?? undefined
+    }
+    this._controlReleased = true
+    if (error) {
+      this.authorized = false
+      this.authorizationError = ((error as { code?: string }).code || error.message) as unknown as Error
+      if (this._rejectUnauthorized) {
+        this.destroy(error)
+        return
+      }
+    } else {
+      this.authorized = true
+    }
+    this.emit('secureConnect')
+  }
+
+  // ---- stream implementation ---------------------------------------------
+
+  override _read(_size: number): void {
+    if (!this._started && !this._isServer) this._start()
+    if (this._transportPaused && this._transport) {
+      this._transportPaused = false
+      this._transport.resume()
+    }
+  }
+
+  override _write(chunk: Buffer | string, encoding: BufferEncoding, cb: WriteCallback): void {
+    this._writeChunks([typeof chunk === 'string' ? Buffer.from(chunk, encoding) : chunk], cb)
+  }
+
+  override _writev(chunks: Array<{ chunk: Buffer | string; encoding: BufferEncoding }>, cb: WriteCallback): void {
+    this._writeChunks(
+      chunks.map(({ chunk, encoding }) => (typeof chunk === 'string' ? Buffer.from(chunk, encoding) : chunk)),
+      cb,
+    )
+  }
+
+  private _writeChunks(chunks: Buffer[], cb: WriteCallback): void {
+    if (!this._secureEstablished) {
+      this._pendingWrite = () => this._writeChunks(chunks, cb)
+      if (!this._isServer) this._start()
+      return
+    }
+    const conn = this._conn
+    if (!conn) {
+      cb(codedError('ERR_SOCKET_CLOSED', 'Socket is closed'))
+      return
+    }
+    try {
+      for (const c of chunks) conn.send(c)
+    } catch (err) {
+      cb(err as Error)
+      return
+    }
+    this._unrefTimer()
+    if (this._flush()) cb()
+    else this._transport!.once('drain', () => cb())
+  }
+
+  override _final(cb: WriteCallback): void {
+    if (!this._secureEstablished) {
+      if (this.destroyed || !this._transport) {
+        cb()
+        return
+      }
+      this._pendingFinal = () => this._final(cb)
+      if (!this._isServer) this._start()
+      return
+    }
+    const conn = this._conn
+    const t = this._transport
+    if (conn) {
+      conn.close()
+      this._flush()
+    }
+    if (t && !t.destroyed && !t.writableEnded) t.end()
+    cb()
+  }
+
+  override _destroy(err: Error | null, cb: (err: Error | null) => void): void {
+    if (this._handshakeTimer) {
+      clearTimeout(this._handshakeTimer)
+      this._handshakeTimer = null
+    }
+    const t = this._transport as (Duplex & { destroySoon?: () => void }) | null
+    // After a TLS error the alert was already flushed: let it drain.
+    const graceful = Boolean(err) && this._conn !== null
+    this._conn = null
+    this._pendingWrite = null
+    this._pendingFinal = null
+    if (t && !t.destroyed) {
+      // Let a queued alert or close_notify reach the peer when we can.
+      if (graceful && typeof t.destroySoon === 'function') t.destroySoon()
+      else t.destroy()
+    }
+    cb(err)
+    process.nextTick(() => this.emit('close', Boolean(err)))
+  }
+
+  // ---- net.Socket surface that belongs to the transport -------------------
+
+  /** @internal net.Socket's address getters read through this. */
+  _getpeername(): { address?: string; port?: number; family?: string } {
+    const t = this._transport as (Duplex & { _getpeername?: () => object }) | null
+    return (t?._getpeername?.() as { address?: string }) ?? {}
+  }
+
+  /** @internal */
+  _getsockname(): { address?: string; port?: number; family?: string } {
+    const t = this._transport as (Duplex & { _getsockname?: () => object }) | null
+    return (t?._getsockname?.() as { address?: string }) ?? {}
+  }
+
+  override address(): net.AddressInfo | {} {
+    const t = this._transport as net.Socket | null
+    return typeof t?.address === 'function' ? t.address() : {}
+  }
+
+  override setNoDelay(noDelay?: boolean): this {
+    ;(this._transport as net.Socket | null)?.setNoDelay?.(noDelay)
+    return this
+  }
+
+  override setKeepAlive(enable?: boolean, initialDelay?: number): this {
+    ;(this._transport as net.Socket | null)?.setKeepAlive?.(enable, initialDelay)
+    return this
+  }
+
+  override ref(): this {
+    ;(this._transport as net.Socket | null)?.ref?.()
+    return this
+  }
+
+  override unref(): this {
+    ;(this._transport as net.Socket | null)?.unref?.()
+    return this
+  }
+
+  // ---- TLS introspection ----------------------------------------------------
+
+  getPeerCertificate(detailed: true): tls.DetailedPeerCertificate
+  getPeerCertificate(detailed?: false): tls.PeerCertificate
+  getPeerCertificate(detailed?: boolean): tls.PeerCertificate | tls.DetailedPeerCertificate
+  getPeerCertificate(detailed?: boolean): tls.PeerCertificate | tls.DetailedPeerCertificate {
+    const chain = this._peerDers()
+    if (chain === null) return null as unknown as tls.PeerCertificate
+    if (chain.length === 0) return {} as tls.PeerCertificate
+    if (detailed) return detailedChain(chain) as tls.DetailedPeerCertificate
+    return certificateObject(chain[0])
+  }
+
+  private _peerDers(): Buffer[] | null {
+    if (this._peerChain) return this._peerChain
+    const conn = this._conn
+    if (!conn) return null
+    const n = conn.peerCertificateCount()
+    const ders: Buffer[] = []
+    for (let i = 0; i < n; i++) {
+      const der = conn.peerCertificateDer(i)
+      if (der) ders.push(der)
+    }
+    if (this._secureEstablished) this._peerChain = ders
+    return ders
+  }
+
+  getCertificate(): tls.PeerCertificate | object | null {
+    if (!this._conn) return null
+    const der = this._context.context.certificate()
+    return der ? certificateObject(der) : {}
+  }
+
+  getPeerX509Certificate(): X509Certificate | undefined {
+    return x509Of(this._peerDers()?.[0])
+  }
+
+  getX509Certificate(): X509Certificate | undefined {
+    return this._conn ? x509Of(this._context.context.certificate() ?? undefined) : undefined
+  }
+
+  getCipher(): tls.CipherNameAndProtocol {
+    const c = this._conn?.cipher()
+    return (c ?? null) as tls.CipherNameAndProtocol
+  }
+
+  getProtocol(): string | null {
+    return this._conn?.protocol() ?? null
+  }
+
+  getEphemeralKeyInfo(): tls.EphemeralKeyInfo | object | null {
+    if (!this._conn) return null
+    if (this._isServer) return {}
+    const name = this._conn.keyExchangeGroup()
+    if (!name) return {}
+    return { type: 'ECDH', name, size: GROUP_BITS[name] ?? 0 }
+  }
+
+  exportKeyingMaterial(length: number, label: string, context?: Buffer): NonSharedBuffer {
+    validateNumber(length, 'length', 0)
+    validateString(label, 'label')
+    if (context !== undefined && !ArrayBuffer.isView(context)) {
+      throw invalidArgType('context', 'an instance of Buffer, TypedArray, or DataView', context)
+    }
+    if (!this._conn) throw codedError('ERR_SOCKET_CLOSED', 'Socket is closed')
+    return this._conn.exportKeyingMaterial(length, Buffer.from(label, 'latin1'), context) as NonSharedBuffer
+  }
+
+  getSession(): NonSharedBuffer | undefined {
+    return undefined
+  }
+
+  getTLSTicket(): NonSharedBuffer | undefined {
+    return undefined
+  }
+
+  isSessionReused(): boolean {
+    return false
+  }
+
+  getFinished(): NonSharedBuffer | undefined {
+    throw notSupported('getFinished()', 'rustls does not expose the Finished message')
+  }
+
+  getPeerFinished(): NonSharedBuffer | undefined {
+    throw notSupported('getPeerFinished()', 'rustls does not expose the Finished message')
+  }
+
+  getSharedSigalgs(): string[] {
+    throw notSupported('getSharedSigalgs()', 'rustls does not report the shared signature algorithms')
+  }
+
+  setMaxSendFragment(_size: number): boolean {
+    throw notSupported('setMaxSendFragment()', 'not implemented yet')
+  }
+
+  enableTrace(): void {
+    throw notSupported('enableTrace()', 'rustls has no OpenSSL-style message trace')
+  }
+
+  setServername(name: string): void {
+    validateString(name, 'name')
+    if (this._isServer) throw codedError('ERR_TLS_SNI_FROM_SERVER', 'Cannot issue SNI from a TLS server-side socket')
+    if (this._started) throw codedError('ERR_TLS_SNI_AFTER_START', 'servername must be set before the handshake starts')
+    this._tlsOptions.servername = name
+  }
+
+  setSession(_session: string | Buffer): void {
+    throw notSupported('setSession()', 'session resumption is not implemented yet')
+  }
+
+  renegotiate(_options: object, callback: (err: Error | null) => void): undefined | boolean {
+    if (typeof callback === 'function') {
+      const err = codedError(
+        'ERR_TLS_RENEGOTIATION_UNSUPPORTED',
+        'TLS renegotiation is not supported: rustls never renegotiates (RFC 8446 removed it; use a new connection)',
+      )
+      process.nextTick(callback, err)
+    }
+    return false
+  }
+
+  disableRenegotiation(): void {
+    // rustls never renegotiates: already disabled, as asked.
+  }
+
+  setKeyCert(_context: tls.SecureContext): void {
+    throw notSupported('setKeyCert()', 'not implemented yet')
+  }
+}
+
+// Bits of security-relevant key size per group, as OpenSSL reports in
+// getEphemeralKeyInfo().size.
+const GROUP_BITS: Record<string, number> = {
+  X25519: 253,
+  prime256v1: 256,
+  secp384r1: 384,
+  secp521r1: 521,
+  X25519MLKEM768: 253,
+}
+
+function notSupported(what: string, why: string): Error {
+  return codedError('ERR_TLS_UNSUPPORTED_BY_RUSTLS', `${what} is not supported by rustls-node: ${why}`)
+}
+
+// net.Socket defines `pending` from its handle, which a TLSSocket never has.
+Object.defineProperty(TLSSocket.prototype, 'pending', {
+  configurable: true,
+  get(this: { _transport: unknown; connecting: boolean }) {
+    return !this._transport || this.connecting
+  },
+})
+
+export function validateCheckServerIdentity(fn: unknown): asserts fn is typeof checkServerIdentity {
+  validateFunction(fn, 'options.checkServerIdentity')
+}
