@@ -8,6 +8,7 @@ export { Server, createServer } from './server'
 export { connect } from './connect'
 export { createSecureContext, SecureContext } from './secure-context'
 export { checkServerIdentity } from './check-server-identity'
+export { createSecurePair, SecurePair } from './secure-pair'
 export { getCiphers, rootCertificates, CLIENT_RENEG_LIMIT, CLIENT_RENEG_WINDOW } from './constants'
 
 // Declared for the types; the live values are the accessors defined below,

@@ -84,8 +84,6 @@ function defaultRootStore(): InstanceType<typeof native.RootStore> {
 /** What `tls.createSecureContext()` returns; `context` is the native handle. */
 export class SecureContext {
   readonly context: NativeContext
-  /** @internal the options this context was made from */
-  readonly options: SecureContextOptions
 
   constructor(options: SecureContextOptions = {}) {
     if (options === null || typeof options !== 'object') throw invalidArgType('options', 'of type object', options)
@@ -96,7 +94,6 @@ export class SecureContext {
       if (options[name] !== undefined) validateString(options[name], `options.${name}`)
     }
     const ca = binaryList(options.ca, 'options.ca')
-    this.options = options
     this.context = new native.NativeContext(
       {
         cert: binaryList(options.cert, 'options.cert'),

@@ -1,0 +1,25 @@
+// Compile-time check that rustls-node is a drop-in for node:tls: the whole
+// module must be assignable to `typeof import('node:tls')`, so code written
+// against Node's types type-checks unchanged against ours.
+import type * as nodeTls from 'node:tls'
+import * as ours from '../../dist/index'
+
+export const asNodeTls: typeof nodeTls = ours
+
+// Typical user code, written for node:tls, compiled against rustls-node.
+export function typicalClient(tls: typeof ours): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = tls.connect({ host: 'localhost', port: 443, servername: 'localhost', ALPNProtocols: ['h2'] }, () => {
+      const cert: nodeTls.PeerCertificate = socket.getPeerCertificate()
+      const cipher: nodeTls.CipherNameAndProtocol = socket.getCipher()
+      resolve(`${cert.subject.CN} ${cipher.name} ${socket.getProtocol()} ${socket.alpnProtocol}`)
+    })
+    socket.on('error', reject)
+  })
+}
+
+export function typicalServer(tls: typeof ours): nodeTls.Server {
+  const ctx: nodeTls.SecureContext = tls.createSecureContext({ key: 'k', cert: 'c' })
+  void ctx
+  return tls.createServer({ key: 'k', cert: 'c', requestCert: true }, (s: nodeTls.TLSSocket) => s.end('hi'))
+}
