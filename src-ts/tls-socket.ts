@@ -82,6 +82,8 @@ export class TLSSocket extends net.Socket implements tls.TLSSocket {
   private _errorReported = false
   private _handshakeTimer: NodeJS.Timeout | null = null
   private _peerChain: Buffer[] | null = null
+  /** After a TLS failure: let the queued alert drain before closing the transport. */
+  private _closeGracefully = false
 
   constructor(socket?: Duplex | net.Socket, options: TLSSocketInternalOptions = {}) {
     if (options === null || typeof options !== 'object') throw invalidArgType('options', 'of type object', options)
@@ -269,6 +271,7 @@ export class TLSSocket extends net.Socket implements tls.TLSSocket {
    */
   private _fail(err: Error): void {
     if (this.destroyed) return
+    this._closeGracefully = true
     const server = this._tlsOptions.server
     if (this._isServer && !this._controlReleased && server) {
       if (!this._errorReported) {
@@ -415,14 +418,11 @@ export class TLSSocket extends net.Socket implements tls.TLSSocket {
       this._handshakeTimer = null
     }
     const t = this._transport as (Duplex & { destroySoon?: () => void }) | null
-    // After a TLS error the alert was already flushed: let it drain.
-    const graceful = Boolean(err) && this._conn !== null
     this._conn = null
     this._pendingWrite = null
     this._pendingFinal = null
     if (t && !t.destroyed) {
-      // Let a queued alert or close_notify reach the peer when we can.
-      if (graceful && typeof t.destroySoon === 'function') t.destroySoon()
+      if (this._closeGracefully && typeof t.destroySoon === 'function') t.destroySoon()
       else t.destroy()
     }
     cb(err)
