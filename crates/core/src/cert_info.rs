@@ -10,22 +10,26 @@
 //! print (Node 20 with OpenSSL 3.0): `BN_print`/`BN_bn2hex` hex, `ASN1_TIME_print`
 //! dates, `ASN1_STRING_to_UTF8` name values, RFC 2253 `DirName:` entries, and
 //! Node's own escaping of unusual characters in subject alternative names.
-//! Where Node hands a value straight from an OpenSSL parser, the leniency of
-//! that parser is reproduced too (e.g. only the first `subjectAltName`
-//! extension counts, a duplicated `extKeyUsage` makes the field disappear).
+//! Where Node hands a value straight from an OpenSSL decoder, that decoder's
+//! leniency and strictness are reproduced too (only the first
+//! `subjectAltName` extension counts, a duplicated `extKeyUsage` makes the
+//! field disappear, invalid UTF-8 in the subject makes the whole certificate
+//! unreadable, ...).
 //!
-//! The certificate itself is parsed by `x509-parser`; the contents of the
-//! extensions and of the public key are read with the small DER reader below,
-//! because the exact OpenSSL behaviour depends on details (element order,
-//! string types, raw bytes) that a higher-level model would smooth over.
+//! The certificate is read with the small DER reader below rather than with
+//! `x509-parser` (of which only the big-integer type is used). Compared with
+//! Node on thousands of mutated certificates, x509-parser refused validity
+//! times OpenSSL takes (offsets, invalid dates that Node prints as `Bad time
+//! value`), took malformed names and algorithm identifiers OpenSSL refuses,
+//! and silently dropped the malformed tail of a name. What Node shows depends
+//! on such details (element order, string types, raw bytes, which parts
+//! OpenSSL decodes eagerly and which lazily), so they are handled here
+//! explicitly, each next to the OpenSSL behaviour it follows.
+
+use std::borrow::Cow;
 
 use serde_json::{Map, Value};
-use x509_parser::asn1_rs::{Any, Class};
-use x509_parser::certificate::{X509Certificate, X509CertificateParser};
-use x509_parser::nom::Parser;
 use x509_parser::num_bigint::BigUint;
-use x509_parser::prelude::FromDer;
-use x509_parser::x509::X509Name;
 
 use crate::{Result, TlsError};
 
@@ -47,21 +51,27 @@ pub fn certificate_object(der: &[u8]) -> Result<Value> {
     let extensions = Extensions::new(&cert);
     let mut obj = Map::new();
 
-    if let Some(subject) = name_object(cert.subject()) {
+    if let Some(subject) = name_object(&cert.subject) {
         obj.insert("subject".into(), subject);
     }
-    if let Some(issuer) = name_object(cert.issuer()) {
+    if let Some(issuer) = name_object(&cert.issuer) {
         obj.insert("issuer".into(), issuer);
     }
     // Node looks at the first extension of each kind and prints it, giving
     // `null` when OpenSSL cannot decode it.
     if let Some(value) = extensions.first(OID_SUBJECT_ALT_NAME) {
         let text = subject_alt_name_text(value);
-        obj.insert("subjectaltname".into(), text.map_or(Value::Null, Value::String));
+        obj.insert(
+            "subjectaltname".into(),
+            text.map_or(Value::Null, Value::String),
+        );
     }
     if let Some(value) = extensions.first(OID_INFO_ACCESS) {
         let text = info_access_text(value);
-        obj.insert("infoAccess".into(), text.map_or(Value::Null, |t| info_access_object(&t)));
+        obj.insert(
+            "infoAccess".into(),
+            text.map_or(Value::Null, |t| info_access_object(&t)),
+        );
     }
     obj.insert("ca".into(), Value::Bool(is_ca(&extensions)));
 
@@ -71,7 +81,9 @@ pub fn certificate_object(der: &[u8]) -> Result<Value> {
             obj.insert("bits".into(), bit_length(&modulus).into());
             obj.insert("exponent".into(), exponent_text(&exponent).into());
         }
-        Some(PublicKey::Ec { curve, order_bits, .. }) => {
+        Some(PublicKey::Ec {
+            curve, order_bits, ..
+        }) => {
             obj.insert("bits".into(), order_bits.into());
             if let Some(curve) = curve {
                 obj.insert("asn1Curve".into(), curve.name.into());
@@ -83,25 +95,30 @@ pub fn certificate_object(der: &[u8]) -> Result<Value> {
         None => {}
     }
 
-    let (not_before, not_after) = validity(cert.tbs_certificate.as_ref()).unwrap_or_default();
-    obj.insert("valid_from".into(), asn1_time_print(not_before).into());
-    obj.insert("valid_to".into(), asn1_time_print(not_after).into());
+    obj.insert("valid_from".into(), asn1_time_print(cert.not_before).into());
+    obj.insert("valid_to".into(), asn1_time_print(cert.not_after).into());
 
     // X509_digest() hashes the certificate's DER encoding.
-    let raw = cert.as_raw();
+    let raw = cert.der;
     use aws_lc_rs::digest;
     for (key, algorithm) in [
         ("fingerprint", &digest::SHA1_FOR_LEGACY_USE_ONLY),
         ("fingerprint256", &digest::SHA256),
         ("fingerprint512", &digest::SHA512),
     ] {
-        obj.insert(key.into(), colon_hex(digest::digest(algorithm, raw).as_ref()).into());
+        obj.insert(
+            key.into(),
+            colon_hex(digest::digest(algorithm, raw).as_ref()).into(),
+        );
     }
 
     if let Some(usages) = ext_key_usage(&extensions) {
         obj.insert("ext_key_usage".into(), usages.into());
     }
-    obj.insert("serialNumber".into(), serial_number_text(cert.raw_serial()).into());
+    obj.insert(
+        "serialNumber".into(),
+        serial_number_text(cert.serial).into(),
+    );
     Ok(Value::Object(obj))
 }
 
@@ -110,9 +127,8 @@ pub fn certificate_object(der: &[u8]) -> Result<Value> {
 ///
 /// For RSA this is the DER SubjectPublicKeyInfo as OpenSSL re-encodes it
 /// (`i2d_RSA_PUBKEY`: rsaEncryption with NULL parameters, minimal integers).
-/// For EC it is *not* a SubjectPublicKeyInfo: Node gives the bare encoded
-/// point (`EC_POINT_point2oct`, e.g. `04 || X || Y`), as it appears in the
-/// certificate.
+/// For EC it is *not* a SubjectPublicKeyInfo: Node gives the bare point,
+/// uncompressed (`04 || X || Y`) even when the certificate has it compressed.
 pub fn public_key_der(der: &[u8]) -> Option<Vec<u8>> {
     match public_key(&parse(der).ok()?)? {
         PublicKey::Rsa { modulus, exponent } => Some(rsa_spki(&modulus, &exponent)),
@@ -120,23 +136,213 @@ pub fn public_key_der(der: &[u8]) -> Option<Vec<u8>> {
     }
 }
 
-/// What Node throws for bytes that are not a certificate.
-///
-/// `new X509Certificate(buf)` tries DER first and PEM last, so for garbage it
-/// reports the PEM reader's complaint, whatever the input looked like.
+/// What Node throws for bytes that are not a certificate (or that OpenSSL
+/// refuses as one): `new X509Certificate(buf)` reports the complaint of its
+/// last attempt, reading PEM, whatever the input looked like.
 fn not_a_certificate() -> TlsError {
-    TlsError::new("ERR_OSSL_PEM_NO_START_LINE", "error:0480006C:PEM routines::no start line")
+    TlsError::new(
+        "ERR_OSSL_PEM_NO_START_LINE",
+        "error:0480006C:PEM routines::no start line",
+    )
 }
 
-fn parse(der: &[u8]) -> Result<X509Certificate<'_>> {
-    // Extension contents are read below, the way OpenSSL reads them, so
-    // x509-parser is only asked for the envelope. Bytes after the certificate
-    // are ignored, as d2i_X509() does.
-    X509CertificateParser::new()
-        .with_deep_parse_extensions(false)
-        .parse(der)
-        .map(|(_, cert)| cert)
-        .map_err(|_| not_a_certificate())
+/// The parts of a certificate this module reads.
+struct Certificate<'a> {
+    /// The certificate's own encoding, without anything after it.
+    der: &'a [u8],
+    /// Contents of the serialNumber INTEGER.
+    serial: &'a [u8],
+    issuer: Vec<NameEntry>,
+    not_before: Tlv<'a>,
+    not_after: Tlv<'a>,
+    subject: Vec<NameEntry>,
+    key_algorithm: AlgorithmIdentifier<'a>,
+    /// The subjectPublicKey bits.
+    key: Vec<u8>,
+    /// (extnID, extnValue) in certificate order.
+    extensions: Vec<(String, Cow<'a, [u8]>)>,
+}
+
+/// AlgorithmIdentifier ::= SEQUENCE { algorithm OBJECT IDENTIFIER, parameters ANY OPTIONAL }
+struct AlgorithmIdentifier<'a> {
+    oid: String,
+    parameters: Option<Tlv<'a>>,
+}
+
+fn parse(der: &[u8]) -> Result<Certificate<'_>> {
+    decode_certificate(der).ok_or_else(not_a_certificate)
+}
+
+/// Certificate ::= SEQUENCE { tbsCertificate, signatureAlgorithm, signatureValue }
+///
+/// Decoded about as strictly, and as leniently, as d2i_X509() does, so that
+/// we refuse what Node refuses and read what it reads: names are decoded and
+/// checked now, the validity times only when printed, extension contents
+/// later, one by one. Bytes after the certificate are ignored.
+fn decode_certificate(der: &[u8]) -> Option<Certificate<'_>> {
+    let (certificate, _) = read_tlv(der)?;
+    if certificate.tag != TAG_SEQUENCE {
+        return None;
+    }
+    let [tbs, signature_algorithm, signature] = elements(certificate.content)?[..] else {
+        return None;
+    };
+    if tbs.tag != TAG_SEQUENCE {
+        return None;
+    }
+    algorithm_identifier(signature_algorithm)?;
+    bit_string(signature)?;
+
+    // TBSCertificate ::= SEQUENCE { version [0] EXPLICIT DEFAULT v1, serialNumber,
+    //     signature, issuer, validity, subject, subjectPublicKeyInfo,
+    //     issuerUniqueID [1] OPTIONAL, subjectUniqueID [2] OPTIONAL, extensions [3] EXPLICIT OPTIONAL }
+    let mut items = elements(tbs.content)?.into_iter().peekable();
+    if let Some(version) = items.next_if(|t| t.tag == 0xa0) {
+        let version = explicit(version)?;
+        if version.tag != TAG_INTEGER || !integer_encoding_ok(version.content) {
+            return None;
+        }
+    }
+    let serial = items
+        .next()
+        .filter(|t| t.tag == TAG_INTEGER && integer_encoding_ok(t.content))?;
+    algorithm_identifier(items.next()?)?;
+    let issuer = name_entries(items.next()?)?;
+    let validity = items.next().filter(|t| t.tag == TAG_SEQUENCE)?;
+    let [not_before, not_after] = elements(validity.content)?[..] else {
+        return None;
+    };
+    if ![not_before.tag, not_after.tag]
+        .iter()
+        .all(|&t| t == TAG_UTC_TIME || t == TAG_GENERALIZED_TIME)
+    {
+        return None;
+    }
+    let subject = name_entries(items.next()?)?;
+    // SubjectPublicKeyInfo ::= SEQUENCE { algorithm AlgorithmIdentifier, subjectPublicKey BIT STRING }
+    let spki = items.next().filter(|t| t.tag == TAG_SEQUENCE)?;
+    let [key_algorithm, key] = elements(spki.content)?[..] else {
+        return None;
+    };
+    let (key_algorithm, key) = (algorithm_identifier(key_algorithm)?, bit_string(key)?);
+    for unique_id_tag in [0x81, 0x82] {
+        if let Some(unique_id) = items.next_if(|t| t.tag == unique_id_tag) {
+            bit_string(Tlv {
+                tag: TAG_BIT_STRING,
+                ..unique_id
+            })?;
+        }
+    }
+    let mut extensions = Vec::new();
+    if let Some(wrapper) = items.next_if(|t| t.tag == 0xa3) {
+        let list = explicit(wrapper).filter(|l| is_list(*l, TAG_SEQUENCE))?;
+        for extension in elements(list.content)? {
+            extensions.push(extension_envelope(extension)?);
+        }
+    }
+    if items.next().is_some() {
+        return None;
+    }
+    Some(Certificate {
+        der: certificate.encoded,
+        serial: serial.content,
+        issuer,
+        not_before,
+        not_after,
+        subject,
+        key_algorithm,
+        key,
+        extensions,
+    })
+}
+
+/// The one element inside an EXPLICIT tag.
+fn explicit(tlv: Tlv<'_>) -> Option<Tlv<'_>> {
+    let (inner, rest) = read_tlv(tlv.content)?;
+    rest.is_empty().then_some(inner)
+}
+
+fn algorithm_identifier(tlv: Tlv<'_>) -> Option<AlgorithmIdentifier<'_>> {
+    if tlv.tag != TAG_SEQUENCE {
+        return None;
+    }
+    let (oid, parameters) = match elements(tlv.content)?[..] {
+        [oid] => (oid, None),
+        [oid, parameters] => (oid, Some(parameters)),
+        _ => return None,
+    };
+    if oid.tag != TAG_OID || !parameters.is_none_or(any_value_ok) {
+        return None;
+    }
+    Some(AlgorithmIdentifier {
+        oid: oid_text(oid.content)?,
+        parameters,
+    })
+}
+
+/// Whether OpenSSL's decoder of ANY takes `value`: it decodes the universal
+/// types it knows and refuses, for example, a malformed OBJECT IDENTIFIER.
+/// (It does not check UTF-8.)
+fn any_value_ok(value: Tlv<'_>) -> bool {
+    let content = value.content;
+    match value.tag {
+        // end-of-contents, and SEQUENCE or SET in primitive form
+        0x00 | 0x10 | 0x11 => false,
+        TAG_BOOLEAN => content.len() == 1,
+        TAG_INTEGER | 0x0a => integer_encoding_ok(content),
+        TAG_BIT_STRING => bit_string(value).is_some(),
+        0x05 => content.is_empty(),
+        TAG_OID => oid_text(content).is_some(),
+        0x1c => content.len().is_multiple_of(4),
+        0x1e => content.len().is_multiple_of(2),
+        _ => true,
+    }
+}
+
+/// The bits of a BIT STRING (OpenSSL clears the unused ones); `None` for an
+/// encoding OpenSSL refuses.
+fn bit_string(tlv: Tlv<'_>) -> Option<Vec<u8>> {
+    let (&unused, bits) = tlv
+        .content
+        .split_first()
+        .filter(|_| tlv.tag == TAG_BIT_STRING)?;
+    if unused > 7 {
+        return None;
+    }
+    let mut bits = bits.to_vec();
+    if let Some(last) = bits.last_mut() {
+        *last &= 0xff << unused;
+    }
+    Some(bits)
+}
+
+/// Extension ::= SEQUENCE { extnID OBJECT IDENTIFIER, critical BOOLEAN DEFAULT FALSE, extnValue OCTET STRING }
+fn extension_envelope(tlv: Tlv<'_>) -> Option<(String, Cow<'_, [u8]>)> {
+    if tlv.tag != TAG_SEQUENCE {
+        return None;
+    }
+    let (oid, value) = match elements(tlv.content)?[..] {
+        [oid, value] => (oid, value),
+        [oid, critical, value] if critical.tag == TAG_BOOLEAN && critical.content.len() == 1 => {
+            (oid, value)
+        }
+        _ => return None,
+    };
+    if oid.tag != TAG_OID || value.tag | 0x20 != TAG_OCTET_STRING | 0x20 {
+        return None;
+    }
+    Some((oid_text(oid.content)?, string_contents(value)?))
+}
+
+/// OpenSSL refuses an empty INTEGER and one with a redundant leading byte
+/// (`00` before a byte below 0x80, `FF` before one from 0x80 up).
+fn integer_encoding_ok(content: &[u8]) -> bool {
+    match content {
+        [] => false,
+        [0x00, next, ..] => next & 0x80 != 0,
+        [0xff, next, ..] => next & 0x80 == 0,
+        _ => true,
+    }
 }
 
 // ---------------------------------------------------------------------------
@@ -150,6 +356,7 @@ const OID_EXT_KEY_USAGE: &str = "2.5.29.37";
 const OID_RSA_ENCRYPTION: &str = "1.2.840.113549.1.1.1";
 const OID_EC_PUBLIC_KEY: &str = "1.2.840.10045.2.1";
 const OID_PRIME_FIELD: &str = "1.2.840.10045.1.1";
+const OID_CHARACTERISTIC_TWO_FIELD: &str = "1.2.840.10045.1.2";
 
 /// Dotted-decimal text of the contents of a DER OBJECT IDENTIFIER, as
 /// `OBJ_obj2txt(.., no_name = 1)` prints it; `None` for an encoding OpenSSL
@@ -191,7 +398,10 @@ fn oid_text(content: &[u8]) -> Option<String> {
 /// OpenSSL's short name (`OBJ_nid2sn`) for the attribute types it knows,
 /// which is how Node names the keys of `subject` and `issuer`.
 fn attribute_short_name(oid: &str) -> Option<&'static str> {
-    NAME_ATTRIBUTES.iter().find(|(o, _)| *o == oid).map(|(_, name)| *name)
+    NAME_ATTRIBUTES
+        .iter()
+        .find(|(o, _)| *o == oid)
+        .map(|(_, name)| *name)
 }
 
 /// `i2t_ASN1_OBJECT` for an access method: OpenSSL's long name, else the
@@ -214,11 +424,12 @@ fn access_method_text(oid: String) -> String {
 // ---------------------------------------------------------------------------
 // A minimal DER reader
 
-/// One DER element: its identifier octet and contents.
+/// One DER element: its identifier octet, contents and whole encoding.
 #[derive(Clone, Copy, Debug)]
 struct Tlv<'a> {
     tag: u8,
     content: &'a [u8],
+    encoded: &'a [u8],
 }
 
 const TAG_BOOLEAN: u8 = 0x01;
@@ -231,14 +442,27 @@ const TAG_IA5_STRING: u8 = 0x16;
 const TAG_UTC_TIME: u8 = 0x17;
 const TAG_GENERALIZED_TIME: u8 = 0x18;
 const TAG_SEQUENCE: u8 = 0x30;
+const TAG_SET: u8 = 0x31;
 
 /// Reads one element and returns it with the bytes after it. Lengths may be
-/// non-minimal (OpenSSL's BER reader allows that) but must be definite;
-/// multi-octet tags never occur in the structures read here.
+/// non-minimal (OpenSSL's BER reader allows that) but must be definite. A
+/// tag number below 31 written in the multi-octet form is read as the
+/// single-octet tag, as OpenSSL does; larger tag numbers never occur in the
+/// structures read here.
 fn read_tlv(input: &[u8]) -> Option<(Tlv<'_>, &[u8])> {
-    let (&tag, rest) = input.split_first()?;
+    let (&first_octet, mut rest) = input.split_first()?;
+    let mut tag = first_octet;
     if tag & 0x1f == 0x1f {
-        return None;
+        let mut number = 0u32;
+        loop {
+            let (&octet, after) = rest.split_first()?;
+            rest = after;
+            number = number.checked_mul(128)? | u32::from(octet & 0x7f);
+            if octet & 0x80 == 0 {
+                break;
+            }
+        }
+        tag = (tag & 0xe0) | u8::try_from(number).ok().filter(|&n| n < 31)?;
     }
     let (&first, mut rest) = rest.split_first()?;
     let len = if first < 0x80 {
@@ -248,20 +472,47 @@ fn read_tlv(input: &[u8]) -> Option<(Tlv<'_>, &[u8])> {
         if count == 0 || count > 4 || rest.len() < count {
             return None;
         }
-        let len = rest[..count].iter().fold(0usize, |acc, &b| acc << 8 | usize::from(b));
+        let len = rest[..count]
+            .iter()
+            .fold(0usize, |acc, &b| acc << 8 | usize::from(b));
         rest = &rest[count..];
         len
     };
     if rest.len() < len {
         return None;
     }
-    Some((Tlv { tag, content: &rest[..len] }, &rest[len..]))
+    let encoded = &input[..input.len() - rest.len() + len];
+    Some((
+        Tlv {
+            tag,
+            content: &rest[..len],
+            encoded,
+        },
+        &rest[len..],
+    ))
 }
 
 /// Reads one element that must have identifier `tag`, ignoring what follows
 /// (OpenSSL's `d2i` functions do not look past the value they decode).
 fn read_expected(input: &[u8], tag: u8) -> Option<Tlv<'_>> {
-    read_tlv(input).map(|(tlv, _)| tlv).filter(|tlv| tlv.tag == tag)
+    read_tlv(input)
+        .map(|(tlv, _)| tlv)
+        .filter(|tlv| tlv.tag == tag)
+}
+
+/// Whether `tlv` is a SEQUENCE OF or SET OF with identifier `tag` (given in
+/// its constructed form). OpenSSL's decoder does not check the constructed
+/// bit of these (it does for SEQUENCE structures), so the primitive form
+/// passes too.
+fn is_list(tlv: Tlv<'_>, tag: u8) -> bool {
+    tlv.tag | 0x20 == tag
+}
+
+/// Reads a SEQUENCE OF at the start of `input`, ignoring what follows.
+fn read_list(input: &[u8]) -> Option<Tlv<'_>> {
+    read_tlv(input)
+        .map(|(tlv, _)| tlv)
+        .filter(|tlv| is_list(*tlv, TAG_SEQUENCE))
 }
 
 /// All elements of a constructed value's contents, which must parse completely.
@@ -279,7 +530,10 @@ fn elements(mut content: &[u8]) -> Option<Vec<Tlv<'_>>> {
 /// components are read as unsigned BIGNUMs): the contents without leading
 /// zero bytes.
 fn unsigned_magnitude(content: &[u8]) -> Vec<u8> {
-    let start = content.iter().position(|&b| b != 0).unwrap_or(content.len());
+    let start = content
+        .iter()
+        .position(|&b| b != 0)
+        .unwrap_or(content.len());
     content[start..].to_vec()
 }
 
@@ -322,7 +576,10 @@ fn der_header(class: u8, constructed: bool, tag: u32, len: usize) -> Vec<u8> {
         out.push(len as u8);
     } else {
         let bytes = len.to_be_bytes();
-        let skip = bytes.iter().position(|&b| b != 0).unwrap_or(bytes.len() - 1);
+        let skip = bytes
+            .iter()
+            .position(|&b| b != 0)
+            .unwrap_or(bytes.len() - 1);
         out.push(0x80 | (bytes.len() - skip) as u8);
         out.extend(&bytes[skip..]);
     }
@@ -330,7 +587,12 @@ fn der_header(class: u8, constructed: bool, tag: u32, len: usize) -> Vec<u8> {
 }
 
 fn der(tag: u8, content: &[u8]) -> Vec<u8> {
-    let mut out = der_header(tag >> 6, tag & 0x20 != 0, u32::from(tag & 0x1f), content.len());
+    let mut out = der_header(
+        tag >> 6,
+        tag & 0x20 != 0,
+        u32::from(tag & 0x1f),
+        content.len(),
+    );
     out.extend(content);
     out
 }
@@ -371,14 +633,21 @@ fn upper_hex(bytes: &[u8]) -> String {
 fn bn_print(magnitude: &[u8]) -> String {
     let hex = upper_hex(magnitude);
     let digits = hex.trim_start_matches('0');
-    if digits.is_empty() { "0".to_owned() } else { digits.to_owned() }
+    if digits.is_empty() {
+        "0".to_owned()
+    } else {
+        digits.to_owned()
+    }
 }
 
 /// `BN_bn2hex`: upper-case hex without leading zero *bytes*, so always an
 /// even number of digits (`0A0B`, not `A0B`); `0` for zero, `-` in front of
 /// negative numbers. Node's `serialNumber` is this.
 fn bn_bn2hex(negative: bool, magnitude: &[u8]) -> String {
-    let start = magnitude.iter().position(|&b| b != 0).unwrap_or(magnitude.len());
+    let start = magnitude
+        .iter()
+        .position(|&b| b != 0)
+        .unwrap_or(magnitude.len());
     if start == magnitude.len() {
         return "0".to_owned();
     }
@@ -415,19 +684,131 @@ fn exponent_text(magnitude: &[u8]) -> String {
 // ---------------------------------------------------------------------------
 // Names
 
+/// One attribute value of a Name the way OpenSSL's decoder keeps it: its
+/// universal type and contents. BER constructed strings are joined into one.
+struct NameValue {
+    tag: u32,
+    data: Vec<u8>,
+}
+
+/// Decodes an attribute value like `d2i_X509_NAME`, which takes the string
+/// types of a DirectoryString and a few others, and refuses invalid UTF-8,
+/// BMPStrings and UniversalStrings of the wrong length or with surrogates or
+/// out-of-range characters. `None` where OpenSSL refuses the value (and with
+/// it the whole certificate, or the extension holding the name).
+fn name_value(value: Tlv<'_>) -> Option<NameValue> {
+    if value.tag >> 6 != 0 {
+        return None; // not a universal type
+    }
+    let tag = u32::from(value.tag & 0x1f);
+    let constructed = value.tag & 0x20 != 0;
+    let data = match tag {
+        // SEQUENCE, kept as it is
+        16 if constructed => value.content.to_vec(),
+        7 | 8 | 9 | 11 | 12 | 13 | 14 | 15 | 18 | 19 | 20 | 22 | 28 | 29 | 30 => {
+            if constructed {
+                join_constructed(value.content)?
+            } else {
+                value.content.to_vec()
+            }
+        }
+        _ => return None,
+    };
+    let valid = match tag {
+        12 => std::str::from_utf8(&data).is_ok(),
+        28 | 30 => {
+            let width = if tag == 28 {
+                StringWidth::Universal
+            } else {
+                StringWidth::Bmp
+            };
+            code_units(width, &data)
+                .is_some_and(|units| units.into_iter().all(|u| char::from_u32(u).is_some()))
+        }
+        _ => true,
+    };
+    valid.then_some(NameValue { tag, data })
+}
+
+/// The contents of a BER constructed string: its primitive pieces, joined.
+/// Like OpenSSL, this ignores the pieces' tags but not how deeply they nest.
+fn join_constructed(content: &[u8]) -> Option<Vec<u8>> {
+    fn collect(mut content: &[u8], depth: usize, out: &mut Vec<u8>) -> Option<()> {
+        while !content.is_empty() {
+            let (piece, rest) = read_tlv(content)?;
+            if piece.tag & 0x20 == 0 {
+                out.extend(piece.content);
+            } else if depth < 5 {
+                collect(piece.content, depth + 1, out)?;
+            } else {
+                return None;
+            }
+            content = rest;
+        }
+        Some(())
+    }
+    let mut out = Vec::new();
+    collect(content, 0, &mut out)?;
+    Some(out)
+}
+
+/// One attribute of a Name: the index of the RDN it belongs to, its type as
+/// a dotted OID, and its value.
+struct NameEntry {
+    set: usize,
+    oid: String,
+    value: NameValue,
+}
+
+/// The attributes of a Name in certificate order; `None` if OpenSSL would
+/// refuse the name.
+///
+/// Name ::= SEQUENCE OF SET OF SEQUENCE { type OBJECT IDENTIFIER, value ANY }
+fn name_entries(name: Tlv<'_>) -> Option<Vec<NameEntry>> {
+    if !is_list(name, TAG_SEQUENCE) {
+        return None;
+    }
+    let mut entries = Vec::new();
+    for (set, rdn) in elements(name.content)?.into_iter().enumerate() {
+        if !is_list(rdn, TAG_SET) {
+            return None;
+        }
+        for attribute in elements(rdn.content)? {
+            let (oid, value) = attribute_type_and_value(attribute)?;
+            entries.push(NameEntry { set, oid, value });
+        }
+    }
+    Some(entries)
+}
+
+/// AttributeTypeAndValue ::= SEQUENCE { type OBJECT IDENTIFIER, value ANY }
+fn attribute_type_and_value(attribute: Tlv<'_>) -> Option<(String, NameValue)> {
+    if attribute.tag != TAG_SEQUENCE {
+        return None;
+    }
+    let [oid, value] = elements(attribute.content)?[..] else {
+        return None;
+    };
+    if oid.tag != TAG_OID {
+        return None;
+    }
+    Some((oid_text(oid.content)?, name_value(value)?))
+}
+
 /// Node's `subject`/`issuer` object: one key per attribute type, in order of
 /// first appearance, named by OpenSSL's short name (`CN`, `O`, `emailAddress`)
 /// or the dotted OID when OpenSSL has no name for it. An attribute that occurs
 /// more than once (also inside one multi-valued RDN) turns into an array of
 /// its values, in certificate order. Values are not escaped, only converted to
-/// Unicode (`ASN1_STRING_to_UTF8`); if any value cannot be converted, Node
-/// drops the whole object (`None` here).
-fn name_object(name: &X509Name<'_>) -> Option<Value> {
+/// Unicode (`ASN1_STRING_to_UTF8`); if any value is not a string, Node drops
+/// the whole object (`None` here).
+fn name_object(entries: &[NameEntry]) -> Option<Value> {
     let mut map = Map::new();
-    for attribute in name.iter_attributes() {
-        let oid = oid_text(attribute.attr_type().as_bytes())?;
-        let key = attribute_short_name(&oid).map_or(oid, str::to_owned);
-        let value = Value::String(asn1_string_to_utf8(attribute.attr_value())?);
+    for entry in entries {
+        let key = attribute_short_name(&entry.oid)
+            .unwrap_or(&entry.oid)
+            .to_owned();
+        let value = Value::String(asn1_string_to_utf8(&entry.value)?);
         match map.get_mut(&key) {
             None => {
                 map.insert(key, value);
@@ -453,11 +834,8 @@ enum StringWidth {
     Universal,
 }
 
-fn string_width(value: &Any<'_>) -> Option<StringWidth> {
-    if value.class() != Class::Universal {
-        return None;
-    }
-    match value.tag().0 {
+fn string_width(tag: u32) -> Option<StringWidth> {
+    match tag {
         12 => Some(StringWidth::Utf8),
         // Numeric, Printable, T61, IA5, UTCTime, GeneralizedTime, Visible
         18 | 19 | 20 | 22 | 23 | 24 | 26 => Some(StringWidth::OneByte),
@@ -467,30 +845,39 @@ fn string_width(value: &Any<'_>) -> Option<StringWidth> {
     }
 }
 
-/// The characters of a string value as code points (not yet validated);
+/// The characters of a string value as code points (not validated);
 /// `None` when the length does not fit the character width. UTF-8 strings
 /// are returned byte by byte.
 fn code_units(width: StringWidth, data: &[u8]) -> Option<Vec<u32>> {
     match width {
-        StringWidth::Utf8 | StringWidth::OneByte => Some(data.iter().map(|&b| u32::from(b)).collect()),
-        StringWidth::Bmp if data.len() % 2 == 0 => {
-            Some(data.chunks(2).map(|c| u32::from(u16::from_be_bytes([c[0], c[1]]))).collect())
+        StringWidth::Utf8 | StringWidth::OneByte => {
+            Some(data.iter().map(|&b| u32::from(b)).collect())
         }
-        StringWidth::Universal if data.len() % 4 == 0 => {
-            Some(data.chunks(4).map(|c| u32::from_be_bytes([c[0], c[1], c[2], c[3]])).collect())
-        }
+        StringWidth::Bmp if data.len().is_multiple_of(2) => Some(
+            data.chunks(2)
+                .map(|c| u32::from(u16::from_be_bytes([c[0], c[1]])))
+                .collect(),
+        ),
+        StringWidth::Universal if data.len().is_multiple_of(4) => Some(
+            data.chunks(4)
+                .map(|c| u32::from_be_bytes([c[0], c[1], c[2], c[3]]))
+                .collect(),
+        ),
         _ => None,
     }
 }
 
-/// `ASN1_STRING_to_UTF8`: the value as Unicode, `None` when OpenSSL fails
-/// (not a string type, invalid UTF-8, surrogates, odd lengths).
-fn asn1_string_to_utf8(value: &Any<'_>) -> Option<String> {
-    let width = string_width(value)?;
+/// `ASN1_STRING_to_UTF8`: the value as Unicode; `None` for types that are
+/// not strings (and for contents the decoder would have refused already).
+fn asn1_string_to_utf8(value: &NameValue) -> Option<String> {
+    let width = string_width(value.tag)?;
     if width == StringWidth::Utf8 {
-        return std::str::from_utf8(value.data).ok().map(str::to_owned);
+        return std::str::from_utf8(&value.data).ok().map(str::to_owned);
     }
-    code_units(width, value.data)?.into_iter().map(char::from_u32).collect()
+    code_units(width, &value.data)?
+        .into_iter()
+        .map(char::from_u32)
+        .collect()
 }
 
 /// `X509_NAME_print_ex(name, XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB &
@@ -501,51 +888,41 @@ fn asn1_string_to_utf8(value: &Any<'_>) -> Option<String> {
 /// leading `#` or space and before a trailing space. Non-ASCII and control
 /// characters are left as they are. Attributes OpenSSL has no name for, and
 /// values that are not strings, are dumped as `#` and the hex of their DER.
-/// `None` where OpenSSL fails (a BMP or Universal string of odd length).
-fn rfc2253_text(name: &X509Name<'_>) -> Option<Vec<u8>> {
-    let mut entries = Vec::new();
-    for (set, rdn) in name.iter_rdn().enumerate() {
-        entries.extend(rdn.iter().map(|attribute| (set, attribute)));
-    }
+fn rfc2253_text(entries: &[NameEntry]) -> Vec<u8> {
     let mut out = Vec::new();
     let mut previous_set = None;
-    for &(set, attribute) in entries.iter().rev() {
+    for NameEntry { set, oid, value } in entries.iter().rev() {
         if let Some(previous) = previous_set {
-            out.push(if previous == set { b'+' } else { b',' });
+            out.push(if previous == *set { b'+' } else { b',' });
         }
-        previous_set = Some(set);
-        let oid = oid_text(attribute.attr_type().as_bytes())?;
-        let value = attribute.attr_value();
-        match attribute_short_name(&oid) {
-            Some(short) => {
-                out.extend(short.as_bytes());
-                out.push(b'=');
-                match string_width(value) {
-                    Some(width) => rfc2253_value(&mut out, width, value.data)?,
-                    None => dump_der(&mut out, value),
-                }
-            }
-            None => {
-                out.extend(oid.as_bytes());
-                out.push(b'=');
-                dump_der(&mut out, value);
+        previous_set = Some(*set);
+        let short_name = attribute_short_name(oid);
+        out.extend(short_name.unwrap_or(oid).as_bytes());
+        out.push(b'=');
+        match string_width(value.tag) {
+            Some(width) if short_name.is_some() => rfc2253_value(&mut out, width, &value.data),
+            _ => {
+                let mut encoded = der_header(0, value.tag == 16, value.tag, value.data.len());
+                encoded.extend(&value.data);
+                out.push(b'#');
+                out.extend(upper_hex(&encoded).as_bytes());
             }
         }
     }
-    Some(out)
+    out
 }
 
 /// One attribute value for [`rfc2253_text`]. OpenSSL converts every type to
-/// UTF-8 except UTF8String, whose bytes it takes one by one; characters it
-/// cannot encode (surrogates) are silently left out.
-fn rfc2253_value(out: &mut Vec<u8>, width: StringWidth, data: &[u8]) -> Option<()> {
+/// UTF-8 except UTF8String, whose bytes it takes one by one, and escapes
+/// ASCII characters by their position in the value.
+fn rfc2253_value(out: &mut Vec<u8>, width: StringWidth, data: &[u8]) {
     #[derive(PartialEq)]
     enum Position {
         First,
         Middle,
         Last,
     }
-    let units = code_units(width, data)?;
+    let units = code_units(width, data).unwrap_or_default();
     let count = units.len();
     for (i, &unit) in units.iter().enumerate() {
         // The last character wins over the first in a one-character value.
@@ -560,10 +937,7 @@ fn rfc2253_value(out: &mut Vec<u8>, width: StringWidth, data: &[u8]) -> Option<(
         let bytes: &[u8] = if width == StringWidth::Utf8 {
             &data[i..=i]
         } else {
-            match char::from_u32(unit) {
-                Some(c) => c.encode_utf8(&mut buf).as_bytes(),
-                None => &[],
-            }
+            char::from_u32(unit).map_or(&[], |c| c.encode_utf8(&mut buf).as_bytes())
         };
         for &byte in bytes {
             let escape = matches!(byte, b',' | b'+' | b'"' | b'\\' | b'<' | b'>' | b';')
@@ -575,16 +949,6 @@ fn rfc2253_value(out: &mut Vec<u8>, width: StringWidth, data: &[u8]) -> Option<(
             out.push(byte);
         }
     }
-    Some(())
-}
-
-/// `#` and the upper-case hex of the value's DER encoding.
-fn dump_der(out: &mut Vec<u8>, value: &Any<'_>) {
-    let class = value.class() as u8;
-    let mut encoded = der_header(class, value.header.is_constructed(), value.tag().0, value.data.len());
-    encoded.extend(value.data);
-    out.push(b'#');
-    out.extend(upper_hex(&encoded).as_bytes());
 }
 
 // ---------------------------------------------------------------------------
@@ -592,7 +956,7 @@ fn dump_der(out: &mut Vec<u8>, value: &Any<'_>) {
 
 /// The certificate's extensions by dotted OID, in certificate order.
 struct Extensions<'a> {
-    list: Vec<(Option<String>, &'a [u8])>,
+    list: &'a [(String, Cow<'a, [u8]>)],
 }
 
 /// What `X509_get_ext_d2i` finds for one extension type.
@@ -603,14 +967,17 @@ enum Lookup<'a> {
 }
 
 impl<'a> Extensions<'a> {
-    fn new(cert: &X509Certificate<'a>) -> Self {
-        let list = cert.extensions().iter().map(|e| (oid_text(e.oid.as_bytes()), e.value)).collect();
-        Self { list }
+    fn new(cert: &'a Certificate<'a>) -> Self {
+        Self {
+            list: &cert.extensions,
+        }
     }
 
-    fn all(&self, oid: &str) -> impl Iterator<Item = &'a [u8]> + '_ {
-        let oid = oid.to_owned();
-        self.list.iter().filter(move |(o, _)| o.as_deref() == Some(&oid)).map(|(_, v)| *v)
+    fn all<'s>(&'s self, oid: &'s str) -> impl Iterator<Item = &'a [u8]> + 's {
+        self.list
+            .iter()
+            .filter(move |(o, _)| o == oid)
+            .map(|(_, v)| v.as_ref())
     }
 
     /// `X509_get_ext_by_NID(.., -1)`: the first occurrence.
@@ -639,10 +1006,16 @@ fn ext_key_usage(extensions: &Extensions<'_>) -> Option<Vec<String>> {
 }
 
 fn decode_ext_key_usage(value: &[u8]) -> Option<Vec<String>> {
-    let sequence = read_expected(value, TAG_SEQUENCE)?;
+    let sequence = read_list(value)?;
     elements(sequence.content)?
         .into_iter()
-        .map(|oid| if oid.tag == TAG_OID { oid_text(oid.content) } else { None })
+        .map(|oid| {
+            if oid.tag == TAG_OID {
+                oid_text(oid.content)
+            } else {
+                None
+            }
+        })
         .collect()
 }
 
@@ -679,7 +1052,10 @@ fn decode_key_usage(value: &[u8]) -> Option<u16> {
     if let Some(last) = data.last_mut() {
         *last &= 0xff << unused;
     }
-    Some(u16::from(data.first().copied().unwrap_or(0)) | u16::from(data.get(1).copied().unwrap_or(0)) << 8)
+    Some(
+        u16::from(data.first().copied().unwrap_or(0))
+            | u16::from(data.get(1).copied().unwrap_or(0)) << 8,
+    )
 }
 
 const KEY_USAGE_KEY_CERT_SIGN: u16 = 0x04;
@@ -698,35 +1074,139 @@ fn is_ca(extensions: &Extensions<'_>) -> bool {
     };
     ca && match extensions.unique(OID_KEY_USAGE) {
         Lookup::Absent => true,
-        Lookup::Unique(value) => decode_key_usage(value).is_some_and(|bits| bits & KEY_USAGE_KEY_CERT_SIGN != 0),
+        Lookup::Unique(value) => {
+            decode_key_usage(value).is_some_and(|bits| bits & KEY_USAGE_KEY_CERT_SIGN != 0)
+        }
         Lookup::Duplicated => false,
     }
 }
 
 /// The validity check of OpenSSL's `ossl_x509v3_cache_extensions`, which
-/// `X509_check_ca` runs first. The extensions this module decodes anyway are
-/// decoded in full; for the others only the outer type is checked.
+/// `X509_check_ca` runs first. Most of these extensions are decoded in full;
+/// for the rare ones at the end of the list only the outer type is checked.
 fn cached_extensions_valid(extensions: &Extensions<'_>) -> bool {
-    let outer_is = |tag: u8| move |value: &[u8]| read_expected(value, tag).is_some();
-    let checks: [(&str, &dyn Fn(&[u8]) -> bool); 12] = [
-        (OID_BASIC_CONSTRAINTS, &|v| decode_basic_constraints(v).is_some_and(|(_, path_len_ok)| path_len_ok)),
-        (OID_KEY_USAGE, &|v| decode_key_usage(v).is_some()),
-        (OID_EXT_KEY_USAGE, &|v| decode_ext_key_usage(v).is_some()),
-        (OID_SUBJECT_ALT_NAME, &|v| general_names(v).is_some()),
-        ("2.5.29.14", &outer_is(TAG_OCTET_STRING)), // subjectKeyIdentifier
-        ("2.5.29.35", &outer_is(TAG_SEQUENCE)),     // authorityKeyIdentifier
-        ("2.5.29.30", &outer_is(TAG_SEQUENCE)),     // nameConstraints
-        ("2.5.29.31", &outer_is(TAG_SEQUENCE)),     // cRLDistributionPoints
-        ("2.16.840.1.113730.1.1", &outer_is(TAG_BIT_STRING)), // nsCertType
-        ("1.3.6.1.5.5.7.1.14", &outer_is(TAG_SEQUENCE)), // proxyCertInfo
-        ("1.3.6.1.5.5.7.1.7", &outer_is(TAG_SEQUENCE)),  // sbgp-ipAddrBlock
-        ("1.3.6.1.5.5.7.1.8", &outer_is(TAG_SEQUENCE)),  // sbgp-autonomousSysNum
+    const CACHED: [&str; 12] = [
+        OID_BASIC_CONSTRAINTS,
+        OID_KEY_USAGE,
+        OID_EXT_KEY_USAGE,
+        OID_SUBJECT_ALT_NAME,
+        "2.5.29.14",             // subjectKeyIdentifier
+        "2.5.29.35",             // authorityKeyIdentifier
+        "2.5.29.30",             // nameConstraints
+        "2.5.29.31",             // cRLDistributionPoints
+        "2.16.840.1.113730.1.1", // nsCertType
+        "1.3.6.1.5.5.7.1.14",    // proxyCertInfo
+        "1.3.6.1.5.5.7.1.7",     // sbgp-ipAddrBlock
+        "1.3.6.1.5.5.7.1.8",     // sbgp-autonomousSysNum
     ];
-    checks.iter().all(|(oid, decodes)| match extensions.unique(oid) {
+    CACHED.iter().all(|oid| match extensions.unique(oid) {
         Lookup::Absent => true,
-        Lookup::Unique(value) => decodes(value),
+        Lookup::Unique(value) => cached_extension_decodes(oid, value),
         Lookup::Duplicated => false,
     })
+}
+
+fn cached_extension_decodes(oid: &str, value: &[u8]) -> bool {
+    match oid {
+        OID_BASIC_CONSTRAINTS => {
+            decode_basic_constraints(value).is_some_and(|(_, path_len_ok)| path_len_ok)
+        }
+        OID_KEY_USAGE => decode_key_usage(value).is_some(),
+        OID_EXT_KEY_USAGE => decode_ext_key_usage(value).is_some(),
+        OID_SUBJECT_ALT_NAME => general_names(value).is_some(),
+        "2.5.29.35" => decode_authority_key_identifier(value).is_some(),
+        "2.5.29.31" => decode_crl_distribution_points(value).is_some(),
+        "2.5.29.30" => decode_name_constraints(value).is_some(),
+        // subjectKeyIdentifier: an OCTET STRING, which BER may split
+        "2.5.29.14" => read_tlv(value).is_some_and(|(t, _)| t.tag | 0x20 == 0x24),
+        "2.16.840.1.113730.1.1" => read_expected(value, TAG_BIT_STRING)
+            .and_then(bit_string)
+            .is_some(),
+        _ => read_expected(value, TAG_SEQUENCE).is_some(),
+    }
+}
+
+/// AuthorityKeyIdentifier ::= SEQUENCE { keyIdentifier [0] OPTIONAL,
+/// authorityCertIssuer [1] GeneralNames OPTIONAL, authorityCertSerialNumber [2] OPTIONAL }
+fn decode_authority_key_identifier(value: &[u8]) -> Option<()> {
+    let sequence = read_expected(value, TAG_SEQUENCE)?;
+    let mut items = elements(sequence.content)?.into_iter().peekable();
+    if let Some(key_id) = items.next_if(|t| t.tag | 0x20 == 0xa0) {
+        string_contents(key_id)?;
+    }
+    if let Some(issuer) = items.next_if(|t| is_list(*t, 0xa1)) {
+        general_name_list(issuer)?;
+    }
+    if let Some(serial) = items.next_if(|t| t.tag == 0x82) {
+        integer_encoding_ok(serial.content).then_some(())?;
+    }
+    items.next().is_none().then_some(())
+}
+
+/// CRLDistributionPoints ::= SEQUENCE OF SEQUENCE { distributionPoint [0]
+/// EXPLICIT (fullName [0] GeneralNames | nameRelativeToCRLIssuer [1] RDN)
+/// OPTIONAL, reasons [1] BIT STRING OPTIONAL, cRLIssuer [2] GeneralNames OPTIONAL }
+fn decode_crl_distribution_points(value: &[u8]) -> Option<()> {
+    for point in elements(read_list(value)?.content)? {
+        if point.tag != TAG_SEQUENCE {
+            return None;
+        }
+        let mut items = elements(point.content)?.into_iter().peekable();
+        if let Some(name) = items.next_if(|t| t.tag == 0xa0) {
+            let name = explicit(name)?;
+            if is_list(name, 0xa0) {
+                general_name_list(name)?;
+            } else if is_list(name, 0xa1) {
+                // a relative name: the attributes of one RDN
+                for attribute in elements(name.content)? {
+                    attribute_type_and_value(attribute)?;
+                }
+            } else {
+                return None;
+            }
+        }
+        if let Some(reasons) = items.next_if(|t| t.tag == 0x81) {
+            bit_string(Tlv {
+                tag: TAG_BIT_STRING,
+                ..reasons
+            })?;
+        }
+        if let Some(issuer) = items.next_if(|t| is_list(*t, 0xa2)) {
+            general_name_list(issuer)?;
+        }
+        if items.next().is_some() {
+            return None;
+        }
+    }
+    Some(())
+}
+
+/// NameConstraints ::= SEQUENCE { permittedSubtrees [0] OPTIONAL, excludedSubtrees [1] OPTIONAL },
+/// each a SEQUENCE OF SEQUENCE { base GeneralName, minimum [0] INTEGER DEFAULT 0, maximum [1] INTEGER OPTIONAL }
+fn decode_name_constraints(value: &[u8]) -> Option<()> {
+    let sequence = read_expected(value, TAG_SEQUENCE)?;
+    let mut items = elements(sequence.content)?.into_iter().peekable();
+    for tag in [0xa0, 0xa1] {
+        let Some(subtrees) = items.next_if(|t| is_list(*t, tag)) else {
+            continue;
+        };
+        for subtree in elements(subtrees.content)? {
+            if subtree.tag != TAG_SEQUENCE {
+                return None;
+            }
+            let mut parts = elements(subtree.content)?.into_iter().peekable();
+            general_name(parts.next()?)?;
+            for bound in [0x80, 0x81] {
+                if let Some(n) = parts.next_if(|t| t.tag == bound) {
+                    integer_encoding_ok(n.content).then_some(())?;
+                }
+            }
+            if parts.next().is_some() {
+                return None;
+            }
+        }
+    }
+    items.next().is_none().then_some(())
 }
 
 // ---------------------------------------------------------------------------
@@ -735,14 +1215,23 @@ fn cached_extensions_valid(extensions: &Extensions<'_>) -> bool {
 /// A decoded GeneralName, keeping the raw bytes Node prints.
 enum GeneralName<'a> {
     Other { type_id: String, value: Tlv<'a> },
-    Email(&'a [u8]),
-    Dns(&'a [u8]),
+    Email(Cow<'a, [u8]>),
+    Dns(Cow<'a, [u8]>),
     X400,
-    Directory(X509Name<'a>),
+    Directory(Vec<NameEntry>),
     EdiParty,
-    Uri(&'a [u8]),
-    Ip(&'a [u8]),
+    Uri(Cow<'a, [u8]>),
+    Ip(Cow<'a, [u8]>),
     RegisteredId(String),
+}
+
+/// The contents of a string, joined if BER split it into pieces.
+fn string_contents(tlv: Tlv<'_>) -> Option<Cow<'_, [u8]>> {
+    if tlv.tag & 0x20 == 0 {
+        Some(Cow::Borrowed(tlv.content))
+    } else {
+        join_constructed(tlv.content).map(Cow::Owned)
+    }
 }
 
 /// One GeneralName as OpenSSL decodes it; `None` where its decoder fails
@@ -751,25 +1240,28 @@ fn general_name(tlv: Tlv<'_>) -> Option<GeneralName<'_>> {
     Some(match tlv.tag {
         0xa0 => {
             // otherName: SEQUENCE { type-id OID, value [0] EXPLICIT ANY }
-            let [type_id, wrapper] = elements(tlv.content)?[..] else { return None };
+            let [type_id, wrapper] = elements(tlv.content)?[..] else {
+                return None;
+            };
             if type_id.tag != TAG_OID || wrapper.tag != 0xa0 {
                 return None;
             }
-            let (value, rest) = read_tlv(wrapper.content)?;
-            if !rest.is_empty() {
-                return None;
+            let value = explicit(wrapper).filter(|v| any_value_ok(*v))?;
+            GeneralName::Other {
+                type_id: oid_text(type_id.content)?,
+                value,
             }
-            GeneralName::Other { type_id: oid_text(type_id.content)?, value }
         }
-        0x81 => GeneralName::Email(tlv.content),
-        0x82 => GeneralName::Dns(tlv.content),
+        0x81 | 0xa1 => GeneralName::Email(string_contents(tlv)?),
+        0x82 | 0xa2 => GeneralName::Dns(string_contents(tlv)?),
         0xa3 => GeneralName::X400,
         0xa4 => {
-            let (name, rest) = X509Name::from_der(tlv.content).ok()?;
+            // [4] EXPLICIT Name
+            let (name, rest) = read_tlv(tlv.content)?;
             if !rest.is_empty() {
                 return None;
             }
-            GeneralName::Directory(name)
+            GeneralName::Directory(name_entries(name)?)
         }
         0xa5 => {
             // ediPartyName: SEQUENCE { nameAssigner [0] OPTIONAL, partyName [1] }
@@ -779,8 +1271,8 @@ fn general_name(tlv: Tlv<'_>) -> Option<GeneralName<'_>> {
             }
             GeneralName::EdiParty
         }
-        0x86 => GeneralName::Uri(tlv.content),
-        0x87 => GeneralName::Ip(tlv.content),
+        0x86 | 0xa6 => GeneralName::Uri(string_contents(tlv)?),
+        0x87 | 0xa7 => GeneralName::Ip(string_contents(tlv)?),
         0x88 => GeneralName::RegisteredId(oid_text(tlv.content)?),
         _ => return None,
     })
@@ -788,19 +1280,26 @@ fn general_name(tlv: Tlv<'_>) -> Option<GeneralName<'_>> {
 
 /// GeneralNames ::= SEQUENCE OF GeneralName
 fn general_names(value: &[u8]) -> Option<Vec<GeneralName<'_>>> {
-    let sequence = read_expected(value, TAG_SEQUENCE)?;
-    elements(sequence.content)?.into_iter().map(general_name).collect()
+    general_name_list(read_list(value)?)
+}
+
+/// The names of a GeneralNames value (tagged or not).
+fn general_name_list(list: Tlv<'_>) -> Option<Vec<GeneralName<'_>>> {
+    elements(list.content)?
+        .into_iter()
+        .map(general_name)
+        .collect()
 }
 
 /// Node's `subjectaltname`: the names printed by [`print_general_name`],
-/// joined by `, `. `None` when the extension cannot be decoded or printed.
+/// joined by `, `. `None` when OpenSSL cannot decode the extension.
 fn subject_alt_name_text(value: &[u8]) -> Option<String> {
     let mut out = Vec::new();
     for (i, name) in general_names(value)?.iter().enumerate() {
         if i > 0 {
             out.extend(b", ");
         }
-        print_general_name(&mut out, name)?;
+        print_general_name(&mut out, name);
     }
     Some(utf8_lossy(out))
 }
@@ -808,14 +1307,16 @@ fn subject_alt_name_text(value: &[u8]) -> Option<String> {
 /// The `infoAccess` text Node produces in C++ before `translatePeerCertificate`
 /// splits it: one `<method> - <name>` line per access description.
 fn info_access_text(value: &[u8]) -> Option<String> {
-    let sequence = read_expected(value, TAG_SEQUENCE)?;
+    let sequence = read_list(value)?;
     let mut descriptions = Vec::new();
     for description in elements(sequence.content)? {
         // AccessDescription ::= SEQUENCE { accessMethod OID, accessLocation GeneralName }
         if description.tag != TAG_SEQUENCE {
             return None;
         }
-        let [method, location] = elements(description.content)?[..] else { return None };
+        let [method, location] = elements(description.content)?[..] else {
+            return None;
+        };
         if method.tag != TAG_OID {
             return None;
         }
@@ -828,7 +1329,7 @@ fn info_access_text(value: &[u8]) -> Option<String> {
         }
         out.extend(access_method_text(method).as_bytes());
         out.extend(b" - ");
-        print_general_name(&mut out, &location)?;
+        print_general_name(&mut out, &location);
     }
     Some(utf8_lossy(out))
 }
@@ -839,7 +1340,9 @@ fn info_access_text(value: &[u8]) -> Option<String> {
 fn info_access_object(text: &str) -> Value {
     let mut map = Map::new();
     for line in text.split('\n') {
-        let Some((key, value)) = line.split_once(':') else { continue };
+        let Some((key, value)) = line.split_once(':') else {
+            continue;
+        };
         let value = if value.starts_with('"') {
             serde_json::from_str::<String>(value).unwrap_or_else(|_| value.to_owned())
         } else {
@@ -871,9 +1374,8 @@ fn other_name_kind(type_id: &str) -> Option<(&'static str, bool)> {
 /// Node's `PrintGeneralName`: `DNS:`, `email:`, `URI:`, `IP Address:`,
 /// `DirName:`, `Registered ID:`, `othername:` and two `<unsupported>`
 /// kinds. IPv6 addresses are eight upper-case hex groups without zero
-/// compression (`2001:DB8:0:0:0:0:0:1`). `None` only when a `DirName`
-/// cannot be printed.
-fn print_general_name(out: &mut Vec<u8>, name: &GeneralName<'_>) -> Option<()> {
+/// compression (`2001:DB8:0:0:0:0:0:1`).
+fn print_general_name(out: &mut Vec<u8>, name: &GeneralName<'_>) {
     match name {
         GeneralName::Dns(name) => {
             out.extend(b"DNS:");
@@ -887,17 +1389,19 @@ fn print_general_name(out: &mut Vec<u8>, name: &GeneralName<'_>) -> Option<()> {
             out.extend(b"URI:");
             print_alt_name(out, name, false, None);
         }
-        GeneralName::Directory(name) => {
+        GeneralName::Directory(entries) => {
             out.extend(b"DirName:");
-            print_alt_name(out, &rfc2253_text(name)?, true, None);
+            print_alt_name(out, &rfc2253_text(entries), true, None);
         }
         GeneralName::Ip(ip) => {
             out.extend(b"IP Address:");
             let text = match ip.len() {
                 4 => format!("{}.{}.{}.{}", ip[0], ip[1], ip[2], ip[3]),
                 16 => {
-                    let groups: Vec<String> =
-                        ip.chunks(2).map(|p| format!("{:X}", u16::from_be_bytes([p[0], p[1]]))).collect();
+                    let groups: Vec<String> = ip
+                        .chunks(2)
+                        .map(|p| format!("{:X}", u16::from_be_bytes([p[0], p[1]])))
+                        .collect();
                     groups.join(":")
                 }
                 n => format!("<invalid length={n}>"),
@@ -909,7 +1413,13 @@ fn print_general_name(out: &mut Vec<u8>, name: &GeneralName<'_>) -> Option<()> {
             out.extend(oid.as_bytes());
         }
         GeneralName::Other { type_id, value } => {
-            let expected_tag = |utf8: bool| if utf8 { TAG_UTF8_STRING } else { TAG_IA5_STRING };
+            let expected_tag = |utf8: bool| {
+                if utf8 {
+                    TAG_UTF8_STRING
+                } else {
+                    TAG_IA5_STRING
+                }
+            };
             match other_name_kind(type_id) {
                 Some((prefix, utf8)) if value.tag == expected_tag(utf8) => {
                     out.extend(b"othername:");
@@ -921,7 +1431,6 @@ fn print_general_name(out: &mut Vec<u8>, name: &GeneralName<'_>) -> Option<()> {
         GeneralName::X400 => out.extend(b"X400Name:<unsupported>"),
         GeneralName::EdiParty => out.extend(b"EdiPartyName:<unsupported>"),
     }
-    Some(())
 }
 
 /// Node's `PrintAltName`. A "safe" value is printed as it is. A value with
@@ -978,6 +1487,7 @@ enum PublicKey {
         /// `None` for explicit parameters OpenSSL does not recognise.
         curve: Option<&'static NamedCurve>,
         order_bits: usize,
+        /// The point as Node prints it (uncompressed where we can tell).
         point: Vec<u8>,
     },
 }
@@ -995,50 +1505,135 @@ struct NamedCurve {
 /// The RSA or EC key as OpenSSL decodes it (`X509_get0_pubkey`); `None` for
 /// other key types (Ed25519, RSA-PSS, DSA, SM2...) and for keys OpenSSL
 /// cannot decode, for which Node prints no key fields at all.
-fn public_key(cert: &X509Certificate<'_>) -> Option<PublicKey> {
-    let spki = cert.public_key();
-    let algorithm = oid_text(spki.algorithm.algorithm.as_bytes())?;
-    let key = spki.subject_public_key.data.as_ref();
-    match algorithm.as_str() {
+fn public_key(cert: &Certificate<'_>) -> Option<PublicKey> {
+    let key = &cert.key[..];
+    match cert.key_algorithm.oid.as_str() {
         OID_RSA_ENCRYPTION => {
             // RSAPublicKey ::= SEQUENCE { modulus INTEGER, publicExponent INTEGER }
             let sequence = read_expected(key, TAG_SEQUENCE)?;
-            let [n, e] = elements(sequence.content)?[..] else { return None };
+            let [n, e] = elements(sequence.content)?[..] else {
+                return None;
+            };
             if n.tag != TAG_INTEGER || e.tag != TAG_INTEGER {
                 return None;
             }
-            Some(PublicKey::Rsa { modulus: unsigned_magnitude(n.content), exponent: unsigned_magnitude(e.content) })
+            Some(PublicKey::Rsa {
+                modulus: unsigned_magnitude(n.content),
+                exponent: unsigned_magnitude(e.content),
+            })
         }
         OID_EC_PUBLIC_KEY => {
-            let params = spki.algorithm.parameters.as_ref()?;
-            let (curve, order_bits, field_bytes) = if params.tag().0 == u32::from(TAG_OID) {
-                let oid = oid_text(params.data)?;
+            let params = cert.key_algorithm.parameters?;
+            let group = if params.tag == TAG_OID {
+                let oid = oid_text(params.content)?;
                 let curve = NAMED_CURVES.iter().find(|c| c.oid == oid)?;
-                (Some(curve), curve.order_bits, Some(curve.field_bytes))
-            } else if params.tag().0 == 0x10 {
-                explicit_curve(params.data)?
+                EcGroup {
+                    curve: Some(curve),
+                    order_bits: curve.order_bits,
+                    field_bytes: Some(curve.field_bytes),
+                    arithmetic: PRIME_CURVES
+                        .iter()
+                        .find(|c| c.name == curve.name)
+                        .map(PrimeCurve::arithmetic),
+                }
+            } else if params.tag == TAG_SEQUENCE {
+                explicit_group(params.content)?
             } else {
                 return None;
             };
-            if let Some(field_bytes) = field_bytes {
-                if !point_shape_ok(key, field_bytes) {
-                    return None;
+            let point = match group.field_bytes {
+                Some(field_bytes) => {
+                    uncompressed_point(key, field_bytes, group.arithmetic.as_ref())?
                 }
-            }
-            Some(PublicKey::Ec { curve, order_bits, point: key.to_vec() })
+                None => key.to_vec(),
+            };
+            Some(PublicKey::Ec {
+                curve: group.curve,
+                order_bits: group.order_bits,
+                point,
+            })
         }
         _ => None,
     }
 }
 
-/// Whether an encoded point has the length its form calls for (compressed,
-/// uncompressed or hybrid). Whether it is on the curve is not checked.
-fn point_shape_ok(point: &[u8], field_bytes: usize) -> bool {
-    match point.first() {
-        Some(2 | 3) => point.len() == 1 + field_bytes,
-        Some(4 | 6 | 7) => point.len() == 1 + 2 * field_bytes,
-        _ => false,
+/// What Node learns about an EC key's group.
+struct EcGroup {
+    curve: Option<&'static NamedCurve>,
+    order_bits: usize,
+    field_bytes: Option<usize>,
+    /// p, a, b of a prime-field curve, when we have them.
+    arithmetic: Option<[BigUint; 3]>,
+}
+
+/// The point as `EC_POINT_point2oct(.., POINT_CONVERSION_UNCOMPRESSED)`
+/// gives it back: Node always prints `04 || X || Y`, whatever form the
+/// certificate used. `None` for a point OpenSSL refuses (wrong length, a
+/// hybrid point with the wrong parity bit, a point not on the curve), which
+/// leaves Node without a key. On-curve checks and decompression need the
+/// curve's arithmetic (known for the curves in [`PRIME_CURVES`] and for
+/// explicit prime-field parameters); without it the point is only checked
+/// for its length and kept in its original form.
+fn uncompressed_point(
+    point: &[u8],
+    field_bytes: usize,
+    arithmetic: Option<&[BigUint; 3]>,
+) -> Option<Vec<u8>> {
+    let (&form, coordinates) = point.split_first()?;
+    let y_odd_bit = form & 1 == 1;
+    let (x, y) = match form {
+        4 | 6 | 7 if coordinates.len() == 2 * field_bytes => {
+            let (x, y) = coordinates.split_at(field_bytes);
+            let (x, y) = (BigUint::from_bytes_be(x), BigUint::from_bytes_be(y));
+            if form != 4 && y.bit(0) != y_odd_bit {
+                return None;
+            }
+            (x, Some(y))
+        }
+        2 | 3 if coordinates.len() == field_bytes => (BigUint::from_bytes_be(coordinates), None),
+        _ => return None,
+    };
+    let Some([p, a, b]) = arithmetic else {
+        return Some(point.to_vec());
+    };
+    if x >= *p {
+        return None;
     }
+    let rhs = (x.modpow(&BigUint::from(3u32), p) + a * &x + b) % p;
+    let y = match y {
+        Some(y) => {
+            if y >= *p || y.modpow(&BigUint::from(2u32), p) != rhs {
+                return None;
+            }
+            y
+        }
+        None => {
+            // Square root modulo p, for p = 3 (mod 4): rhs^((p + 1) / 4).
+            if p.bit(0) && p.bit(1) {
+                let root = rhs.modpow(&((p + 1u32) >> 2), p);
+                if root.modpow(&BigUint::from(2u32), p) != rhs {
+                    return None;
+                }
+                if root.bit(0) == y_odd_bit {
+                    root
+                } else {
+                    p - root
+                }
+            } else {
+                return Some(point.to_vec());
+            }
+        }
+    };
+    let mut out = vec![4u8];
+    for coordinate in [x, y] {
+        let bytes = coordinate.to_bytes_be();
+        out.extend(std::iter::repeat_n(
+            0,
+            field_bytes.saturating_sub(bytes.len()),
+        ));
+        out.extend(bytes);
+    }
+    Some(out)
 }
 
 /// `i2d_RSA_PUBKEY`: SubjectPublicKeyInfo with rsaEncryption and NULL
@@ -1048,7 +1643,10 @@ fn rsa_spki(modulus: &[u8], exponent: &[u8]) -> Vec<u8> {
     rsa_public_key.extend(der_unsigned_integer(exponent));
     let rsa_public_key = der(TAG_SEQUENCE, &rsa_public_key);
 
-    let mut algorithm = der(TAG_OID, &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01]);
+    let mut algorithm = der(
+        TAG_OID,
+        &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01],
+    );
     algorithm.extend([0x05, 0x00]);
     let algorithm = der(TAG_SEQUENCE, &algorithm);
 
@@ -1059,54 +1657,89 @@ fn rsa_spki(modulus: &[u8], exponent: &[u8]) -> Vec<u8> {
     der(TAG_SEQUENCE, &spki)
 }
 
-/// Explicit ECParameters (the contents of the SEQUENCE). OpenSSL 3 gives
-/// parameters that match one of its built-in curves that curve's name; this
-/// recognises the NIST prime curves that way. Otherwise Node reports only the
-/// order's size. Returns (curve, order bits, field size if known).
-fn explicit_curve(content: &[u8]) -> Option<(Option<&'static NamedCurve>, usize, Option<usize>)> {
-    // ECParameters ::= SEQUENCE { version, fieldID, curve, base, order, cofactor OPTIONAL }
+/// Explicit ECParameters (the contents of the SEQUENCE). OpenSSL 3 names
+/// parameters that equal one of its built-in curves after that curve; this
+/// recognises the curves in [`PRIME_CURVES`] that way. For other parameters
+/// Node reports only the size of the order.
+fn explicit_group(content: &[u8]) -> Option<EcGroup> {
+    // ECParameters ::= SEQUENCE { version INTEGER, fieldID FieldID, curve Curve,
+    //     base ECPoint, order INTEGER, cofactor INTEGER OPTIONAL }
     let items = elements(content)?;
-    let [version, field_id, curve, base, order, rest @ ..] = &items[..] else { return None };
-    if version.tag != TAG_INTEGER || field_id.tag != TAG_SEQUENCE || curve.tag != TAG_SEQUENCE {
+    let [version, field_id, curve, base, order, rest @ ..] = &items[..] else {
+        return None;
+    };
+    if field_id.tag != TAG_SEQUENCE || curve.tag != TAG_SEQUENCE || base.tag != TAG_OCTET_STRING {
         return None;
     }
-    if base.tag != TAG_OCTET_STRING || order.tag != TAG_INTEGER || rest.len() > 1 {
+    // The version's value is not looked at; a cofactor must make sense.
+    let version_ok = version.tag == TAG_INTEGER && integer_encoding_ok(version.content);
+    let cofactor_ok = match rest {
+        [] => true,
+        [cofactor] => positive_integer(*cofactor).is_some(),
+        _ => false,
+    };
+    if !version_ok || !cofactor_ok {
         return None;
     }
-    let order = unsigned_magnitude(order.content);
+    let order = positive_integer(*order)?;
     let order_bits = bit_length(&order);
-    if order_bits == 0 {
+    // Curve ::= SEQUENCE { a FieldElement, b FieldElement, seed BIT STRING OPTIONAL }
+    let (a, b) = match elements(curve.content)?[..] {
+        [a, b] => (a, b),
+        [a, b, seed] if bit_string(seed).is_some() => (a, b),
+        _ => return None,
+    };
+    if a.tag != TAG_OCTET_STRING || b.tag != TAG_OCTET_STRING || order_bits == 0 {
         return None;
     }
-    let cofactor = match rest {
-        [] => None,
-        [c] if c.tag == TAG_INTEGER => Some(unsigned_magnitude(c.content)),
-        _ => return None,
+    // FieldID ::= SEQUENCE { fieldType OBJECT IDENTIFIER, parameters ANY DEFINED BY fieldType }
+    let [field_type, field_parameters] = elements(field_id.content)?[..] else {
+        return None;
     };
-
-    let [field_type, prime] = elements(field_id.content)?[..] else { return Some((None, order_bits, None)) };
-    if field_type.tag != TAG_OID || oid_text(field_type.content)?.as_str() != OID_PRIME_FIELD {
-        return Some((None, order_bits, None));
+    let field_type = oid_text(field_type.content).filter(|_| field_type.tag == TAG_OID)?;
+    if field_type == OID_CHARACTERISTIC_TWO_FIELD {
+        // Binary curves: only the order's size is reported here.
+        return Some(EcGroup {
+            curve: None,
+            order_bits,
+            field_bytes: None,
+            arithmetic: None,
+        });
     }
-    let prime = unsigned_magnitude(prime.content);
+    if field_type != OID_PRIME_FIELD {
+        return None;
+    }
+    let prime = positive_integer(field_parameters)?;
     let field_bytes = prime.len();
-    let curve_items = elements(curve.content)?;
-    let (a, b, seed) = match &curve_items[..] {
-        [a, b] => (a, b, None),
-        [a, b, seed] if seed.tag == TAG_BIT_STRING => (a, b, seed.content.get(1..)),
-        _ => return None,
-    };
-    let known = EXPLICIT_PRIME_CURVES.iter().find(|known| {
-        same_number(&prime, known.p)
-            && same_number(a.content, known.a)
-            && same_number(b.content, known.b)
-            && same_number(&order, known.n)
-            && cofactor.as_ref().is_none_or(|c| c[..] == [1])
-            && seed.is_none_or(|s| same_number(s, known.seed))
-            && is_generator(base.content, field_bytes, known)
-    });
-    let named = known.and_then(|k| NAMED_CURVES.iter().find(|c| c.name == k.name));
-    Some((named, order_bits, Some(field_bytes)))
+    let arithmetic = [&prime[..], a.content, b.content].map(BigUint::from_bytes_be);
+    let generator = uncompressed_point(base.content, field_bytes, Some(&arithmetic))?;
+    // OpenSSL leaves the optional seed and cofactor out of this comparison.
+    let known = PRIME_CURVES
+        .iter()
+        .filter(|_| generator.len() == 1 + 2 * field_bytes)
+        .find(|known| {
+            let (gx, gy) = generator[1..].split_at(field_bytes);
+            same_number(&prime, known.p)
+                && same_number(a.content, known.a)
+                && same_number(b.content, known.b)
+                && same_number(gx, known.gx)
+                && same_number(gy, known.gy)
+                && same_number(&order, known.n)
+        });
+    Some(EcGroup {
+        curve: known.and_then(|k| NAMED_CURVES.iter().find(|c| c.name == k.name)),
+        order_bits,
+        field_bytes: Some(field_bytes),
+        arithmetic: Some(arithmetic),
+    })
+}
+
+/// The magnitude of a well-formed, non-negative INTEGER.
+fn positive_integer(tlv: Tlv<'_>) -> Option<Vec<u8>> {
+    if tlv.tag != TAG_INTEGER || !integer_encoding_ok(tlv.content) || tlv.content[0] & 0x80 != 0 {
+        return None;
+    }
+    Some(unsigned_magnitude(tlv.content))
 }
 
 /// Whether big-endian `bytes` and the hex digits `hex` are the same number.
@@ -1114,27 +1747,10 @@ fn same_number(bytes: &[u8], hex: &str) -> bool {
     upper_hex(bytes).trim_start_matches('0') == hex.trim_start_matches('0')
 }
 
-/// Whether an encoded point is the curve's generator, in any of the point
-/// forms (compressed points are compared by X and the parity of Y).
-fn is_generator(point: &[u8], field_bytes: usize, curve: &ExplicitPrimeCurve) -> bool {
-    let Some((&form, coordinates)) = point.split_first() else { return false };
-    let y_is_odd = curve.gy.chars().last().and_then(|d| d.to_digit(16)).is_some_and(|d| d & 1 == 1);
-    let parity_ok = form & 1 == u8::from(y_is_odd);
-    match form {
-        2 | 3 => coordinates.len() == field_bytes && same_number(coordinates, curve.gx) && parity_ok,
-        4 | 6 | 7 => {
-            let (x, y) = coordinates.split_at(coordinates.len() / 2);
-            coordinates.len() == 2 * field_bytes
-                && same_number(x, curve.gx)
-                && same_number(y, curve.gy)
-                && (form == 4 || parity_ok)
-        }
-        _ => false,
-    }
-}
-
-/// Domain parameters of the NIST prime curves (FIPS 186-4), in hex.
-struct ExplicitPrimeCurve {
+/// Domain parameters of a few prime curves (SEC 2 / FIPS 186-4, as OpenSSL
+/// lists them), in hex: enough to decompress points and to recognise
+/// explicit parameters.
+struct PrimeCurve {
     name: &'static str,
     p: &'static str,
     a: &'static str,
@@ -1142,24 +1758,17 @@ struct ExplicitPrimeCurve {
     gx: &'static str,
     gy: &'static str,
     n: &'static str,
-    seed: &'static str,
+}
+
+impl PrimeCurve {
+    fn arithmetic(&self) -> [BigUint; 3] {
+        [self.p, self.a, self.b]
+            .map(|hex| BigUint::parse_bytes(hex.as_bytes(), 16).unwrap_or_default())
+    }
 }
 
 // ---------------------------------------------------------------------------
 // Validity
-
-/// The raw notBefore and notAfter (identifier and contents) in a TBSCertificate.
-fn validity(tbs: &[u8]) -> Option<((u8, &[u8]), (u8, &[u8]))> {
-    let tbs = read_expected(tbs, TAG_SEQUENCE)?;
-    let mut items = elements(tbs.content)?.into_iter().peekable();
-    items.next_if(|t| t.tag == 0xa0); // version
-    let _serial = items.next()?;
-    let _signature = items.next()?;
-    let _issuer = items.next()?;
-    let validity = items.next().filter(|t| t.tag == TAG_SEQUENCE)?;
-    let [not_before, not_after] = elements(validity.content)?[..] else { return None };
-    Some(((not_before.tag, not_before.content), (not_after.tag, not_after.content)))
-}
 
 /// A broken-down UTC time, like OpenSSL's `struct tm` (month 1-12 here).
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -1172,32 +1781,34 @@ struct Tm {
     second: u32,
 }
 
-const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+const MONTHS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
 
 /// `ASN1_TIME_print`: `Nov  7 08:40:00 2026 GMT`. The day is padded with a
 /// space to two characters (`%2d`), fractional seconds of a GeneralizedTime
-/// are copied as written, and ` GMT` is only added when the time ends in `Z`
-/// (a time with an offset is converted to UTC but printed without it).
+/// are copied as written, and a time with an offset is converted to UTC.
 /// `Bad time value` for anything OpenSSL cannot read.
-fn asn1_time_print((tag, text): (u8, &[u8])) -> String {
+fn asn1_time_print(time: Tlv<'_>) -> String {
+    let (tag, text) = (time.tag, time.content);
     let generalized = tag == TAG_GENERALIZED_TIME;
-    let Some(tm) = parse_asn1_time(tag, text) else { return "Bad time value".to_owned() };
+    let Some(tm) = parse_asn1_time(tag, text) else {
+        return "Bad time value".to_owned();
+    };
     let mut fraction = "";
     if generalized && text.len() > 15 && text[14] == b'.' {
         let digits = text[15..].iter().take_while(|b| b.is_ascii_digit()).count();
         fraction = std::str::from_utf8(&text[14..15 + digits]).unwrap_or("");
     }
-    let gmt = if text.last() == Some(&b'Z') { " GMT" } else { "" };
     format!(
-        "{} {:>2} {:02}:{:02}:{:02}{} {}{}",
+        "{} {:>2} {:02}:{:02}:{:02}{} {} GMT",
         MONTHS[tm.month as usize - 1],
         tm.day,
         tm.hour,
         tm.minute,
         tm.second,
         fraction,
-        tm.year,
-        gmt
+        tm.year
     )
 }
 
@@ -1322,8 +1933,9 @@ fn shift_seconds(tm: Tm, seconds: i64) -> Option<Tm> {
 // ---------------------------------------------------------------------------
 // Tables
 
-const EXPLICIT_PRIME_CURVES: &[ExplicitPrimeCurve] = &[
-    ExplicitPrimeCurve {
+/// P-256, P-384, P-521 and secp256k1.
+const PRIME_CURVES: &[PrimeCurve] = &[
+    PrimeCurve {
         name: "prime256v1",
         p: "FFFFFFFF00000001000000000000000000000000FFFFFFFFFFFFFFFFFFFFFFFF",
         a: "FFFFFFFF00000001000000000000000000000000FFFFFFFFFFFFFFFFFFFFFFFC",
@@ -1331,9 +1943,8 @@ const EXPLICIT_PRIME_CURVES: &[ExplicitPrimeCurve] = &[
         gx: "6B17D1F2E12C4247F8BCE6E563A440F277037D812DEB33A0F4A13945D898C296",
         gy: "4FE342E2FE1A7F9B8EE7EB4A7C0F9E162BCE33576B315ECECBB6406837BF51F5",
         n: "FFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551",
-        seed: "C49D360886E704936A6678E1139D26B7819F7E90",
     },
-    ExplicitPrimeCurve {
+    PrimeCurve {
         name: "secp384r1",
         p: "FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEFFFFFFFF0000000000000000FFFFFFFF",
         a: "FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEFFFFFFFF0000000000000000FFFFFFFC",
@@ -1341,9 +1952,8 @@ const EXPLICIT_PRIME_CURVES: &[ExplicitPrimeCurve] = &[
         gx: "AA87CA22BE8B05378EB1C71EF320AD746E1D3B628BA79B9859F741E082542A385502F25DBF55296C3A545E3872760AB7",
         gy: "3617DE4A96262C6F5D9E98BF9292DC29F8F41DBD289A147CE9DA3113B5F0B8C00A60B1CE1D7E819D7A431D7C90EA0E5F",
         n: "FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFC7634D81F4372DDF581A0DB248B0A77AECEC196ACCC52973",
-        seed: "A335926AA319A27A1D00896A6773A4827ACDAC73",
     },
-    ExplicitPrimeCurve {
+    PrimeCurve {
         name: "secp521r1",
         p: "1FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF\
             FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF",
@@ -1357,11 +1967,20 @@ const EXPLICIT_PRIME_CURVES: &[ExplicitPrimeCurve] = &[
             761353C7086A272C24088BE94769FD16650",
         n: "1FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFA51868783BF2F966B7FCC0148F709A\
             5D03BB5C9B8899C47AEBB6FB71E91386409",
-        seed: "D09E8800291CB85396CC6717393284AAA0DA64BA",
+    },
+    PrimeCurve {
+        name: "secp256k1",
+        p: "FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEFFFFFC2F",
+        a: "0",
+        b: "7",
+        gx: "79BE667EF9DCBBAC55A06295CE870B07029BFCDB2DCE28D959F2815B16F81798",
+        gy: "483ADA7726A3C4655DA4FBFC0E1108A8FD17B448A68554199C47D08FFB10D4B8",
+        n: "FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141",
     },
 ];
 
-// Generated from the output of Node 20 / OpenSSL 3.0 (see the module docs):
+/// Attribute types OpenSSL 3.0 has a short name for, as Node 20 printed
+/// them for certificates carrying each of these OIDs.
 const NAME_ATTRIBUTES: &[(&str, &str)] = &[
     ("2.5.4.3", "CN"),
     ("2.5.4.4", "SN"),
@@ -1499,6 +2118,9 @@ const NAME_ATTRIBUTES: &[(&str, &str)] = &[
     ("1.2.643.100.3", "SNILS"),
 ];
 
+/// The named curves of OpenSSL 3.0 that Node 20 reports for an EC key, with
+/// the values it printed for them (SM2 keys get no key fields at all).
+#[rustfmt::skip]
 const NAMED_CURVES: &[NamedCurve] = &[
     NamedCurve { oid: "1.3.132.0.6", name: "secp112r1", nist: None, order_bits: 112, field_bytes: 14 },
     NamedCurve { oid: "1.3.132.0.7", name: "secp112r2", nist: None, order_bits: 110, field_bytes: 14 },
@@ -1585,19 +2207,27 @@ const NAMED_CURVES: &[NamedCurve] = &[
 mod tests {
     use super::*;
 
-    fn any(tag: u32, data: &[u8]) -> Any<'_> {
-        use x509_parser::asn1_rs::{Header, Length, Tag};
-        Any::new(Header::new(Class::Universal, false, Tag(tag), Length::Definite(data.len())), data)
+    fn name_value_of(tag: u8, data: &[u8]) -> Option<NameValue> {
+        let encoded = der(tag, data);
+        name_value(read_tlv(&encoded)?.0)
     }
 
     #[test]
     fn oid_text_matches_openssl_numeric_form() {
         assert_eq!(oid_text(&[0x55, 0x04, 0x03]).as_deref(), Some("2.5.4.3"));
-        assert_eq!(oid_text(&[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x09, 0x01]).as_deref(), Some("1.2.840.113549.1.9.1"));
+        assert_eq!(
+            oid_text(&[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x09, 0x01]).as_deref(),
+            Some("1.2.840.113549.1.9.1")
+        );
         assert_eq!(oid_text(&[0x09, 0x92, 0x26]).as_deref(), Some("0.9.2342"));
         // 2.25.<a 128-bit UUID>: arcs beyond 64 bits
-        let uuid = [0x69, 0x83, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f];
-        assert_eq!(oid_text(&uuid).as_deref(), Some("2.25.340282366920938463463374607431768211455"));
+        let mut uuid = vec![0x69, 0x83];
+        uuid.extend([0xff; 17]);
+        uuid.push(0x7f);
+        assert_eq!(
+            oid_text(&uuid).as_deref(),
+            Some("2.25.340282366920938463463374607431768211455")
+        );
         assert_eq!(oid_text(&[]), None);
         assert_eq!(oid_text(&[0x55, 0x84]), None, "unterminated sub-identifier");
         assert_eq!(oid_text(&[0x55, 0x80, 0x01]), None, "padded sub-identifier");
@@ -1619,7 +2249,10 @@ mod tests {
         assert_eq!(serial_number_text(&[0x80, 0x00, 0x01]), "-7FFFFF");
         assert_eq!(exponent_text(&[0x01, 0x00, 0x01]), "0x10001");
         assert_eq!(exponent_text(&[0x03]), "0x3");
-        assert_eq!(exponent_text(&[1, 0, 0, 0, 0, 0, 0, 0, 1]), "0xffffffffffffffff");
+        assert_eq!(
+            exponent_text(&[1, 0, 0, 0, 0, 0, 0, 0, 1]),
+            "0xffffffffffffffff"
+        );
         assert_eq!(bit_length(&[0x00, 0x01, 0x00]), 9);
         assert_eq!(bit_length(&[0xff]), 8);
         assert_eq!(bit_length(&[]), 0);
@@ -1635,62 +2268,183 @@ mod tests {
         assert_eq!(der_header(0, false, 200, 0), [0x1f, 0x81, 0x48, 0x00]);
     }
 
+    #[test]
+    fn der_reader_takes_what_openssl_takes() {
+        // non-minimal length, and a low tag number in the multi-octet form
+        let (tlv, rest) = read_tlv(&[0x04, 0x81, 0x01, 0xaa, 0xbb]).unwrap();
+        assert_eq!(
+            (tlv.tag, tlv.content, rest),
+            (0x04, &[0xaa][..], &[0xbb][..])
+        );
+        assert_eq!(read_tlv(&[0x1f, 0x04, 0x01, 0xaa]).unwrap().0.tag, 0x04);
+        assert!(
+            read_tlv(&[0x1f, 0x81, 0x00, 0x00]).is_none(),
+            "tag number 128"
+        );
+        assert!(
+            read_tlv(&[0x30, 0x80, 0x00, 0x00]).is_none(),
+            "indefinite length"
+        );
+        assert!(read_tlv(&[0x04, 0x02, 0xaa]).is_none(), "truncated");
+        // split strings are joined, up to OpenSSL's nesting limit
+        let mut nested = der(0x04, b"x");
+        for depth in 0..6 {
+            assert_eq!(
+                join_constructed(&nested).as_deref(),
+                Some(&b"x"[..]),
+                "depth {depth}"
+            );
+            nested = der(0x24, &nested);
+        }
+        assert_eq!(join_constructed(&nested), None);
+        // lists may come in primitive form
+        let list = der(0x10, &der(0x02, &[1]));
+        assert!(read_list(&list).is_some());
+        assert!(read_list(&der(0x31, &[])).is_none());
+    }
+
     fn time(tag: u8, text: &str) -> String {
-        asn1_time_print((tag, text.as_bytes()))
+        let encoded = der(tag, text.as_bytes());
+        asn1_time_print(read_tlv(&encoded).unwrap().0)
     }
 
     #[test]
     fn times_print_like_asn1_time_print() {
-        assert_eq!(time(TAG_UTC_TIME, "261127084000Z"), "Nov 27 08:40:00 2026 GMT");
+        assert_eq!(
+            time(TAG_UTC_TIME, "261127084000Z"),
+            "Nov 27 08:40:00 2026 GMT"
+        );
         // single-digit days are padded with a space
-        assert_eq!(time(TAG_UTC_TIME, "260307010203Z"), "Mar  7 01:02:03 2026 GMT");
-        assert_eq!(time(TAG_UTC_TIME, "500101000000Z"), "Jan  1 00:00:00 1950 GMT");
-        assert_eq!(time(TAG_UTC_TIME, "491231235959Z"), "Dec 31 23:59:59 2049 GMT");
-        assert_eq!(time(TAG_GENERALIZED_TIME, "20500101000000Z"), "Jan  1 00:00:00 2050 GMT");
+        assert_eq!(
+            time(TAG_UTC_TIME, "260307010203Z"),
+            "Mar  7 01:02:03 2026 GMT"
+        );
+        assert_eq!(
+            time(TAG_UTC_TIME, "500101000000Z"),
+            "Jan  1 00:00:00 1950 GMT"
+        );
+        assert_eq!(
+            time(TAG_UTC_TIME, "491231235959Z"),
+            "Dec 31 23:59:59 2049 GMT"
+        );
+        assert_eq!(
+            time(TAG_GENERALIZED_TIME, "20500101000000Z"),
+            "Jan  1 00:00:00 2050 GMT"
+        );
         // seconds may be left out; fractions are copied
-        assert_eq!(time(TAG_UTC_TIME, "2603070102Z"), "Mar  7 01:02:00 2026 GMT");
-        assert_eq!(time(TAG_GENERALIZED_TIME, "20260307010203.250Z"), "Mar  7 01:02:03.250 2026 GMT");
+        assert_eq!(
+            time(TAG_UTC_TIME, "2603070102Z"),
+            "Mar  7 01:02:00 2026 GMT"
+        );
+        assert_eq!(
+            time(TAG_GENERALIZED_TIME, "20260307010203.250Z"),
+            "Mar  7 01:02:03.250 2026 GMT"
+        );
         // offsets are applied, and then there is no "GMT"
-        assert_eq!(time(TAG_UTC_TIME, "261231230000-0130"), "Jan  1 00:30:00 2027");
-        assert_eq!(time(TAG_GENERALIZED_TIME, "20240301003000+0100"), "Feb 29 23:30:00 2024");
-        assert_eq!(time(TAG_UTC_TIME, "260307010203+0000"), "Mar  7 01:02:03 2026");
-        for bad in ["2613070102Z", "260230010203Z", "2603070102", "26030701020Z", "260307010203+01", "2603070102031Z"] {
+        assert_eq!(
+            time(TAG_UTC_TIME, "261231230000-0130"),
+            "Jan  1 00:30:00 2027 GMT"
+        );
+        assert_eq!(
+            time(TAG_GENERALIZED_TIME, "20240301003000+0100"),
+            "Feb 29 23:30:00 2024 GMT"
+        );
+        assert_eq!(
+            time(TAG_UTC_TIME, "260307010203+0000"),
+            "Mar  7 01:02:03 2026 GMT"
+        );
+        for bad in [
+            "2613070102Z",
+            "260230010203Z",
+            "2603070102",
+            "26030701020Z",
+            "260307010203+01",
+            "2603070102031Z",
+        ] {
             assert_eq!(time(TAG_UTC_TIME, bad), "Bad time value", "{bad}");
         }
-        assert_eq!(time(TAG_GENERALIZED_TIME, "20260307010203.Z"), "Bad time value");
-        assert_eq!(time(TAG_GENERALIZED_TIME, "20230229000000Z"), "Bad time value");
+        assert_eq!(
+            time(TAG_GENERALIZED_TIME, "20260307010203.Z"),
+            "Bad time value"
+        );
+        assert_eq!(
+            time(TAG_GENERALIZED_TIME, "20230229000000Z"),
+            "Bad time value"
+        );
         assert_eq!(time(TAG_OCTET_STRING, "20260307010203Z"), "Bad time value");
+    }
+
+    fn convert(tag: u8, data: &[u8]) -> Option<String> {
+        asn1_string_to_utf8(&name_value_of(tag, data)?)
     }
 
     #[test]
     fn name_values_convert_like_asn1_string_to_utf8() {
-        assert_eq!(asn1_string_to_utf8(&any(12, "Zürich".as_bytes())).as_deref(), Some("Zürich"));
-        assert_eq!(asn1_string_to_utf8(&any(12, &[0xc3])), None, "invalid UTF-8");
-        // one-byte types are Latin-1
-        assert_eq!(asn1_string_to_utf8(&any(20, &[b'Z', 0xfc])).as_deref(), Some("Zü"));
-        assert_eq!(asn1_string_to_utf8(&any(19, b"ab")).as_deref(), Some("ab"));
+        assert_eq!(convert(12, "Zürich".as_bytes()).as_deref(), Some("Zürich"));
+        assert_eq!(
+            convert(12, "\u{fffe}".as_bytes()).as_deref(),
+            Some("\u{fffe}")
+        );
+        // one-byte types are Latin-1, whatever their character set says
+        assert_eq!(convert(20, &[b'Z', 0xfc]).as_deref(), Some("Zü"));
+        assert_eq!(convert(19, &[b'c', 0xe9]).as_deref(), Some("cé"));
+        assert_eq!(convert(18, b"abc").as_deref(), Some("abc"));
         // BMPString and UniversalString are UCS-2 and UCS-4
-        assert_eq!(asn1_string_to_utf8(&any(30, &[0x04, 0x1f, 0x00, 0x21])).as_deref(), Some("П!"));
-        assert_eq!(asn1_string_to_utf8(&any(30, &[0x04])), None);
-        assert_eq!(asn1_string_to_utf8(&any(30, &[0xd8, 0x3d, 0xde, 0x00])), None, "surrogates");
-        assert_eq!(asn1_string_to_utf8(&any(28, &[0, 1, 0xf6, 0x00])).as_deref(), Some("😀"));
-        assert_eq!(asn1_string_to_utf8(&any(28, &[0, 0x11, 0, 0])), None);
-        // not a string type
-        assert_eq!(asn1_string_to_utf8(&any(2, &[1])), None);
-        assert_eq!(asn1_string_to_utf8(&any(4, b"x")), None);
+        assert_eq!(
+            convert(30, &[0x04, 0x1f, 0x00, 0x21]).as_deref(),
+            Some("П!")
+        );
+        assert_eq!(convert(28, &[0, 1, 0xf6, 0x00]).as_deref(), Some("😀"));
+        assert_eq!(convert(12, &[]).as_deref(), Some(""));
+    }
+
+    #[test]
+    fn name_values_openssl_refuses_or_cannot_convert() {
+        let valid = |tag, data: &[u8]| name_value_of(tag, data).is_some();
+        // refused by the decoder, which makes the whole certificate invalid
+        assert!(!valid(12, &[0xc3]), "invalid UTF-8");
+        assert!(!valid(12, &[0xed, 0xa0, 0x80]), "UTF-8 surrogate");
+        assert!(!valid(30, &[0x04]), "odd BMPString");
+        assert!(
+            !valid(30, &[0xd8, 0x3d, 0xde, 0x00]),
+            "BMPString surrogates"
+        );
+        assert!(!valid(28, &[0, 0x11, 0, 0]), "beyond U+10FFFF");
+        for tag in [2, 4, 23, 24, 26, 27, 21, 25] {
+            assert!(!valid(tag, b"x"), "type {tag}");
+        }
+        // accepted, but not strings: Node then leaves out the whole name
+        for tag in [7, 8, 9, 11, 13, 14, 15, 29] {
+            assert!(valid(tag, b"x"));
+            assert_eq!(convert(tag, b"x"), None);
+        }
+    }
+
+    #[test]
+    fn serial_encodings_openssl_refuses() {
+        assert!(integer_encoding_ok(&[0x00, 0x80]));
+        assert!(integer_encoding_ok(&[0x7f]));
+        assert!(integer_encoding_ok(&[0xff, 0x00, 0x00]));
+        assert!(!integer_encoding_ok(&[]));
+        assert!(!integer_encoding_ok(&[0x00, 0x01]));
+        assert!(!integer_encoding_ok(&[0xff, 0x80]));
     }
 
     fn rfc2253_of(width: StringWidth, data: &[u8]) -> String {
         let mut out = Vec::new();
-        rfc2253_value(&mut out, width, data).unwrap();
+        rfc2253_value(&mut out, width, data);
         String::from_utf8(out).unwrap()
     }
 
     #[test]
     fn rfc2253_escaping() {
         use StringWidth::*;
-        assert_eq!(rfc2253_of(OneByte, b"a,b+c\"d\\e<f>g;h=i"), r#"a\,b\+c\"d\\e\<f\>g\;h=i"#);
-        assert_eq!(rfc2253_of(OneByte, b" #a b# "), r"\ \#a b# \ ");
+        assert_eq!(
+            rfc2253_of(OneByte, b"a,b+c\"d\\e<f>g;h=i"),
+            r#"a\,b\+c\"d\\e\<f\>g\;h=i"#
+        );
+        assert_eq!(rfc2253_of(OneByte, b"#a "), r"\#a\ ");
+        assert_eq!(rfc2253_of(OneByte, b" #a b# "), r"\ #a b#\ ");
         // the last-character rule wins in a one-character value
         assert_eq!(rfc2253_of(OneByte, b"#"), "#");
         assert_eq!(rfc2253_of(OneByte, b" "), r"\ ");
@@ -1739,7 +2493,12 @@ mod tests {
         let san = |content: &[u8]| subject_alt_name_text(&der(TAG_SEQUENCE, content));
         let mut names = der(0x82, b"a.example");
         names.extend(der(0x87, &[127, 0, 0, 1]));
-        names.extend(der(0x87, &[0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xab, 0xcd]));
+        names.extend(der(
+            0x87,
+            &[
+                0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xab, 0xcd,
+            ],
+        ));
         names.extend(der(0x87, &[1, 2, 3]));
         names.extend(der(0x88, &[0x2a, 0x03, 0x04]));
         names.extend(der(0xa3, &[]));
