@@ -17,10 +17,12 @@ export function certificateObject(der: Buffer): PeerCertificate {
 
 /**
  * The peer's chain as Node links it: each certificate's `issuerCertificate`
- * is the next one; a self-issued last certificate points at itself.
+ * is the next one, continuing into the trusted root that issued the last
+ * one sent; a self-issued last certificate points at itself.
  */
-export function detailedChain(ders: Buffer[]): DetailedPeerCertificate | undefined {
-  const certs = ders.map((d) => certificateObject(d) as DetailedPeerCertificate)
+export function detailedChain(ders: Buffer[], trustedIssuer?: Buffer | null): DetailedPeerCertificate | undefined {
+  const all = trustedIssuer ? [...ders, trustedIssuer] : ders
+  const certs = all.map((d) => certificateObject(d) as DetailedPeerCertificate)
   for (let i = 0; i < certs.length; i++) {
     const next = certs[i + 1]
     if (next) certs[i].issuerCertificate = next

@@ -477,17 +477,17 @@ export class TLSSocket extends net.Socket implements tls.TLSSocket {
     const chain = this._peerDers()
     if (chain === null) return null as unknown as tls.PeerCertificate
     if (chain.length === 0) return {} as tls.PeerCertificate
-    if (detailed) return detailedChain(chain) as tls.DetailedPeerCertificate
+    if (detailed) return detailedChain(chain, this._conn?.trustedIssuerDer()) as tls.DetailedPeerCertificate
     return certificateObject(chain[0])
   }
 
+  /** The peer's certificates as sent, or null once the socket is gone (as Node). */
   private _peerDers(): Buffer[] | null {
-    if (this._peerChain) return this._peerChain
     const conn = this._conn
     if (!conn) return null
-    const n = conn.peerCertificateCount()
+    if (this._peerChain) return this._peerChain
     const ders: Buffer[] = []
-    for (let i = 0; i < n; i++) {
+    for (let i = 0, n = conn.peerCertificateCount(); i < n; i++) {
       const der = conn.peerCertificateDer(i)
       if (der) ders.push(der)
     }

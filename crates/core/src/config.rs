@@ -15,27 +15,22 @@ use rustls::client::Resumption;
 use rustls::crypto::CryptoProvider;
 use rustls::pki_types::{CertificateDer, CertificateRevocationListDer, PrivateKeyDer};
 use rustls::sign::CertifiedKey;
-use rustls::{ClientConfig, RootCertStore, ServerConfig, SupportedProtocolVersion};
+use rustls::{ClientConfig, ServerConfig, SupportedProtocolVersion};
 
+use crate::anchors::Anchors;
 use crate::resolver::IdentityResolver;
 use crate::verifier::{ClientChainVerifier, ServerChainVerifier, TrustPolicy};
 use crate::{keys, suites, Result, TlsError};
 
 /// A set of trust anchors, e.g. Node's bundled root list.
-pub fn root_store(pems: &[&[u8]]) -> Result<Arc<RootCertStore>> {
-    let mut store = RootCertStore::empty();
+pub fn root_store(pems: &[&[u8]]) -> Result<Arc<Anchors>> {
+    let mut anchors = Anchors::new();
     for pem in pems {
         for cert in keys::parse_certificates(pem)? {
-            add_anchor(&mut store, cert)?;
+            anchors.add(cert)?;
         }
     }
-    Ok(Arc::new(store))
-}
-
-fn add_anchor(store: &mut RootCertStore, cert: CertificateDer<'static>) -> Result<()> {
-    store.add(cert).map_err(|e| {
-        TlsError::new("ERR_OSSL_X509_UNSUPPORTED", format!("unusable CA certificate: {e}"))
-    })
+    Ok(Arc::new(anchors))
 }
 
 /// Everything `tls.createSecureContext(options)` was given, still unparsed
@@ -45,9 +40,8 @@ fn add_anchor(store: &mut RootCertStore, cert: CertificateDer<'static>) -> Resul
 pub struct ContextBuilder {
     chains: Vec<Vec<CertificateDer<'static>>>,
     keys: Vec<PrivateKeyDer<'static>>,
-    ca: Option<RootCertStore>,
-    pinned: Vec<CertificateDer<'static>>,
-    default_roots: Option<Arc<RootCertStore>>,
+    ca: Option<Anchors>,
+    default_roots: Option<Arc<Anchors>>,
     crls: Vec<CertificateRevocationListDer<'static>>,
     min_version: Option<String>,
     max_version: Option<String>,
@@ -78,20 +72,21 @@ impl ContextBuilder {
     pub fn add_pfx(&mut self, input: &[u8], passphrase: Option<&[u8]>) -> Result<()> {
         let p = keys::parse_pkcs12(input, passphrase)?;
         self.keys.push(p.key);
-        self.chains.push(p.chain);
-        for cert in p.ca {
-            add_anchor(self.ca.get_or_insert_with(RootCertStore::empty), cert)?;
+        // OpenSSL trusts the CA certificates that come with the key.
+        let anchors = self.ca.get_or_insert_with(Anchors::new);
+        for cert in p.chain.iter().skip(1).chain(p.ca.iter()) {
+            anchors.add(cert.clone())?;
         }
+        self.chains.push(p.chain);
         Ok(())
     }
 
     /// One `ca` entry (a bundle). Giving any `ca` replaces the default roots,
     /// as in Node.
     pub fn add_ca(&mut self, input: &[u8]) -> Result<()> {
-        let store = self.ca.get_or_insert_with(RootCertStore::empty);
+        let anchors = self.ca.get_or_insert_with(Anchors::new);
         for cert in keys::parse_certificates(input)? {
-            add_anchor(store, cert.clone())?;
-            self.pinned.push(cert);
+            anchors.add(cert)?;
         }
         Ok(())
     }
@@ -102,7 +97,7 @@ impl ContextBuilder {
     }
 
     /// The roots used when no `ca` is given.
-    pub fn default_roots(&mut self, roots: Arc<RootCertStore>) {
+    pub fn default_roots(&mut self, roots: Arc<Anchors>) {
         self.default_roots = Some(roots);
     }
 
@@ -129,13 +124,12 @@ impl ContextBuilder {
             self.max_version.as_deref().unwrap_or("TLSv1.3"),
         )?;
         let identities = pair_keys(&provider, self.chains, self.keys)?;
-        let roots = match self.ca {
+        let anchors = match self.ca {
             Some(ca) => Arc::new(ca),
-            None => self.default_roots.unwrap_or_else(|| Arc::new(RootCertStore::empty())),
+            None => self.default_roots.unwrap_or_default(),
         };
         let policy = Arc::new(TrustPolicy {
-            roots,
-            pinned: self.pinned,
+            anchors,
             crls: self.crls,
             algorithms: provider.signature_verification_algorithms,
         });

@@ -6,12 +6,14 @@
 //! - [`config`]: Node's secure context and the rustls configs built from it
 //! - [`pump`]: one connection: ciphertext in/out, plaintext in/out, events
 //! - [`verifier`]: chain verification with OpenSSL's result names
+//! - [`anchors`]: trusted certificates, kept whole
 //! - [`resolver`]: choosing our certificate for the peer
 //! - [`suites`]: cipher suites, groups and versions by their OpenSSL names
 //! - [`keys`]: PEM/DER/PKCS#12 inputs to keys and certificates
 //! - [`cert_info`]: certificate details as Node's `getPeerCertificate()`
 //! - [`self_signed`]: the demo server's in-memory certificate
 
+pub mod anchors;
 pub mod cert_info;
 pub mod config;
 pub mod error;

@@ -226,6 +226,12 @@ impl Pump {
         self.conn.peer_certificates().unwrap_or(&[])
     }
 
+    /// The trusted certificate that issued the last certificate the peer
+    /// sent: where Node's detailed chain continues into the trust store.
+    pub fn trusted_issuer(&self) -> Option<&CertificateDer<'static>> {
+        self.policy.anchors.issuer_of(self.peer_certificates().last()?)
+    }
+
     /// Node's `authorizationError` for the peer's chain, once the handshake
     /// is done: None when the chain is trusted (`authorized === true`).
     /// Name checks are not part of it: `checkServerIdentity` does those.

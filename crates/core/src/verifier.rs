@@ -22,8 +22,10 @@ use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, Server
 use rustls::crypto::{verify_tls12_signature, verify_tls13_signature, WebPkiSupportedAlgorithms};
 use rustls::pki_types::{CertificateDer, CertificateRevocationListDer, ServerName, UnixTime};
 use rustls::server::danger::{ClientCertVerified, ClientCertVerifier};
+
+use crate::anchors::Anchors;
 use rustls::{
-    CertificateError, DigitallySignedStruct, DistinguishedName, Error, OtherError, RootCertStore,
+    CertificateError, DigitallySignedStruct, DistinguishedName, Error, OtherError,
     SignatureScheme,
 };
 
@@ -90,11 +92,7 @@ pub enum PeerRole {
 /// What a chain is checked against: trust anchors, CRLs, algorithms.
 #[derive(Debug)]
 pub struct TrustPolicy {
-    pub roots: Arc<RootCertStore>,
-    /// Certificates given as `ca`, whole. OpenSSL trusts a peer whose leaf
-    /// is itself one of them (a pinned self-signed certificate), which
-    /// webpki's trust anchors alone cannot express.
-    pub pinned: Vec<CertificateDer<'static>>,
+    pub anchors: Arc<Anchors>,
     pub crls: Vec<CertificateRevocationListDer<'static>>,
     pub algorithms: WebPkiSupportedAlgorithms,
 }
@@ -109,7 +107,9 @@ impl TrustPolicy {
         intermediates: &[CertificateDer<'_>],
         now: UnixTime,
     ) -> Result<(), VerifyFailure> {
-        if self.pinned.iter().any(|c| c.as_ref() == end_entity.as_ref()) {
+        // OpenSSL trusts a peer whose leaf is itself a trusted certificate
+        // (a pinned self-signed one); webpki's anchors cannot say that.
+        if self.anchors.contains(end_entity) {
             return check_validity(end_entity, now);
         }
         let cert = webpki::EndEntityCert::try_from(end_entity).map_err(|_| CERT_REJECTED)?;
@@ -141,7 +141,7 @@ impl TrustPolicy {
         };
         cert.verify_for_usage(
             self.algorithms.all,
-            &self.roots.roots,
+            &self.anchors.store.roots,
             intermediates,
             now,
             usage,
@@ -293,7 +293,7 @@ pub struct ClientChainVerifier {
 
 impl ClientChainVerifier {
     pub fn new(policy: Arc<TrustPolicy>, request_cert: bool, reject_unauthorized: bool) -> Self {
-        let hints = policy.roots.subjects();
+        let hints = policy.anchors.store.subjects();
         Self { policy, request_cert, reject_unauthorized, hints }
     }
 }

@@ -177,6 +177,12 @@ impl NativeConnection {
             .map(|c| Buffer::from(c.as_ref().to_vec()))
     }
 
+    /// DER of the trusted certificate that issued the peer's last one.
+    #[napi(catch_unwind)]
+    pub fn trusted_issuer_der(&self) -> Option<Buffer> {
+        self.pump.trusted_issuer().map(|c| Buffer::from(c.as_ref().to_vec()))
+    }
+
     #[napi(catch_unwind)]
     pub fn export_keying_material(
         &self,

@@ -34,7 +34,7 @@ pub struct ContextInit {
 /// Trust anchors, e.g. Node's bundled root list, parsed once per process.
 #[napi]
 pub struct RootStore {
-    inner: Arc<rustls_node_core::rustls::RootCertStore>,
+    inner: Arc<rustls_node_core::anchors::Anchors>,
 }
 
 #[napi]
