@@ -84,7 +84,11 @@ impl Pump {
         ))
     }
 
-    fn new(conn: Connection, ctx: &SecureContext, check_after: bool, requesting: bool) -> Self {
+    fn new(mut conn: Connection, ctx: &SecureContext, check_after: bool, requesting: bool) -> Self {
+        // The caller drains ciphertext right after every send() and holds
+        // writes until the handshake is done, so rustls's own 64 KiB cap on
+        // queued data would only make large writes fail half way.
+        conn.set_buffer_limit(None);
         Self {
             conn,
             out: Vec::with_capacity(4096),
