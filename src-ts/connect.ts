@@ -1,6 +1,7 @@
 // tls.connect(): opens (or adopts) the transport and starts a client
 // TLSSocket on it, with Node's defaults: rejectUnauthorized true (unless
-// NODE_TLS_REJECT_UNAUTHORIZED=0), servername = host unless host is an IP,
+// NODE_TLS_REJECT_UNAUTHORIZED=0), SNI only for an explicit `servername`
+// (never an IP, RFC 6066 §3), identity checked against servername or host,
 // checkServerIdentity = tls.checkServerIdentity.
 
 import * as net from 'node:net'
@@ -11,6 +12,7 @@ import { checkServerIdentity } from './check-server-identity'
 import { invalidArgType, validateFunction, validateString } from './errors'
 
 let warnedRejectUnauthorized = false
+let warnedIpServername = false
 
 function defaultRejectUnauthorized(): boolean {
   if (process.env.NODE_TLS_REJECT_UNAUTHORIZED !== '0') return true
@@ -61,8 +63,14 @@ export function connect(...args: unknown[]): TLSSocket {
   if (options.servername !== undefined) validateString(options.servername, 'options.servername')
   const identity = options.checkServerIdentity ?? checkServerIdentity
   validateFunction(identity, 'options.checkServerIdentity')
-  // RFC 6066 §3: literal IP addresses are not permitted in SNI.
-  const servername = options.servername || (net.isIP(host) ? undefined : host)
+  if (options.servername && net.isIP(options.servername) && !warnedIpServername) {
+    warnedIpServername = true
+    process.emitWarning(
+      'Setting the TLS ServerName to an IP address is not permitted by RFC 6066. This will be ignored in a future version.',
+      'DeprecationWarning',
+      'DEP0123',
+    )
+  }
   const rejectUnauthorized = options.rejectUnauthorized ?? defaultRejectUnauthorized()
 
   let transport: Duplex
@@ -77,10 +85,8 @@ export function connect(...args: unknown[]): TLSSocket {
     ...options,
     isServer: false,
     rejectUnauthorized,
-    servername: servername ?? undefined,
     target: {
       host: options.host ?? ((options.socket as { _host?: string } | undefined)?._host ?? host),
-      servername,
       checkServerIdentity: identity as typeof checkServerIdentity,
     },
   })

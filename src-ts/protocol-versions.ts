@@ -16,9 +16,8 @@ export function versionUnsupported(what: string): Error {
 }
 
 function checkVersion(v: unknown, which: 'minimum' | 'maximum', name: string): string {
-  validateString(v, name)
-  if (!KNOWN.includes(v)) {
-    throw codedError('ERR_TLS_INVALID_PROTOCOL_VERSION', `"${v}" is not a valid ${which} TLS protocol version`, TypeError)
+  if (typeof v !== 'string' || !KNOWN.includes(v)) {
+    throw codedError('ERR_TLS_INVALID_PROTOCOL_VERSION', `${JSON.stringify(v)} is not a valid ${which} TLS protocol version`, TypeError)
   }
   if (!SUPPORTED.includes(v)) throw versionUnsupported(`${name} '${v}'`)
   return v

@@ -31,7 +31,6 @@ const PEER_CLOSED = 2
 /** What this implementation knows about the peer it is connecting to. */
 interface ClientTarget {
   host?: string
-  servername?: string
   checkServerIdentity: typeof checkServerIdentity
 }
 
@@ -159,7 +158,8 @@ export class TLSSocket extends net.Socket implements tls.TLSSocket {
         })
       } else {
         this._conn = native.NativeConnection.client(this._context.context, {
-          servername: this._sniName(),
+          servername: this._sniName() ?? this._tlsOptions.target?.host ?? 'localhost',
+          sni: this._sniName() !== undefined,
           rejectUnauthorized: this._rejectUnauthorized,
           alpn: alpnList(this._tlsOptions.ALPNProtocols, 'options.ALPNProtocols'),
         })
@@ -170,13 +170,13 @@ export class TLSSocket extends net.Socket implements tls.TLSSocket {
     }
   }
 
-  /** The SNI name: `servername`, else the host unless it is an IP (RFC 6066 §3). */
-  private _sniName(): string {
-    const target = this._tlsOptions.target
-    const explicit = this._tlsOptions.servername ?? target?.servername
-    if (explicit) return explicit
-    const host = target?.host ?? 'localhost'
-    return host
+  /**
+   * The SNI name: only an explicit `servername`, as in node:tls (https.Agent
+   * fills it in for HTTPS); never an IP address (RFC 6066 §3).
+   */
+  private _sniName(): string | undefined {
+    const name = this._tlsOptions.servername
+    return name && !net.isIP(name) ? name : undefined
   }
 
   /** Writes pending ciphertext to the transport; false when it is full. */
@@ -296,7 +296,7 @@ export class TLSSocket extends net.Socket implements tls.TLSSocket {
     const alpn = conn.alpnProtocol()
     this.alpnProtocol = alpn ? alpn.toString('latin1') : false
     if (this._isServer) this.servername = conn.serverName() ?? false
-    else this.servername = this._tlsOptions.servername ?? this._tlsOptions.target?.servername ?? null
+    else this.servername = this._sniName() ?? false
     this.emit('secure')
     if (this._isServer) this._authorizeClient(conn)
     else this._authorizeServer(conn)
@@ -331,7 +331,7 @@ export class TLSSocket extends net.Socket implements tls.TLSSocket {
     let error: Error | undefined = failure ? codedError(failure.code, failure.message) : undefined
     const target = this._tlsOptions.target
     if (!error) {
-      const hostname = this._tlsOptions.servername || target?.servername || target?.host || 'localhost'
+      const hostname = this._tlsOptions.servername || target?.host || 'localhost'
       const check = target?.checkServerIdentity ?? checkServerIdentity
       error = check(hostname, this.getPeerCertificate(true)) ?? undefined
     }

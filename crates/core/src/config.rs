@@ -193,6 +193,8 @@ fn pair_keys(
 pub struct ClientOptions {
     pub reject_unauthorized: bool,
     pub alpn: Vec<Vec<u8>>,
+    /// Send the server name as SNI (Node does only for an explicit `servername`).
+    pub sni: bool,
 }
 
 /// Per-server options that shape a `ServerConfig`.
@@ -245,6 +247,7 @@ impl SecureContext {
         let mut cfg = builder
             .with_client_cert_resolver(Arc::new(IdentityResolver::new(self.identities.clone())));
         cfg.alpn_protocols = opts.alpn.clone();
+        cfg.enable_sni = opts.sni;
         // Node resumes only when given `session`; automatic resumption would
         // change `isSessionReused()` and what a full handshake costs.
         cfg.resumption = Resumption::disabled();

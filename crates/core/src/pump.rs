@@ -63,12 +63,19 @@ impl Pump {
     /// names (RFC 6066 §3).
     pub fn client(ctx: &SecureContext, opts: &ClientOptions, server_name: &str) -> Result<Self> {
         let config = ctx.client_config(opts)?;
-        let name = ServerName::try_from(server_name.to_owned()).map_err(|_| {
-            TlsError::new(
-                "ERR_INVALID_ARG_VALUE",
-                format!("servername {server_name:?} is neither a DNS name nor an IP address"),
-            )
-        })?;
+        // Without SNI the name is only a session-cache key (our verifier
+        // leaves names to checkServerIdentity), so a host that is not a
+        // valid DNS name, a socket path say, may stand in as a placeholder.
+        let name = match ServerName::try_from(server_name.to_owned()) {
+            Ok(name) => name,
+            Err(_) if !opts.sni => ServerName::try_from("invalid.").expect("static name"),
+            Err(_) => {
+                return Err(TlsError::new(
+                    "ERR_INVALID_ARG_VALUE",
+                    format!("servername {server_name:?} is not a valid DNS name"),
+                ))
+            }
+        };
         let conn = ClientConnection::new(config, name).map_err(|e| map_error(&e, false))?;
         Ok(Self::new(Connection::Client(conn), ctx, !opts.reject_unauthorized, false))
     }

@@ -16,7 +16,10 @@ use crate::js_error::{throw, OrThrow};
 
 #[napi(object)]
 pub struct ClientInit {
+    /// The name rustls verifies against and caches sessions under.
     pub servername: String,
+    /// Whether to send `servername` as SNI.
+    pub sni: bool,
     pub reject_unauthorized: bool,
     pub alpn: Option<Vec<Buffer>>,
 }
@@ -57,6 +60,7 @@ impl NativeConnection {
         let opts = ClientOptions {
             reject_unauthorized: init.reject_unauthorized,
             alpn: alpn_list(init.alpn),
+            sni: init.sni,
         };
         let pump = Pump::client(&ctx.inner, &opts, &init.servername).or_throw(&env)?;
         Ok(Self { pump })
