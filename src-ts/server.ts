@@ -6,7 +6,7 @@ import * as net from 'node:net'
 import type * as tls from 'node:tls'
 import { SecureContext, createSecureContext } from './secure-context'
 import { TLSSocket } from './tls-socket'
-import { invalidArgType, validateBoolean, validateFunction, validateNumber } from './errors'
+import { codedError, invalidArgType, validateBoolean, validateFunction, validateNumber } from './errors'
 import { alpnList } from './alpn'
 import { refuseUnsupportedSocketOptions } from './unsupported'
 
@@ -50,6 +50,16 @@ export class Server extends net.Server implements tls.Server {
     if (opts.requestCert !== undefined) validateBoolean(opts.requestCert, 'options.requestCert')
     if (opts.rejectUnauthorized !== undefined) validateBoolean(opts.rejectUnauthorized, 'options.rejectUnauthorized')
     if (opts.SNICallback !== undefined) validateFunction(opts.SNICallback, 'options.SNICallback')
+    if (opts.ALPNCallback !== undefined) {
+      validateFunction(opts.ALPNCallback, 'options.ALPNCallback')
+      if (opts.ALPNProtocols) {
+        throw codedError(
+          'ERR_TLS_ALPN_CALLBACK_WITH_PROTOCOLS',
+          'The ALPNCallback and ALPNProtocols TLS options are mutually exclusive',
+          TypeError,
+        )
+      }
+    }
     this._options = opts
     this._handshakeTimeout = timeout
     this.requestCert = opts.requestCert === true
@@ -70,6 +80,8 @@ export class Server extends net.Server implements tls.Server {
       rejectUnauthorized: this.rejectUnauthorized,
       handshakeTimeout: this._handshakeTimeout,
       ALPNProtocols: this._options.ALPNProtocols,
+      ALPNCallback: this._options.ALPNCallback,
+      SNICallback: this._options.SNICallback ?? this._sniFromContexts,
     })
   }
 
@@ -79,10 +91,29 @@ export class Server extends net.Server implements tls.Server {
     this._sharedCreds = createSecureContext({ ...this._options, ...options })
   }
 
-  addContext(_hostname: string, _context: tls.SecureContextOptions | tls.SecureContext): void {
-    throw Object.assign(new Error('server.addContext() is not implemented yet in rustls-node'), {
-      code: 'ERR_TLS_UNSUPPORTED_BY_RUSTLS',
-    })
+  /**
+   * Serves `context` to clients asking for `hostname` by SNI; `*` matches
+   * within one label (`*.example.com`). The latest matching entry wins.
+   */
+  addContext(hostname: string, context: tls.SecureContextOptions | tls.SecureContext): void {
+    if (!hostname) throw codedError('ERR_TLS_REQUIRED_SERVER_NAME', '"servername" is required parameter for Server.addContext')
+    const pattern = hostname.replace(/([.^$+?\-\\[\]{}])/g, '\\$1').replaceAll('*', '[^.]*')
+    const ctx = context instanceof SecureContext ? context : createSecureContext(context as tls.SecureContextOptions)
+    this._contexts.push([new RegExp(`^${pattern}$`), ctx])
+  }
+
+  private readonly _contexts: Array<[RegExp, SecureContext]> = []
+
+  /** The default SNICallback: the addContext table, else the default context. */
+  private readonly _sniFromContexts = (servername: string, cb: (err: Error | null, ctx?: tls.SecureContext) => void) => {
+    for (let i = this._contexts.length - 1; i >= 0; i--) {
+      const [re, ctx] = this._contexts[i]
+      if (re.test(servername)) {
+        cb(null, ctx as unknown as tls.SecureContext)
+        return
+      }
+    }
+    cb(null, undefined)
   }
 
   getTicketKeys(): NonSharedBuffer {

@@ -18,15 +18,17 @@ import type { Duplex } from 'node:stream'
 import type * as tls from 'node:tls'
 import type { X509Certificate } from 'node:crypto'
 import { native, type NativeConnection } from './native'
-import { SecureContext, createSecureContext } from './secure-context'
+import { SecureContext, createSecureContext, notAContext } from './secure-context'
 import { certificateObject, detailedChain, x509Of } from './certificate'
 import { checkServerIdentity } from './check-server-identity'
 import { codedError, invalidArgType, validateFunction, validateNumber, validateString } from './errors'
 import { alpnList } from './alpn'
 import { refuseUnsupportedSocketOptions } from './unsupported'
 
+// Event bits of NativeConnection.receive(), which returns consumed * 8 + events.
 const HANDSHAKE_DONE = 1
 const PEER_CLOSED = 2
+const CLIENT_HELLO = 4
 
 /** What this implementation knows about the peer it is connecting to. */
 interface ClientTarget {
@@ -70,7 +72,7 @@ export class TLSSocket extends net.Socket implements tls.TLSSocket {
   private readonly _isServer: boolean
   private readonly _requestCert: boolean
   private readonly _rejectUnauthorized: boolean
-  private readonly _context: SecureContext
+  private _context: SecureContext
   private _transport: Duplex | null
   private _conn: NativeConnection | null = null
   private _started = false
@@ -81,6 +83,8 @@ export class TLSSocket extends net.Socket implements tls.TLSSocket {
   private _errorReported = false
   private _handshakeTimer: NodeJS.Timeout | null = null
   private _peerChain: Buffer[] | null = null
+  /** Server: ciphertext that arrived while SNI/ALPN callbacks chose a context. */
+  private _heldCiphertext: Buffer[] | null = null
   /** After a TLS failure: let the queued alert drain before closing the transport. */
   private _closeGracefully = false
 
@@ -151,11 +155,7 @@ export class TLSSocket extends net.Socket implements tls.TLSSocket {
     this._started = true
     try {
       if (this._isServer) {
-        this._conn = native.NativeConnection.server(this._context.context, {
-          requestCert: Boolean(this._tlsOptions.requestCert),
-          rejectUnauthorized: this._rejectUnauthorized,
-          alpn: alpnList(this._tlsOptions.ALPNProtocols, 'options.ALPNProtocols'),
-        })
+        this._conn = native.NativeConnection.server(this._context.context)
       } else {
         this._conn = native.NativeConnection.client(this._context.context, {
           servername: this._sniName() ?? this._tlsOptions.target?.host ?? 'localhost',
@@ -190,14 +190,22 @@ export class TLSSocket extends net.Socket implements tls.TLSSocket {
   private _onCiphertext(chunk: Buffer): void {
     const conn = this._conn
     if (!conn || this.destroyed) return
+    if (this._heldCiphertext) {
+      this._heldCiphertext.push(chunk)
+      return
+    }
     this._unrefTimer()
     let offset = 0
     try {
       do {
         const r = conn.receive(chunk, offset)
-        const consumed = Math.floor(r / 4)
-        const events = r - consumed * 4
+        const consumed = Math.floor(r / 8)
+        const events = r - consumed * 8
         offset += consumed
+        if (events & CLIENT_HELLO) {
+          this._onClientHello(chunk.subarray(offset))
+          return
+        }
         const plaintext = conn.takePlaintext()
         this._flush()
         if (events & HANDSHAKE_DONE) {
@@ -215,6 +223,85 @@ export class TLSSocket extends net.Socket implements tls.TLSSocket {
       this._flush() // the alert rustls queued for the peer
       this._fail(err as Error)
     }
+  }
+
+  /**
+   * Server: the ClientHello is in. Pick the context: `SNICallback` (the
+   * server's `addContext` table by default), which may answer later, then
+   * `ALPNCallback`; bytes arriving meanwhile are held, as in Node where the
+   * handshake waits for the callback.
+   */
+  private _onClientHello(rest: Buffer): void {
+    const conn = this._conn!
+    this._heldCiphertext = rest.length > 0 ? [rest] : []
+    const servername = conn.helloServerName()
+    const sni = this._tlsOptions.SNICallback
+    if (!servername || !sni) {
+      this._acceptWith(undefined, servername)
+      return
+    }
+    let called = false
+    try {
+      sni(servername, (err: Error | null, ctx?: tls.SecureContext) => {
+        if (called) {
+          this.destroy(codedError('ERR_MULTIPLE_CALLBACK', 'Callback called multiple times'))
+          return
+        }
+        called = true
+        if (err) this._fail(err)
+        else if (!this.destroyed) this._acceptWith(ctx, servername)
+      })
+    } catch (err) {
+      this._fail(err as Error)
+    }
+  }
+
+  private _acceptWith(ctx: tls.SecureContext | undefined, servername: string | null): void {
+    const conn = this._conn
+    if (!conn || this.destroyed) return
+    try {
+      if (ctx !== undefined && ctx !== null) {
+        if (!(ctx instanceof SecureContext)) throw notAContext(ctx)
+        this._context = ctx
+      }
+      conn.accept(this._context.context, {
+        requestCert: Boolean(this._tlsOptions.requestCert),
+        rejectUnauthorized: this._rejectUnauthorized,
+        alpn: this._chooseAlpn(conn, servername),
+      })
+    } catch (err) {
+      this._flush()
+      this._fail(err as Error)
+      return
+    }
+    this._flush()
+    const held = this._heldCiphertext ?? []
+    this._heldCiphertext = null
+    for (const chunk of held) this._onCiphertext(chunk)
+  }
+
+  /** The server's ALPN list for this connection: ALPNProtocols, or ALPNCallback's choice. */
+  private _chooseAlpn(conn: NativeConnection, servername: string | null): Buffer[] | undefined {
+    const callback = this._tlsOptions.ALPNCallback
+    if (!callback) return alpnList(this._tlsOptions.ALPNProtocols, 'options.ALPNProtocols')
+    const offered = conn.helloAlpn()
+    if (offered.length === 0) return undefined
+    const protocols = offered.map((p) => p.toString('ascii'))
+    const chosen = callback({ servername: servername ?? '', protocols })
+    if (chosen === undefined) {
+      // Refuse every offered protocol: a server list that matches none of
+      // them makes rustls answer with the no_application_protocol alert
+      // (RFC 7301 §3.2), as Node does when the callback returns undefined.
+      return [Buffer.from([0])]
+    }
+    if (!protocols.includes(chosen)) {
+      throw codedError(
+        'ERR_TLS_ALPN_CALLBACK_INVALID_RESULT',
+        `ALPN callback returned a value (${chosen}) that did not match any of the client's offered protocols (${protocols.join(', ')})`,
+        TypeError,
+      )
+    }
+    return [Buffer.from(chosen, 'ascii')]
   }
 
   private _pauseTransport(): void {

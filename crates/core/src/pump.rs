@@ -16,7 +16,8 @@ use std::io::{Read, Write};
 use std::sync::Arc;
 
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
-use rustls::{ClientConnection, Connection, ServerConnection};
+use rustls::server::{Accepted, Acceptor};
+use rustls::{ClientConnection, Connection};
 
 use crate::config::{ClientOptions, SecureContext, ServerOptions};
 use crate::suites;
@@ -34,18 +35,34 @@ pub mod event {
     pub const HANDSHAKE_DONE: u32 = 1;
     /// The peer sent close_notify (RFC 8446 §6.1).
     pub const PEER_CLOSED: u32 = 2;
+    /// Server: the ClientHello has been read; choose a context with
+    /// [`super::Pump::accept`] (SNI and ALPN callbacks run here).
+    pub const CLIENT_HELLO: u32 = 4;
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Progress {
     /// Bytes of the input consumed; the caller passes the rest again after
-    /// draining plaintext.
+    /// draining plaintext (or, after CLIENT_HELLO, after `accept`).
     pub consumed: usize,
     pub events: u32,
 }
 
+/// Where a connection is in its life.
+enum Stage {
+    /// Server: reading the ClientHello before a context is chosen, so that
+    /// SNI and ALPN callbacks (even asynchronous ones) can choose it.
+    ReadingHello(Box<Acceptor>),
+    /// Server: the ClientHello is read; waiting for [`Pump::accept`].
+    HelloRead(Box<Accepted>),
+    Live(Connection),
+    /// The ClientHello was refused; only the alert is left to send, and
+    /// every later call gets the same error (as rustls's errors are sticky).
+    Failed(TlsError),
+}
+
 pub struct Pump {
-    conn: Connection,
+    stage: Stage,
     out: Vec<u8>,
     handshake_done: bool,
     first_bytes_seen: bool,
@@ -54,13 +71,11 @@ pub struct Pump {
     /// Whether the peer's chain must be (re)checked for `authorizationError`:
     /// a rejecting verifier already failed the handshake on a bad chain.
     check_chain_after: bool,
-    is_server_requesting_cert: bool,
 }
 
 impl Pump {
-    /// A client connection. `server_name` is the SNI name (Node's
-    /// `servername`) or an IP address literal; SNI is only sent for DNS
-    /// names (RFC 6066 §3).
+    /// A client connection. `server_name` is what the server is checked
+    /// and sessions are cached under; it is sent as SNI when `opts.sni`.
     pub fn client(ctx: &SecureContext, opts: &ClientOptions, server_name: &str) -> Result<Self> {
         let config = ctx.client_config(opts)?;
         // Without SNI the name is only a session-cache key (our verifier
@@ -77,73 +92,156 @@ impl Pump {
             }
         };
         let conn = ClientConnection::new(config, name).map_err(|e| map_error(&e, false))?;
-        Ok(Self::new(Connection::Client(conn), ctx, !opts.reject_unauthorized, false))
+        let mut pump = Self::new(ctx, Stage::Live(Connection::Client(conn)));
+        pump.check_chain_after = !opts.reject_unauthorized;
+        Ok(pump)
     }
 
-    pub fn server(ctx: &SecureContext, opts: &ServerOptions) -> Result<Self> {
-        let config = ctx.server_config(opts)?;
-        let conn = ServerConnection::new(config).map_err(|e| map_error(&e, false))?;
-        Ok(Self::new(
-            Connection::Server(conn),
-            ctx,
-            opts.request_cert && !opts.reject_unauthorized,
-            opts.request_cert,
-        ))
+    /// A server connection. It first reads the ClientHello; the caller then
+    /// picks the context for it (`server.addContext`, `SNICallback`) and
+    /// calls [`Pump::accept`]. `ctx` is the default context until then.
+    pub fn server(ctx: &SecureContext) -> Self {
+        Self::new(ctx, Stage::ReadingHello(Box::default()))
     }
 
-    fn new(mut conn: Connection, ctx: &SecureContext, check_after: bool, requesting: bool) -> Self {
-        // The caller drains ciphertext right after every send() and holds
-        // writes until the handshake is done, so rustls's own 64 KiB cap on
-        // queued data would only make large writes fail half way.
-        conn.set_buffer_limit(None);
+    fn new(ctx: &SecureContext, mut stage: Stage) -> Self {
+        if let Stage::Live(conn) = &mut stage {
+            unlimit(conn);
+        }
         Self {
-            conn,
+            stage,
             out: Vec::with_capacity(4096),
             handshake_done: false,
             first_bytes_seen: false,
             plaintext_pending: 0,
             policy: ctx.policy.clone(),
-            check_chain_after: check_after,
-            is_server_requesting_cert: requesting,
+            check_chain_after: false,
+        }
+    }
+
+    fn live(&self) -> Option<&Connection> {
+        match &self.stage {
+            Stage::Live(c) => Some(c),
+            _ => None,
         }
     }
 
     /// Feeds ciphertext from the socket. Stops early when a record's worth
-    /// of plaintext is waiting; drain it and call again with the rest.
+    /// of plaintext is waiting (drain it and call again with the rest), and
+    /// on a server when the ClientHello is complete (accept, then go on).
     pub fn receive(&mut self, data: &[u8]) -> Result<Progress> {
         if !self.first_bytes_seen && !data.is_empty() {
             self.first_bytes_seen = true;
-            if self.is_server() && looks_like_http(data) {
+            if matches!(self.stage, Stage::ReadingHello(_)) && looks_like_http(data) {
                 return Err(TlsError::new("ERR_SSL_HTTP_REQUEST", "http request"));
             }
         }
-        let mut progress = Progress::default();
-        while progress.consumed < data.len() && self.plaintext_pending < PLAINTEXT_HIGH_WATER {
-            let mut rest = &data[progress.consumed..];
-            let n = self.conn.read_tls(&mut rest).map_err(|e| {
-                TlsError::new("ERR_SSL_INTERNAL_ERROR", format!("reading TLS records: {e}"))
-            })?;
-            if n == 0 {
-                // After close_notify rustls reads nothing more; the rest is
-                // truncation-safe garbage we are free to drop.
-                progress.consumed = data.len();
-                break;
+        match &mut self.stage {
+            Stage::ReadingHello(acceptor) => {
+                let mut rest = data;
+                let mut progress = Progress::default();
+                while !rest.is_empty() {
+                    match acceptor.read_tls(&mut rest) {
+                        Ok(0) | Err(_) => break,
+                        Ok(n) => progress.consumed += n,
+                    }
+                    match acceptor.accept() {
+                        Ok(None) => continue,
+                        Ok(Some(accepted)) => {
+                            self.stage = Stage::HelloRead(Box::new(accepted));
+                            progress.events |= event::CLIENT_HELLO;
+                            return Ok(progress);
+                        }
+                        Err((err, mut alert)) => {
+                            let _ = alert.write_all(&mut self.out);
+                            let err = map_error(&err, false);
+                            self.stage = Stage::Failed(err.clone());
+                            return Err(err);
+                        }
+                    }
+                }
+                Ok(progress)
             }
-            progress.consumed += n;
-            let state = self
-                .conn
-                .process_new_packets()
-                .map_err(|e| map_error(&e, self.handshake_done))?;
-            self.plaintext_pending = state.plaintext_bytes_to_read();
-            if state.peer_has_closed() {
-                progress.events |= event::PEER_CLOSED;
+            Stage::HelloRead(_) => Ok(Progress::default()),
+            Stage::Failed(err) => Err(err.clone()),
+            Stage::Live(conn) => {
+                let mut progress = Progress::default();
+                while progress.consumed < data.len() && self.plaintext_pending < PLAINTEXT_HIGH_WATER {
+                    let mut rest = &data[progress.consumed..];
+                    let n = conn.read_tls(&mut rest).map_err(|e| {
+                        TlsError::new("ERR_SSL_INTERNAL_ERROR", format!("reading TLS records: {e}"))
+                    })?;
+                    if n == 0 {
+                        // After close_notify rustls reads nothing more; the
+                        // rest is truncation-safe garbage we may drop.
+                        progress.consumed = data.len();
+                        break;
+                    }
+                    progress.consumed += n;
+                    let state = conn
+                        .process_new_packets()
+                        .map_err(|e| map_error(&e, self.handshake_done))?;
+                    self.plaintext_pending = state.plaintext_bytes_to_read();
+                    if state.peer_has_closed() {
+                        progress.events |= event::PEER_CLOSED;
+                    }
+                }
+                if !self.handshake_done && !conn.is_handshaking() {
+                    self.handshake_done = true;
+                    progress.events |= event::HANDSHAKE_DONE;
+                }
+                Ok(progress)
             }
         }
-        if !self.handshake_done && !self.conn.is_handshaking() {
-            self.handshake_done = true;
-            progress.events |= event::HANDSHAKE_DONE;
+    }
+
+    /// Server, after CLIENT_HELLO: the SNI name the client sent.
+    pub fn hello_server_name(&self) -> Option<String> {
+        match &self.stage {
+            Stage::HelloRead(a) => a.client_hello().server_name().map(str::to_owned),
+            _ => None,
         }
-        Ok(progress)
+    }
+
+    /// Server, after CLIENT_HELLO: the ALPN protocols the client offered.
+    pub fn hello_alpn(&self) -> Vec<Vec<u8>> {
+        match &self.stage {
+            Stage::HelloRead(a) => a
+                .client_hello()
+                .alpn()
+                .map(|it| it.map(<[u8]>::to_vec).collect())
+                .unwrap_or_default(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// Server: continues the handshake with the chosen context and options.
+    pub fn accept(&mut self, ctx: &SecureContext, opts: &ServerOptions) -> Result<()> {
+        let not_ready = TlsError::new("ERR_TLS_INVALID_STATE", "accept() without a ClientHello");
+        let Stage::HelloRead(accepted) = std::mem::replace(&mut self.stage, Stage::Failed(not_ready.clone()))
+        else {
+            return Err(not_ready);
+        };
+        let config = ctx.server_config(opts)?;
+        match accepted.into_connection(config) {
+            Ok(conn) => {
+                let mut conn = Connection::Server(conn);
+                unlimit(&mut conn);
+                // Records that came with the ClientHello.
+                let state = conn.process_new_packets().map_err(|e| map_error(&e, false))?;
+                self.plaintext_pending = state.plaintext_bytes_to_read();
+                self.stage = Stage::Live(conn);
+                self.policy = ctx.policy.clone();
+                self.check_chain_after = opts.request_cert && !opts.reject_unauthorized;
+                Ok(())
+            }
+            Err((err, mut alert)) => {
+                let _ = alert.write_all(&mut self.out);
+                let err = map_error(&err, false);
+                self.stage = Stage::Failed(err.clone());
+                Err(err)
+            }
+        }
     }
 
     /// Bytes of plaintext ready for [`Pump::read_plaintext`].
@@ -153,9 +251,10 @@ impl Pump {
 
     /// Copies waiting plaintext into `buf`; returns the count.
     pub fn read_plaintext(&mut self, buf: &mut [u8]) -> usize {
+        let Stage::Live(conn) = &mut self.stage else { return 0 };
         let mut filled = 0;
         while filled < buf.len() {
-            match self.conn.reader().read(&mut buf[filled..]) {
+            match conn.reader().read(&mut buf[filled..]) {
                 Ok(0) | Err(_) => break,
                 Ok(n) => filled += n,
             }
@@ -164,47 +263,47 @@ impl Pump {
         filled
     }
 
-    /// Encrypts application data written by the user. Before the handshake
-    /// completes rustls queues it and sends it right after.
+    /// Encrypts application data written by the user.
     pub fn send(&mut self, plaintext: &[u8]) -> Result<()> {
-        self.conn
-            .writer()
+        let Stage::Live(conn) = &mut self.stage else {
+            return Err(TlsError::new("ERR_TLS_INVALID_STATE", "send() before the handshake started"));
+        };
+        conn.writer()
             .write_all(plaintext)
             .map_err(|e| TlsError::new("ERR_SSL_INTERNAL_ERROR", format!("encrypting: {e}")))
     }
 
     /// Ciphertext waiting to go to the socket (handshake messages, alerts,
-    /// records). Valid until the next call on the pump.
+    /// records). Call [`Pump::consume_output`] once it is sent.
     pub fn output(&mut self) -> &[u8] {
-        self.out.clear();
-        while self.conn.wants_write() {
-            if self.conn.write_tls(&mut self.out).is_err() {
-                break;
+        if let Stage::Live(conn) = &mut self.stage {
+            while conn.wants_write() {
+                if conn.write_tls(&mut self.out).is_err() {
+                    break;
+                }
             }
         }
         &self.out
     }
 
-    pub fn wants_write(&self) -> bool {
-        self.conn.wants_write()
+    pub fn consume_output(&mut self) {
+        self.out.clear();
     }
 
     /// Queues close_notify (RFC 8446 §6.1): the user called `end()`.
     pub fn close(&mut self) {
-        self.conn.send_close_notify();
+        if let Stage::Live(conn) = &mut self.stage {
+            conn.send_close_notify();
+        }
     }
 
     pub fn is_handshaking(&self) -> bool {
-        self.conn.is_handshaking()
-    }
-
-    pub fn is_server(&self) -> bool {
-        matches!(self.conn, Connection::Server(_))
+        self.live().is_none_or(|c| c.is_handshaking())
     }
 
     /// `getProtocol()`: `TLSv1.3`, `TLSv1.2`, or None before the handshake.
     pub fn protocol(&self) -> Option<&'static str> {
-        self.conn.protocol_version().map(|v| match v {
+        self.live()?.protocol_version().map(|v| match v {
             rustls::ProtocolVersion::TLSv1_3 => "TLSv1.3",
             rustls::ProtocolVersion::TLSv1_2 => "TLSv1.2",
             _ => "unknown",
@@ -213,28 +312,28 @@ impl Pump {
 
     /// `getCipher()`.
     pub fn cipher(&self) -> Option<suites::SuiteNames> {
-        self.conn.negotiated_cipher_suite().and_then(|s| suites::names(s.suite()))
+        self.live()?.negotiated_cipher_suite().and_then(|s| suites::names(s.suite()))
     }
 
     /// The negotiated key-exchange group (`getEphemeralKeyInfo()`).
     pub fn key_exchange_group(&self) -> Option<&'static str> {
-        self.conn.negotiated_key_exchange_group().map(|g| suites::group_name(g.name()))
+        self.live()?.negotiated_key_exchange_group().map(|g| suites::group_name(g.name()))
     }
 
     pub fn alpn_protocol(&self) -> Option<&[u8]> {
-        self.conn.alpn_protocol()
+        self.live()?.alpn_protocol()
     }
 
     /// The SNI name the client sent (server side).
     pub fn server_name(&self) -> Option<&str> {
-        match &self.conn {
+        match self.live()? {
             Connection::Server(s) => s.server_name(),
             Connection::Client(_) => None,
         }
     }
 
     pub fn peer_certificates(&self) -> &[CertificateDer<'static>] {
-        self.conn.peer_certificates().unwrap_or(&[])
+        self.live().and_then(|c| c.peer_certificates()).unwrap_or(&[])
     }
 
     /// The trusted certificate that issued the last certificate the peer
@@ -254,13 +353,11 @@ impl Pump {
         if !self.check_chain_after {
             return None;
         }
-        let role = if self.is_server() { PeerRole::Client } else { PeerRole::Server };
+        let role = match self.live() {
+            Some(Connection::Server(_)) => PeerRole::Client,
+            _ => PeerRole::Server,
+        };
         self.policy.verify_chain(role, leaf, intermediates, UnixTime::now()).err()
-    }
-
-    /// Whether this server connection asked the client for a certificate.
-    pub fn requested_client_cert(&self) -> bool {
-        self.is_server_requesting_cert
     }
 
     /// RFC 5705 / RFC 8446 §7.5 keying material exporter.
@@ -270,12 +367,21 @@ impl Pump {
         label: &[u8],
         context: Option<&[u8]>,
     ) -> Result<Vec<u8>> {
+        let conn = self
+            .live()
+            .ok_or_else(|| TlsError::new("ERR_TLS_INVALID_STATE", "TLS socket connection must be securely established"))?;
         let mut out = vec![0u8; length];
-        self.conn
-            .export_keying_material(&mut out, label, context)
+        conn.export_keying_material(&mut out, label, context)
             .map_err(|e| TlsError::new("ERR_TLS_EXPORT_KEYING_MATERIAL", e.to_string()))?;
         Ok(out)
     }
+}
+
+/// The caller drains ciphertext right after every send() and holds writes
+/// until the handshake is done, so rustls's own 64 KiB cap on queued data
+/// would only make large writes fail half way.
+fn unlimit(conn: &mut Connection) {
+    conn.set_buffer_limit(None);
 }
 
 /// A plaintext HTTP request where a ClientHello should be (OpenSSL's
@@ -413,10 +519,10 @@ mod tests {
     #[test]
     fn junk_before_handshake_is_wrong_version_number() {
         let ctx = ContextBuilder::new().build().unwrap();
-        let mut pump = Pump::server(&ctx, &ServerOptions::default()).unwrap();
+        let mut pump = Pump::server(&ctx);
         let err = pump.receive(b"\x00\x01junk junk junk junk\n").unwrap_err();
         assert_eq!(err.code, "ERR_SSL_WRONG_VERSION_NUMBER");
-        let mut pump = Pump::server(&ctx, &ServerOptions::default()).unwrap();
+        let mut pump = Pump::server(&ctx);
         let err = pump.receive(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n").unwrap_err();
         assert_eq!(err.code, "ERR_SSL_HTTP_REQUEST");
     }

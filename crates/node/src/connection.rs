@@ -66,25 +66,44 @@ impl NativeConnection {
         Ok(Self { pump })
     }
 
+    /// A server connection; `ctx` is the default context until `accept`.
     #[napi(factory, catch_unwind)]
-    pub fn server(env: Env, ctx: &NativeContext, init: ServerInit) -> napi::Result<Self> {
+    pub fn server(ctx: &NativeContext) -> Self {
+        Self { pump: Pump::server(&ctx.inner) }
+    }
+
+    /// Feeds socket bytes from `offset`. Returns `consumed * 8 + events`
+    /// (event bits: 1 handshake done, 2 peer sent close_notify, 4 the
+    /// ClientHello is read), packed into one number to keep this hot call
+    /// to a single return value.
+    #[napi(catch_unwind)]
+    pub fn receive(&mut self, env: Env, data: &[u8], offset: u32) -> napi::Result<f64> {
+        let start = (offset as usize).min(data.len());
+        let p = self.pump.receive(&data[start..]).or_throw(&env)?;
+        Ok((p.consumed as f64) * 8.0 + f64::from(p.events))
+    }
+
+    /// Server: the SNI name in the ClientHello.
+    #[napi(catch_unwind)]
+    pub fn hello_server_name(&self) -> Option<String> {
+        self.pump.hello_server_name()
+    }
+
+    /// Server: the ALPN protocols offered in the ClientHello.
+    #[napi(catch_unwind)]
+    pub fn hello_alpn(&self) -> Vec<Buffer> {
+        self.pump.hello_alpn().into_iter().map(Buffer::from).collect()
+    }
+
+    /// Server: continues the handshake with the chosen context.
+    #[napi(catch_unwind)]
+    pub fn accept(&mut self, env: Env, ctx: &NativeContext, init: ServerInit) -> napi::Result<()> {
         let opts = ServerOptions {
             request_cert: init.request_cert,
             reject_unauthorized: init.reject_unauthorized,
             alpn: alpn_list(init.alpn),
         };
-        let pump = Pump::server(&ctx.inner, &opts).or_throw(&env)?;
-        Ok(Self { pump })
-    }
-
-    /// Feeds socket bytes from `offset`. Returns `consumed * 4 + events`
-    /// (event bits: 1 handshake done, 2 peer sent close_notify), packed into
-    /// one number to keep this hot call to a single return value.
-    #[napi(catch_unwind)]
-    pub fn receive(&mut self, env: Env, data: &[u8], offset: u32) -> napi::Result<f64> {
-        let start = (offset as usize).min(data.len());
-        let p = self.pump.receive(&data[start..]).or_throw(&env)?;
-        Ok((p.consumed as f64) * 4.0 + f64::from(p.events))
+        self.pump.accept(&ctx.inner, &opts).or_throw(&env)
     }
 
     /// Waiting plaintext as a new Buffer, or null. The bytes go from rustls
@@ -116,7 +135,9 @@ impl NativeConnection {
         if out.is_empty() {
             return Ok(None);
         }
-        BufferSlice::copy_from(env, out).map(Some)
+        let copy = BufferSlice::copy_from(env, out);
+        self.pump.consume_output();
+        copy.map(Some)
     }
 
     /// Queues close_notify.
