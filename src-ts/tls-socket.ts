@@ -25,10 +25,12 @@ import { codedError, invalidArgType, validateFunction, validateNumber, validateS
 import { alpnList } from './alpn'
 import { refuseUnsupportedSocketOptions } from './unsupported'
 
-// Event bits of NativeConnection.receive(), which returns consumed * 8 + events.
+// Event bits of NativeConnection.receive(), which returns consumed * 32 + events.
 const HANDSHAKE_DONE = 1
 const PEER_CLOSED = 2
 const CLIENT_HELLO = 4
+const SESSION = 8
+const KEYLOG = 16
 
 /** What this implementation knows about the peer it is connecting to. */
 interface ClientTarget {
@@ -83,6 +85,8 @@ export class TLSSocket extends net.Socket implements tls.TLSSocket {
   private _errorReported = false
   private _handshakeTimer: NodeJS.Timeout | null = null
   private _peerChain: Buffer[] | null = null
+  /** The latest session received (client), for getSession(). */
+  private _session: Buffer | undefined
   /** Server: ciphertext that arrived while SNI/ALPN callbacks chose a context. */
   private _heldCiphertext: Buffer[] | null = null
   /** After a TLS failure: let the queued alert drain before closing the transport. */
@@ -107,6 +111,10 @@ export class TLSSocket extends net.Socket implements tls.TLSSocket {
     this._context = (ctx as SecureContext | undefined) ?? createSecureContext(options)
     this.server = options.server ?? null
     this._transport = socket ?? null
+    // Key log lines are only collected while someone listens, as in Node.
+    this.on('newListener', (event: string | symbol) => {
+      if (event === 'keylog') this._conn?.enableKeylog(true)
+    })
     if (socket) this._attach(socket)
     if (this._isServer) {
       const timeout = options.handshakeTimeout ?? 0
@@ -162,6 +170,8 @@ export class TLSSocket extends net.Socket implements tls.TLSSocket {
           sni: this._sniName() !== undefined,
           rejectUnauthorized: this._rejectUnauthorized,
           alpn: alpnList(this._tlsOptions.ALPNProtocols, 'options.ALPNProtocols'),
+          session: sessionHandle(this._tlsOptions.session),
+          keylog: this.listenerCount('keylog') > 0,
         })
         this._flush()
       }
@@ -199,8 +209,8 @@ export class TLSSocket extends net.Socket implements tls.TLSSocket {
     try {
       do {
         const r = conn.receive(chunk, offset)
-        const consumed = Math.floor(r / 8)
-        const events = r - consumed * 8
+        const consumed = Math.floor(r / 32)
+        const events = r - consumed * 32
         offset += consumed
         if (events & CLIENT_HELLO) {
           this._onClientHello(chunk.subarray(offset))
@@ -208,11 +218,19 @@ export class TLSSocket extends net.Socket implements tls.TLSSocket {
         }
         const plaintext = conn.takePlaintext()
         this._flush()
+        if (events & KEYLOG) this._emitKeylog(conn)
         if (events & HANDSHAKE_DONE) {
           this._onHandshakeDone()
           if (this.destroyed) return
         }
         if (plaintext && !this._eofPushed && !this.push(plaintext)) this._pauseTransport()
+        if (events & SESSION) {
+          for (const session of conn.takeSessions()) {
+            this._session = session
+            this.emit('session', session)
+          }
+          if (this.destroyed) return
+        }
         if (events & PEER_CLOSED) {
           this._pushEof()
           return
@@ -268,7 +286,9 @@ export class TLSSocket extends net.Socket implements tls.TLSSocket {
         requestCert: Boolean(this._tlsOptions.requestCert),
         rejectUnauthorized: this._rejectUnauthorized,
         alpn: this._chooseAlpn(conn, servername),
+        keylog: this.listenerCount('keylog') > 0 || (this.server?.listenerCount('keylog') ?? 0) > 0,
       })
+      this._emitKeylog(conn)
     } catch (err) {
       this._flush()
       this._fail(err as Error)
@@ -302,6 +322,14 @@ export class TLSSocket extends net.Socket implements tls.TLSSocket {
       )
     }
     return [Buffer.from(chosen, 'ascii')]
+  }
+
+  /** 'keylog' with NSS key log lines, on the socket and (server side) the server. */
+  private _emitKeylog(conn: NativeConnection): void {
+    for (const line of conn.takeKeylog()) {
+      this.emit('keylog', line)
+      if (this._isServer) this.server?.emit('keylog', line, this)
+    }
   }
 
   private _pauseTransport(): void {
@@ -417,7 +445,8 @@ export class TLSSocket extends net.Socket implements tls.TLSSocket {
     const failure = conn.authorizationError()
     let error: Error | undefined = failure ? codedError(failure.code, failure.message) : undefined
     const target = this._tlsOptions.target
-    if (!error) {
+    // A resumed session was checked when it was first made, as in Node.
+    if (!error && !conn.isResumed()) {
       const hostname = this._tlsOptions.servername || target?.host || 'localhost'
       const check = target?.checkServerIdentity ?? checkServerIdentity
       error = check(hostname, this.getPeerCertificate(true)) ?? undefined
@@ -606,6 +635,7 @@ export class TLSSocket extends net.Socket implements tls.TLSSocket {
   }
 
   getEphemeralKeyInfo(): tls.EphemeralKeyInfo | object | null {
+    // null once the socket is gone, like every handle-backed getter in Node
     if (!this._conn) return null
     if (this._isServer) return {}
     const name = this._conn.keyExchangeGroup()
@@ -623,16 +653,24 @@ export class TLSSocket extends net.Socket implements tls.TLSSocket {
     return this._conn.exportKeyingMaterial(length, Buffer.from(label, 'latin1'), context) as NonSharedBuffer
   }
 
+  /**
+   * The session to pass as `session` to a later connect(): an opaque Buffer
+   * naming a rustls session kept in this process (rustls does not
+   * serialise sessions, so it does not resume across processes).
+   */
   getSession(): NonSharedBuffer | undefined {
-    return undefined
+    if (this._session) return this._session as NonSharedBuffer // still there after close, as in Node
+    if (!this._conn) return null as unknown as undefined
+    const given = this._tlsOptions.session
+    return this.isSessionReused() && given ? (Buffer.from(given as Uint8Array) as NonSharedBuffer) : undefined
   }
 
   getTLSTicket(): NonSharedBuffer | undefined {
-    return undefined
+    throw notSupported('getTLSTicket()', 'rustls does not expose the raw session ticket')
   }
 
   isSessionReused(): boolean {
-    return false
+    return this._conn ? this._conn.isResumed() : (null as unknown as boolean)
   }
 
   getFinished(): NonSharedBuffer | undefined {
@@ -694,6 +732,14 @@ const GROUP_BITS: Record<string, number> = {
   secp384r1: 384,
   secp521r1: 521,
   X25519MLKEM768: 253,
+}
+
+/** The `session` option as bytes for the native side. */
+function sessionHandle(session: unknown): Buffer | undefined {
+  if (session === undefined || session === null) return undefined
+  if (typeof session === 'string') return Buffer.from(session, 'latin1')
+  if (ArrayBuffer.isView(session)) return Buffer.from(session.buffer, session.byteOffset, session.byteLength)
+  throw invalidArgType('options.session', 'an instance of Buffer, TypedArray, or DataView', session)
 }
 
 function notSupported(what: string, why: string): Error {

@@ -9,15 +9,17 @@
 //! session caches live in the config, so reusing it is also what makes
 //! resumption possible.
 
-use std::sync::{Arc, Mutex};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock, Weak};
 
 use rustls::client::Resumption;
 use rustls::crypto::CryptoProvider;
-use rustls::pki_types::{CertificateDer, CertificateRevocationListDer, PrivateKeyDer};
+use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 use rustls::sign::CertifiedKey;
 use rustls::{ClientConfig, ServerConfig, SupportedProtocolVersion};
 
 use crate::anchors::Anchors;
+use crate::hooks::ActiveHooks;
 use crate::resolver::IdentityResolver;
 use crate::verifier::{ClientChainVerifier, ServerChainVerifier, TrustPolicy};
 use crate::{keys, suites, Result, TlsError};
@@ -33,16 +35,23 @@ pub fn root_store(pems: &[&[u8]]) -> Result<Arc<Anchors>> {
     Ok(Arc::new(anchors))
 }
 
-/// Everything `tls.createSecureContext(options)` was given, still unparsed
-/// where parsing needs the rest (keys are paired with certificates at
-/// [`ContextBuilder::build`]).
+/// One input of `tls.createSecureContext(options)`, kept as given until
+/// [`ContextBuilder::build`].
+enum Input {
+    Cert(Vec<u8>),
+    Key(Vec<u8>, Option<Vec<u8>>),
+    Pfx(Vec<u8>, Option<Vec<u8>>),
+    Ca(Vec<u8>),
+    Crl(Vec<u8>),
+}
+
+/// Everything `tls.createSecureContext(options)` was given. Nothing is
+/// parsed until [`ContextBuilder::build`], which first looks for an
+/// identical context already built (see [`Material`]).
 #[derive(Default)]
 pub struct ContextBuilder {
-    chains: Vec<Vec<CertificateDer<'static>>>,
-    keys: Vec<PrivateKeyDer<'static>>,
-    ca: Option<Anchors>,
+    inputs: Vec<Input>,
     default_roots: Option<Arc<Anchors>>,
-    crls: Vec<CertificateRevocationListDer<'static>>,
     min_version: Option<String>,
     max_version: Option<String>,
     ciphers: Option<String>,
@@ -55,45 +64,29 @@ impl ContextBuilder {
     }
 
     /// One `cert` entry: a leaf followed by its intermediates.
-    pub fn add_cert_chain(&mut self, input: &[u8]) -> Result<()> {
-        let chain = keys::parse_certificates(input)?;
-        self.chains.push(chain);
-        Ok(())
+    pub fn add_cert_chain(&mut self, input: &[u8]) {
+        self.inputs.push(Input::Cert(input.to_vec()));
     }
 
     /// One `key` entry, with its own or the context's `passphrase`.
-    pub fn add_key(&mut self, input: &[u8], passphrase: Option<&[u8]>) -> Result<()> {
-        self.keys.push(keys::parse_private_key(input, passphrase)?);
-        Ok(())
+    pub fn add_key(&mut self, input: &[u8], passphrase: Option<&[u8]>) {
+        self.inputs.push(Input::Key(input.to_vec(), passphrase.map(<[u8]>::to_vec)));
     }
 
-    /// One `pfx` entry: its key and chain join the context, its extra
+    /// One `pfx` entry: its key and chain join the context, its CA
     /// certificates join the trusted CAs, as OpenSSL does.
-    pub fn add_pfx(&mut self, input: &[u8], passphrase: Option<&[u8]>) -> Result<()> {
-        let p = keys::parse_pkcs12(input, passphrase)?;
-        self.keys.push(p.key);
-        // OpenSSL trusts the CA certificates that come with the key.
-        let anchors = self.ca.get_or_insert_with(Anchors::new);
-        for cert in p.chain.iter().skip(1).chain(p.ca.iter()) {
-            anchors.add(cert.clone())?;
-        }
-        self.chains.push(p.chain);
-        Ok(())
+    pub fn add_pfx(&mut self, input: &[u8], passphrase: Option<&[u8]>) {
+        self.inputs.push(Input::Pfx(input.to_vec(), passphrase.map(<[u8]>::to_vec)));
     }
 
     /// One `ca` entry (a bundle). Giving any `ca` replaces the default roots,
     /// as in Node.
-    pub fn add_ca(&mut self, input: &[u8]) -> Result<()> {
-        let anchors = self.ca.get_or_insert_with(Anchors::new);
-        for cert in keys::parse_certificates(input)? {
-            anchors.add(cert)?;
-        }
-        Ok(())
+    pub fn add_ca(&mut self, input: &[u8]) {
+        self.inputs.push(Input::Ca(input.to_vec()));
     }
 
-    pub fn add_crl(&mut self, input: &[u8]) -> Result<()> {
-        self.crls.extend(keys::parse_crls(input)?);
-        Ok(())
+    pub fn add_crl(&mut self, input: &[u8]) {
+        self.inputs.push(Input::Crl(input.to_vec()));
     }
 
     /// The roots used when no `ca` is given.
@@ -114,34 +107,131 @@ impl ContextBuilder {
         self.ecdh_curve = Some(spec.to_owned());
     }
 
+    /// Parses and checks everything (so bad input fails here, at
+    /// `createSecureContext`, never at a handshake), or reuses the material
+    /// of an earlier context made from the very same inputs.
     pub fn build(self) -> Result<SecureContext> {
-        let provider = Arc::new(suites::provider(
-            self.ciphers.as_deref(),
-            self.ecdh_curve.as_deref(),
-        )?);
+        let key = self.fingerprint();
+        let material = match cached_material(&key) {
+            Some(m) => m,
+            None => {
+                let m = Arc::new(self.parse()?);
+                remember_material(key, &m);
+                m
+            }
+        };
+        Ok(SecureContext { material, server_configs: Mutex::new(Vec::new()) })
+    }
+
+    /// SHA-256 over every input, tagged and length-prefixed.
+    fn fingerprint(&self) -> [u8; 32] {
+        let mut h = aws_lc_rs::digest::Context::new(&aws_lc_rs::digest::SHA256);
+        let mut field = |tag: u8, bytes: &[u8]| {
+            h.update(&[tag]);
+            h.update(&(bytes.len() as u64).to_le_bytes());
+            h.update(bytes);
+        };
+        for input in &self.inputs {
+            match input {
+                Input::Cert(b) => field(1, b),
+                Input::Key(b, p) | Input::Pfx(b, p) => {
+                    field(if matches!(input, Input::Key(..)) { 2 } else { 3 }, b);
+                    field(4, p.as_deref().unwrap_or(b"\xff-none"));
+                }
+                Input::Ca(b) => field(5, b),
+                Input::Crl(b) => field(6, b),
+            }
+        }
+        let roots = self.default_roots.as_ref().map_or(0, |r| Arc::as_ptr(r) as usize);
+        field(7, &roots.to_le_bytes());
+        for (tag, s) in [(8, &self.min_version), (9, &self.max_version), (10, &self.ciphers), (11, &self.ecdh_curve)] {
+            field(tag, s.as_deref().map_or(b"\xff-none".as_slice(), str::as_bytes));
+        }
+        let mut out = [0u8; 32];
+        out.copy_from_slice(h.finish().as_ref());
+        out
+    }
+
+    fn parse(self) -> Result<Material> {
+        let provider = Arc::new(suites::provider(self.ciphers.as_deref(), self.ecdh_curve.as_deref())?);
         let versions = suites::select_versions(
             self.min_version.as_deref().unwrap_or("TLSv1.2"),
             self.max_version.as_deref().unwrap_or("TLSv1.3"),
         )?;
-        let identities = pair_keys(&provider, self.chains, self.keys)?;
-        let anchors = match self.ca {
+        let mut chains = Vec::new();
+        let mut private_keys = Vec::new();
+        let mut ca: Option<Anchors> = None;
+        let mut crls = Vec::new();
+        for input in self.inputs {
+            match input {
+                Input::Cert(b) => chains.push(keys::parse_certificates(&b)?),
+                Input::Key(b, p) => private_keys.push(keys::parse_private_key(&b, p.as_deref())?),
+                Input::Pfx(b, p) => {
+                    let pfx = keys::parse_pkcs12(&b, p.as_deref())?;
+                    private_keys.push(pfx.key);
+                    let anchors = ca.get_or_insert_with(Anchors::new);
+                    for cert in pfx.chain.iter().skip(1).chain(pfx.ca.iter()) {
+                        anchors.add(cert.clone())?;
+                    }
+                    chains.push(pfx.chain);
+                }
+                Input::Ca(b) => {
+                    let anchors = ca.get_or_insert_with(Anchors::new);
+                    for cert in keys::parse_certificates(&b)? {
+                        anchors.add(cert)?;
+                    }
+                }
+                Input::Crl(b) => crls.extend(keys::parse_crls(&b)?),
+            }
+        }
+        let identities = pair_keys(&provider, chains, private_keys)?;
+        let anchors = match ca {
             Some(ca) => Arc::new(ca),
             None => self.default_roots.unwrap_or_default(),
         };
         let policy = Arc::new(TrustPolicy {
             anchors,
-            crls: self.crls,
+            crls,
             algorithms: provider.signature_verification_algorithms,
         });
-        Ok(SecureContext {
-            provider,
-            versions,
-            identities,
-            policy,
-            client_configs: Mutex::new(Vec::new()),
-            server_configs: Mutex::new(Vec::new()),
-        })
+        Ok(Material { provider, versions, identities, policy, client_configs: Mutex::new(Vec::new()) })
     }
+}
+
+/// Parsed key material and trust, shared by every context made from the
+/// same inputs. Code that calls `tls.connect({ ca })` makes a new context
+/// per connection; sharing spares re-parsing the PEM each time, and, since
+/// client configs live here, lets a session made on one such connection
+/// resume on the next (rustls resumes only with the very same verifier).
+struct Material {
+    provider: Arc<CryptoProvider>,
+    versions: Vec<&'static SupportedProtocolVersion>,
+    identities: Vec<Arc<CertifiedKey>>,
+    policy: Arc<TrustPolicy>,
+    client_configs: Mutex<Vec<(ClientOptions, Arc<ClientConfig>)>>,
+}
+
+type MaterialCache = Mutex<HashMap<[u8; 32], Weak<Material>>>;
+
+fn material_cache() -> &'static MaterialCache {
+    static CACHE: OnceLock<MaterialCache> = OnceLock::new();
+    CACHE.get_or_init(Default::default)
+}
+
+fn cached_material(key: &[u8; 32]) -> Option<Arc<Material>> {
+    lock(material_cache()).get(key)?.upgrade()
+}
+
+fn remember_material(key: [u8; 32], m: &Arc<Material>) {
+    let mut cache = lock(material_cache());
+    if cache.len() >= 256 {
+        cache.retain(|_, w| w.strong_count() > 0);
+    }
+    cache.insert(key, Arc::downgrade(m));
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
 /// Pairs each certificate chain with the key whose public half is in its
@@ -207,19 +297,15 @@ pub struct ServerOptions {
 
 /// A built Node secure context.
 pub struct SecureContext {
-    provider: Arc<CryptoProvider>,
-    versions: Vec<&'static SupportedProtocolVersion>,
-    identities: Vec<Arc<CertifiedKey>>,
-    pub(crate) policy: Arc<TrustPolicy>,
-    client_configs: Mutex<Vec<(ClientOptions, Arc<ClientConfig>)>>,
+    material: Arc<Material>,
     server_configs: Mutex<Vec<(ServerOptions, Arc<ServerConfig>)>>,
 }
 
 impl std::fmt::Debug for SecureContext {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("SecureContext")
-            .field("identities", &self.identities.len())
-            .field("versions", &self.versions)
+            .field("identities", &self.material.identities.len())
+            .field("versions", &self.material.versions)
             .finish()
     }
 }
@@ -227,51 +313,59 @@ impl std::fmt::Debug for SecureContext {
 impl SecureContext {
     /// The local certificate chain (`getCertificate()`), if any.
     pub fn certificate(&self) -> Option<&CertificateDer<'static>> {
-        self.identities.first().and_then(|id| id.cert.first())
+        self.material.identities.first().and_then(|id| id.cert.first())
+    }
+
+    pub(crate) fn policy(&self) -> &Arc<TrustPolicy> {
+        &self.material.policy
     }
 
     pub fn client_config(&self, opts: &ClientOptions) -> Result<Arc<ClientConfig>> {
-        let mut cache = self.client_configs.lock().unwrap_or_else(|p| p.into_inner());
+        let m = &self.material;
+        let mut cache = lock(&m.client_configs);
         if let Some((_, cfg)) = cache.iter().find(|(o, _)| o == opts) {
             return Ok(cfg.clone());
         }
         let verifier = Arc::new(ServerChainVerifier {
-            policy: self.policy.clone(),
+            policy: m.policy.clone(),
             reject_unauthorized: opts.reject_unauthorized,
         });
-        let builder = ClientConfig::builder_with_provider(self.provider.clone())
-            .with_protocol_versions(&self.versions)
+        let builder = ClientConfig::builder_with_provider(m.provider.clone())
+            .with_protocol_versions(&m.versions)
             .map_err(config_error)?
             .dangerous()
             .with_custom_certificate_verifier(verifier);
         let mut cfg = builder
-            .with_client_cert_resolver(Arc::new(IdentityResolver::new(self.identities.clone())));
+            .with_client_cert_resolver(Arc::new(IdentityResolver::new(m.identities.clone())));
         cfg.alpn_protocols = opts.alpn.clone();
         cfg.enable_sni = opts.sni;
-        // Node resumes only when given `session`; automatic resumption would
-        // change `isSessionReused()` and what a full handshake costs.
-        cfg.resumption = Resumption::disabled();
+        // Sessions go through the connection's hooks: offered only when the
+        // user passes `session`, as in Node, and handed out as 'session'.
+        cfg.resumption = Resumption::store(Arc::new(ActiveHooks));
+        cfg.key_log = Arc::new(ActiveHooks);
         let cfg = Arc::new(cfg);
         cache.push((opts.clone(), cfg.clone()));
         Ok(cfg)
     }
 
     pub fn server_config(&self, opts: &ServerOptions) -> Result<Arc<ServerConfig>> {
-        let mut cache = self.server_configs.lock().unwrap_or_else(|p| p.into_inner());
+        let m = &self.material;
+        let mut cache = lock(&self.server_configs);
         if let Some((_, cfg)) = cache.iter().find(|(o, _)| o == opts) {
             return Ok(cfg.clone());
         }
         let verifier = Arc::new(ClientChainVerifier::new(
-            self.policy.clone(),
+            m.policy.clone(),
             opts.request_cert,
             opts.reject_unauthorized,
         ));
-        let mut cfg = ServerConfig::builder_with_provider(self.provider.clone())
-            .with_protocol_versions(&self.versions)
+        let mut cfg = ServerConfig::builder_with_provider(m.provider.clone())
+            .with_protocol_versions(&m.versions)
             .map_err(config_error)?
             .with_client_cert_verifier(verifier)
-            .with_cert_resolver(Arc::new(IdentityResolver::new(self.identities.clone())));
+            .with_cert_resolver(Arc::new(IdentityResolver::new(m.identities.clone())));
         cfg.alpn_protocols = opts.alpn.clone();
+        cfg.key_log = Arc::new(ActiveHooks);
         let cfg = Arc::new(cfg);
         cache.push((opts.clone(), cfg.clone()));
         Ok(cfg)

@@ -7,21 +7,29 @@
 //! - [`pump`]: one connection: ciphertext in/out, plaintext in/out, events
 //! - [`verifier`]: chain verification with OpenSSL's result names
 //! - [`anchors`]: trusted certificates, kept whole
+//! - [`hooks`]: per-connection key log, session cache and OCSP capture
+//! - [`session_store`]: client sessions behind opaque Buffer handles
 //! - [`resolver`]: choosing our certificate for the peer
 //! - [`suites`]: cipher suites, groups and versions by their OpenSSL names
 //! - [`keys`]: PEM/DER/PKCS#12 inputs to keys and certificates
 //! - [`cert_info`]: certificate details as Node's `getPeerCertificate()`
 //! - [`self_signed`]: the demo server's in-memory certificate
+//! - [`ticketer`]: Node's `ticketKeys` as rustls's session ticketer
+//! - [`client_hello`]: ClientHello fields rustls's `Acceptor` does not expose
 
 pub mod anchors;
 pub mod cert_info;
+pub mod client_hello;
 pub mod config;
 pub mod error;
+pub mod hooks;
 pub mod keys;
 pub mod pump;
 pub mod resolver;
 pub mod self_signed;
+pub mod session_store;
 pub mod suites;
+pub mod ticketer;
 pub mod verifier;
 
 pub use error::{Result, TlsError};

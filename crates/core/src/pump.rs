@@ -20,6 +20,7 @@ use rustls::server::{Accepted, Acceptor};
 use rustls::{ClientConnection, Connection};
 
 use crate::config::{ClientOptions, SecureContext, ServerOptions};
+use crate::hooks::{self, Hooks};
 use crate::suites;
 use crate::verifier::{self, PeerRole, TrustPolicy, VerifyFailure};
 use crate::{Result, TlsError};
@@ -38,6 +39,10 @@ pub mod event {
     /// Server: the ClientHello has been read; choose a context with
     /// [`super::Pump::accept`] (SNI and ALPN callbacks run here).
     pub const CLIENT_HELLO: u32 = 4;
+    /// Client: new sessions arrived ([`super::Pump::take_sessions`]).
+    pub const SESSION: u32 = 8;
+    /// Key log lines are waiting ([`super::Pump::take_keylog`]).
+    pub const KEYLOG: u32 = 16;
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -71,12 +76,18 @@ pub struct Pump {
     /// Whether the peer's chain must be (re)checked for `authorizationError`:
     /// a rejecting verifier already failed the handshake on a bad chain.
     check_chain_after: bool,
+    hooks: Option<Arc<Hooks>>,
 }
 
 impl Pump {
     /// A client connection. `server_name` is what the server is checked
     /// and sessions are cached under; it is sent as SNI when `opts.sni`.
-    pub fn client(ctx: &SecureContext, opts: &ClientOptions, server_name: &str) -> Result<Self> {
+    pub fn client(
+        ctx: &SecureContext,
+        opts: &ClientOptions,
+        server_name: &str,
+        hooks: Arc<Hooks>,
+    ) -> Result<Self> {
         let config = ctx.client_config(opts)?;
         // Without SNI the name is only a session-cache key (our verifier
         // leaves names to checkServerIdentity), so a host that is not a
@@ -91,9 +102,13 @@ impl Pump {
                 ))
             }
         };
-        let conn = ClientConnection::new(config, name).map_err(|e| map_error(&e, false))?;
+        let conn = {
+            let _in = hooks::enter(Some(&hooks)); // the session to resume
+            ClientConnection::new(config, name).map_err(|e| map_error(&e, false))?
+        };
         let mut pump = Self::new(ctx, Stage::Live(Connection::Client(conn)));
         pump.check_chain_after = !opts.reject_unauthorized;
+        pump.hooks = Some(hooks);
         Ok(pump)
     }
 
@@ -114,9 +129,47 @@ impl Pump {
             handshake_done: false,
             first_bytes_seen: false,
             plaintext_pending: 0,
-            policy: ctx.policy.clone(),
+            policy: ctx.policy().clone(),
             check_chain_after: false,
+            hooks: None,
         }
+    }
+
+    /// SESSION and KEYLOG event bits for what the hooks collected.
+    fn hook_events(&self) -> u32 {
+        let Some(h) = &self.hooks else { return 0 };
+        let mut events = 0;
+        if h.has_sessions() {
+            events |= event::SESSION;
+        }
+        if h.has_keylog() {
+            events |= event::KEYLOG;
+        }
+        events
+    }
+
+    pub fn take_sessions(&self) -> Vec<Vec<u8>> {
+        self.hooks.as_ref().map(|h| h.take_sessions()).unwrap_or_default()
+    }
+
+    pub fn take_keylog(&self) -> Vec<Vec<u8>> {
+        self.hooks.as_ref().map(|h| h.take_keylog()).unwrap_or_default()
+    }
+
+    pub fn enable_keylog(&self, on: bool) {
+        if let Some(h) = &self.hooks {
+            h.enable_keylog(on);
+        }
+    }
+
+    /// The OCSP response the server stapled, if any.
+    pub fn ocsp_response(&self) -> Option<Vec<u8>> {
+        self.hooks.as_ref()?.ocsp()
+    }
+
+    /// Whether this handshake resumed a session (`isSessionReused()`).
+    pub fn is_resumed(&self) -> bool {
+        matches!(self.live().and_then(|c| c.handshake_kind()), Some(rustls::HandshakeKind::Resumed))
     }
 
     fn live(&self) -> Option<&Connection> {
@@ -130,6 +183,7 @@ impl Pump {
     /// of plaintext is waiting (drain it and call again with the rest), and
     /// on a server when the ClientHello is complete (accept, then go on).
     pub fn receive(&mut self, data: &[u8]) -> Result<Progress> {
+        let _in = hooks::enter(self.hooks.as_ref());
         if !self.first_bytes_seen && !data.is_empty() {
             self.first_bytes_seen = true;
             if matches!(self.stage, Stage::ReadingHello(_)) && looks_like_http(data) {
@@ -190,6 +244,7 @@ impl Pump {
                     self.handshake_done = true;
                     progress.events |= event::HANDSHAKE_DONE;
                 }
+                progress.events |= self.hook_events();
                 Ok(progress)
             }
         }
@@ -216,13 +271,15 @@ impl Pump {
     }
 
     /// Server: continues the handshake with the chosen context and options.
-    pub fn accept(&mut self, ctx: &SecureContext, opts: &ServerOptions) -> Result<()> {
+    pub fn accept(&mut self, ctx: &SecureContext, opts: &ServerOptions, hooks: Option<Arc<Hooks>>) -> Result<()> {
         let not_ready = TlsError::new("ERR_TLS_INVALID_STATE", "accept() without a ClientHello");
         let Stage::HelloRead(accepted) = std::mem::replace(&mut self.stage, Stage::Failed(not_ready.clone()))
         else {
             return Err(not_ready);
         };
         let config = ctx.server_config(opts)?;
+        self.hooks = hooks;
+        let _in = hooks::enter(self.hooks.as_ref());
         match accepted.into_connection(config) {
             Ok(conn) => {
                 let mut conn = Connection::Server(conn);
@@ -231,7 +288,7 @@ impl Pump {
                 let state = conn.process_new_packets().map_err(|e| map_error(&e, false))?;
                 self.plaintext_pending = state.plaintext_bytes_to_read();
                 self.stage = Stage::Live(conn);
-                self.policy = ctx.policy.clone();
+                self.policy = ctx.policy().clone();
                 self.check_chain_after = opts.request_cert && !opts.reject_unauthorized;
                 Ok(())
             }
@@ -265,6 +322,7 @@ impl Pump {
 
     /// Encrypts application data written by the user.
     pub fn send(&mut self, plaintext: &[u8]) -> Result<()> {
+        let _in = hooks::enter(self.hooks.as_ref()); // key updates are logged
         let Stage::Live(conn) = &mut self.stage else {
             return Err(TlsError::new("ERR_TLS_INVALID_STATE", "send() before the handshake started"));
         };

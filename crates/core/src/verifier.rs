@@ -24,6 +24,7 @@ use rustls::pki_types::{CertificateDer, CertificateRevocationListDer, ServerName
 use rustls::server::danger::{ClientCertVerified, ClientCertVerifier};
 
 use crate::anchors::Anchors;
+use crate::hooks;
 use rustls::{
     CertificateError, DigitallySignedStruct, DistinguishedName, Error, OtherError,
     SignatureScheme,
@@ -248,9 +249,12 @@ impl ServerCertVerifier for ServerChainVerifier {
         end_entity: &CertificateDer<'_>,
         intermediates: &[CertificateDer<'_>],
         _server_name: &ServerName<'_>,
-        _ocsp_response: &[u8],
+        ocsp_response: &[u8],
         now: UnixTime,
     ) -> Result<ServerCertVerified, Error> {
+        if !ocsp_response.is_empty() {
+            hooks::record_ocsp(ocsp_response); // Node's 'OCSPResponse'
+        }
         match self.policy.verify_chain(PeerRole::Server, end_entity, intermediates, now) {
             Ok(()) => Ok(ServerCertVerified::assertion()),
             Err(_) if !self.reject_unauthorized => Ok(ServerCertVerified::assertion()),

@@ -8,7 +8,10 @@
 use napi::bindgen_prelude::{Buffer, BufferSlice, FromNapiValue, Unknown};
 use napi::{sys, Env, Status};
 use napi_derive::napi;
+use std::sync::Arc;
+
 use rustls_node_core::config::{ClientOptions, ServerOptions};
+use rustls_node_core::hooks::Hooks;
 use rustls_node_core::pump::Pump;
 
 use crate::context::NativeContext;
@@ -20,6 +23,10 @@ pub struct ClientInit {
     pub servername: String,
     /// Whether to send `servername` as SNI.
     pub sni: bool,
+    /// A session Buffer from an earlier connection, to resume.
+    pub session: Option<Buffer>,
+    /// Collect key log lines from the start.
+    pub keylog: bool,
     pub reject_unauthorized: bool,
     pub alpn: Option<Vec<Buffer>>,
 }
@@ -29,6 +36,8 @@ pub struct ServerInit {
     pub request_cert: bool,
     pub reject_unauthorized: bool,
     pub alpn: Option<Vec<Buffer>>,
+    /// Collect key log lines (the server or socket has 'keylog' listeners).
+    pub keylog: bool,
 }
 
 #[napi(object)]
@@ -62,7 +71,9 @@ impl NativeConnection {
             alpn: alpn_list(init.alpn),
             sni: init.sni,
         };
-        let pump = Pump::client(&ctx.inner, &opts, &init.servername).or_throw(&env)?;
+        let hooks = Arc::new(Hooks::new(init.session.map(|b| b.to_vec())));
+        hooks.enable_keylog(init.keylog);
+        let pump = Pump::client(&ctx.inner, &opts, &init.servername, hooks).or_throw(&env)?;
         Ok(Self { pump })
     }
 
@@ -72,15 +83,43 @@ impl NativeConnection {
         Self { pump: Pump::server(&ctx.inner) }
     }
 
-    /// Feeds socket bytes from `offset`. Returns `consumed * 8 + events`
+    /// Feeds socket bytes from `offset`. Returns `consumed * 32 + events`
     /// (event bits: 1 handshake done, 2 peer sent close_notify, 4 the
-    /// ClientHello is read), packed into one number to keep this hot call
-    /// to a single return value.
+    /// ClientHello is read, 8 new sessions, 16 key log lines), packed into
+    /// one number to keep this hot call to a single return value.
     #[napi(catch_unwind)]
     pub fn receive(&mut self, env: Env, data: &[u8], offset: u32) -> napi::Result<f64> {
         let start = (offset as usize).min(data.len());
         let p = self.pump.receive(&data[start..]).or_throw(&env)?;
-        Ok((p.consumed as f64) * 8.0 + f64::from(p.events))
+        Ok((p.consumed as f64) * 32.0 + f64::from(p.events))
+    }
+
+    /// Session Buffers received since the last call (client).
+    #[napi(catch_unwind)]
+    pub fn take_sessions(&self) -> Vec<Buffer> {
+        self.pump.take_sessions().into_iter().map(Buffer::from).collect()
+    }
+
+    /// NSS key log lines collected since the last call.
+    #[napi(catch_unwind)]
+    pub fn take_keylog(&self) -> Vec<Buffer> {
+        self.pump.take_keylog().into_iter().map(Buffer::from).collect()
+    }
+
+    #[napi(catch_unwind)]
+    pub fn enable_keylog(&self, on: bool) {
+        self.pump.enable_keylog(on);
+    }
+
+    /// The OCSP response the server stapled (client).
+    #[napi(catch_unwind)]
+    pub fn ocsp_response(&self) -> Option<Buffer> {
+        self.pump.ocsp_response().map(Buffer::from)
+    }
+
+    #[napi(catch_unwind)]
+    pub fn is_resumed(&self) -> bool {
+        self.pump.is_resumed()
     }
 
     /// Server: the SNI name in the ClientHello.
@@ -103,7 +142,12 @@ impl NativeConnection {
             reject_unauthorized: init.reject_unauthorized,
             alpn: alpn_list(init.alpn),
         };
-        self.pump.accept(&ctx.inner, &opts).or_throw(&env)
+        let hooks = init.keylog.then(|| {
+            let h = Arc::new(Hooks::new(None));
+            h.enable_keylog(true);
+            h
+        });
+        self.pump.accept(&ctx.inner, &opts, hooks).or_throw(&env)
     }
 
     /// Waiting plaintext as a new Buffer, or null. The bytes go from rustls

@@ -64,19 +64,19 @@ impl NativeContext {
         let mut b = ContextBuilder::new();
         let pass = |p: &Option<Buffer>| p.as_ref().map(|b| b.to_vec());
         for pfx in init.pfx.iter().flatten() {
-            b.add_pfx(&pfx.pem, pass(&pfx.passphrase).as_deref()).or_throw(&env)?;
+            b.add_pfx(&pfx.pem, pass(&pfx.passphrase).as_deref());
         }
         for key in init.key.iter().flatten() {
-            b.add_key(&key.pem, pass(&key.passphrase).as_deref()).or_throw(&env)?;
+            b.add_key(&key.pem, pass(&key.passphrase).as_deref());
         }
         for cert in init.cert.iter().flatten() {
-            b.add_cert_chain(cert).or_throw(&env)?;
+            b.add_cert_chain(cert);
         }
         for ca in init.ca.iter().flatten() {
-            b.add_ca(ca).or_throw(&env)?;
+            b.add_ca(ca);
         }
         for crl in init.crl.iter().flatten() {
-            b.add_crl(crl).or_throw(&env)?;
+            b.add_crl(crl);
         }
         if let Some(roots) = default_roots {
             b.default_roots(roots.inner.clone());

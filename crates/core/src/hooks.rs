@@ -1,0 +1,261 @@
+//! Per-connection observers for rustls callbacks that live on configs.
+//!
+//! rustls hangs key logging, the client session cache and certificate
+//! verification on the `ClientConfig`/`ServerConfig`, shared by every
+//! connection made from it. Node reports them per socket (`'keylog'`,
+//! `'session'`, `'OCSPResponse'`). rustls calls them synchronously, from
+//! inside calls on one connection; so the shared configs carry
+//! [`ActiveHooks`], which forwards to the [`Hooks`] of the connection the
+//! pump is working on (set for the duration of each call by [`enter`]).
+//! Configs stay shared, which matters: rustls resumes a session only with
+//! the very verifier and resolver it was made with.
+
+use std::cell::RefCell;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+
+use rustls::client::{ClientSessionStore, Tls12ClientSessionValue, Tls13ClientSessionValue};
+use rustls::pki_types::ServerName;
+use rustls::{KeyLog, NamedGroup};
+
+use crate::session_store::{self, SessionValue};
+
+#[derive(Debug, Default)]
+pub struct Hooks {
+    keylog_enabled: AtomicBool,
+    keylog: Mutex<Vec<Vec<u8>>>,
+    /// The `session` Buffer to resume, if the user gave one.
+    resume: Option<Vec<u8>>,
+    /// Handles of sessions received on this connection, oldest first.
+    sessions: Mutex<Vec<Vec<u8>>>,
+    kx_hint: Mutex<Option<NamedGroup>>,
+    ocsp: Mutex<Option<Vec<u8>>>,
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+impl Hooks {
+    pub fn new(resume: Option<Vec<u8>>) -> Self {
+        Self { resume, ..Self::default() }
+    }
+
+    /// Start or stop collecting NSS key log lines (Node enables it when a
+    /// `'keylog'` listener is added).
+    pub fn enable_keylog(&self, on: bool) {
+        self.keylog_enabled.store(on, Ordering::Relaxed);
+    }
+
+    pub fn take_keylog(&self) -> Vec<Vec<u8>> {
+        std::mem::take(&mut *lock(&self.keylog))
+    }
+
+    pub fn has_keylog(&self) -> bool {
+        self.keylog_enabled.load(Ordering::Relaxed) && !lock(&self.keylog).is_empty()
+    }
+
+    pub fn has_sessions(&self) -> bool {
+        !lock(&self.sessions).is_empty()
+    }
+
+    pub fn take_sessions(&self) -> Vec<Vec<u8>> {
+        std::mem::take(&mut *lock(&self.sessions))
+    }
+
+    pub fn record_ocsp(&self, response: &[u8]) {
+        *lock(&self.ocsp) = Some(response.to_vec());
+    }
+
+    pub fn ocsp(&self) -> Option<Vec<u8>> {
+        lock(&self.ocsp).clone()
+    }
+
+    fn keep(&self, server_name: ServerName<'static>, value: SessionValue) {
+        let handle = session_store::save(server_name, value);
+        if !handle.is_empty() {
+            lock(&self.sessions).push(handle);
+        }
+    }
+}
+
+thread_local! {
+    static CURRENT: RefCell<Option<Arc<Hooks>>> = const { RefCell::new(None) };
+}
+
+/// Makes `hooks` the current connection's until the guard drops.
+pub fn enter(hooks: Option<&Arc<Hooks>>) -> Entered {
+    let previous = CURRENT.with(|c| c.replace(hooks.cloned()));
+    Entered { previous }
+}
+
+/// Restores the previous current hooks (calls may nest: a JS callback run
+/// from one connection can drive another).
+pub struct Entered {
+    previous: Option<Arc<Hooks>>,
+}
+
+impl Drop for Entered {
+    fn drop(&mut self) {
+        let previous = self.previous.take();
+        CURRENT.with(|c| *c.borrow_mut() = previous);
+    }
+}
+
+fn current() -> Option<Arc<Hooks>> {
+    CURRENT.with(|c| c.borrow().clone())
+}
+
+/// Records a stapled OCSP response for the current connection.
+pub fn record_ocsp(response: &[u8]) {
+    if let Some(h) = current() {
+        h.record_ocsp(response);
+    }
+}
+
+/// What the shared configs carry: forwards to the current connection's
+/// [`Hooks`], and does nothing outside a pump call.
+#[derive(Debug, Default)]
+pub struct ActiveHooks;
+
+impl KeyLog for ActiveHooks {
+    fn log(&self, label: &str, client_random: &[u8], secret: &[u8]) {
+        if let Some(h) = current() {
+            h.log(label, client_random, secret);
+        }
+    }
+
+    fn will_log(&self, label: &str) -> bool {
+        current().is_some_and(|h| h.will_log(label))
+    }
+}
+
+impl ClientSessionStore for ActiveHooks {
+    fn set_kx_hint(&self, server_name: ServerName<'static>, group: NamedGroup) {
+        if let Some(h) = current() {
+            h.set_kx_hint(server_name, group);
+        }
+    }
+
+    fn kx_hint(&self, server_name: &ServerName<'_>) -> Option<NamedGroup> {
+        current()?.kx_hint(server_name)
+    }
+
+    fn set_tls12_session(&self, server_name: ServerName<'static>, value: Tls12ClientSessionValue) {
+        if let Some(h) = current() {
+            h.set_tls12_session(server_name, value);
+        }
+    }
+
+    fn tls12_session(&self, server_name: &ServerName<'_>) -> Option<Tls12ClientSessionValue> {
+        current()?.tls12_session(server_name)
+    }
+
+    fn remove_tls12_session(&self, server_name: &ServerName<'static>) {
+        if let Some(h) = current() {
+            h.remove_tls12_session(server_name);
+        }
+    }
+
+    fn insert_tls13_ticket(&self, server_name: ServerName<'static>, value: Tls13ClientSessionValue) {
+        if let Some(h) = current() {
+            h.insert_tls13_ticket(server_name, value);
+        }
+    }
+
+    fn take_tls13_ticket(&self, server_name: &ServerName<'static>) -> Option<Tls13ClientSessionValue> {
+        current()?.take_tls13_ticket(server_name)
+    }
+}
+
+/// NSS key log format: `<label> <client_random hex> <secret hex>`, the
+/// format Wireshark reads (and Node's `'keylog'` line, with its newline).
+impl KeyLog for Hooks {
+    fn log(&self, label: &str, client_random: &[u8], secret: &[u8]) {
+        let mut line = String::with_capacity(label.len() + 2 * (client_random.len() + secret.len()) + 3);
+        line.push_str(label);
+        line.push(' ');
+        push_hex(&mut line, client_random);
+        line.push(' ');
+        push_hex(&mut line, secret);
+        line.push('\n');
+        lock(&self.keylog).push(line.into_bytes());
+    }
+
+    fn will_log(&self, _label: &str) -> bool {
+        self.keylog_enabled.load(Ordering::Relaxed)
+    }
+}
+
+fn push_hex(out: &mut String, bytes: &[u8]) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    for b in bytes {
+        out.push(HEX[(b >> 4) as usize] as char);
+        out.push(HEX[(b & 15) as usize] as char);
+    }
+}
+
+/// The client's session cache, per connection: offers only the session the
+/// user passed as `session`, and turns every new one into a Buffer handle.
+impl ClientSessionStore for Hooks {
+    fn set_kx_hint(&self, _server_name: ServerName<'static>, group: NamedGroup) {
+        *lock(&self.kx_hint) = Some(group);
+    }
+
+    fn kx_hint(&self, _server_name: &ServerName<'_>) -> Option<NamedGroup> {
+        *lock(&self.kx_hint)
+    }
+
+    fn set_tls12_session(&self, server_name: ServerName<'static>, value: Tls12ClientSessionValue) {
+        self.keep(server_name, SessionValue::Tls12(value));
+    }
+
+    fn tls12_session(&self, server_name: &ServerName<'_>) -> Option<Tls12ClientSessionValue> {
+        session_store::tls12(self.resume.as_deref()?, server_name)
+    }
+
+    fn remove_tls12_session(&self, _server_name: &ServerName<'static>) {}
+
+    fn insert_tls13_ticket(&self, server_name: ServerName<'static>, value: Tls13ClientSessionValue) {
+        self.keep(server_name, SessionValue::Tls13(value));
+    }
+
+    fn take_tls13_ticket(&self, server_name: &ServerName<'static>) -> Option<Tls13ClientSessionValue> {
+        session_store::take_tls13(self.resume.as_deref()?, server_name)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn active_hooks_reach_only_the_entered_connection() {
+        let a = Arc::new(Hooks::new(None));
+        a.enable_keylog(true);
+        let shared = ActiveHooks;
+        shared.log("X", &[1], &[2]); // no connection entered: dropped
+        {
+            let _in = enter(Some(&a));
+            assert!(shared.will_log("X"));
+            shared.log("X", &[1], &[2]);
+            {
+                let _nested = enter(None);
+                assert!(!shared.will_log("X"));
+            }
+            assert!(shared.will_log("X"));
+        }
+        assert!(!shared.will_log("X"));
+        assert_eq!(a.take_keylog(), vec![b"X 01 02\n".to_vec()]);
+    }
+
+    #[test]
+    fn keylog_lines_are_nss_format_and_only_when_enabled() {
+        let h = Hooks::new(None);
+        assert!(!h.will_log("CLIENT_RANDOM"));
+        h.enable_keylog(true);
+        h.log("CLIENT_HANDSHAKE_TRAFFIC_SECRET", &[0xab, 0x01], &[0xff]);
+        assert_eq!(h.take_keylog(), vec![b"CLIENT_HANDSHAKE_TRAFFIC_SECRET ab01 ff\n".to_vec()]);
+        assert!(h.take_keylog().is_empty());
+    }
+}
