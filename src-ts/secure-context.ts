@@ -60,6 +60,20 @@ function keyList(value: unknown, name: string, field: 'pem' | 'buf', fallback?: 
   })
 }
 
+function ticketKeysOf(keys: unknown): Buffer | undefined {
+  if (keys === undefined || keys === null) return undefined
+  if (!ArrayBuffer.isView(keys)) throw invalidArgType('options.ticketKeys', 'an instance of Buffer, TypedArray, or DataView', keys)
+  return Buffer.from(keys.buffer, keys.byteOffset, keys.byteLength)
+}
+
+function sessionTimeoutOf(timeout: unknown): number | undefined {
+  if (timeout === undefined || timeout === null || timeout === 0) return undefined
+  if (typeof timeout !== 'number' || !Number.isInteger(timeout) || timeout < 0 || timeout > 0x7fffffff) {
+    throw invalidArgType('options.sessionTimeout', 'of type number', timeout)
+  }
+  return timeout
+}
+
 let defaultRoots: InstanceType<typeof native.RootStore> | undefined
 
 /** Node's default trust: its bundled roots plus NODE_EXTRA_CA_CERTS. */
@@ -105,6 +119,8 @@ export class SecureContext {
         maxVersion,
         ciphers: options.ciphers ?? (defaults.DEFAULT_CIPHERS === nodeTls.DEFAULT_CIPHERS ? undefined : defaults.DEFAULT_CIPHERS),
         ecdhCurve: options.ecdhCurve ?? defaults.DEFAULT_ECDH_CURVE,
+        ticketKeys: ticketKeysOf(options.ticketKeys),
+        sessionTimeout: sessionTimeoutOf(options.sessionTimeout),
       },
       ca ? undefined : defaultRootStore(),
     )

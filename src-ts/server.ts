@@ -116,16 +116,19 @@ export class Server extends net.Server implements tls.Server {
     cb(null, undefined)
   }
 
+  /** The 48 bytes protecting session tickets (Node's layout: name, HMAC and AES parts). */
   getTicketKeys(): NonSharedBuffer {
-    throw Object.assign(new Error('server.getTicketKeys() is not implemented yet in rustls-node'), {
-      code: 'ERR_TLS_UNSUPPORTED_BY_RUSTLS',
-    })
+    return this._sharedCreds.context.getTicketKeys() as NonSharedBuffer
   }
 
-  setTicketKeys(_keys: Buffer): void {
-    throw Object.assign(new Error('server.setTicketKeys() is not implemented yet in rustls-node'), {
-      code: 'ERR_TLS_UNSUPPORTED_BY_RUSTLS',
-    })
+  /**
+   * Rotates the ticket keys. Tickets issued under the previous keys still
+   * resume until the next rotation; give several servers the same keys to
+   * let them resume each other's sessions.
+   */
+  setTicketKeys(keys: Buffer): void {
+    if (!ArrayBuffer.isView(keys)) throw invalidArgType('buffer', 'an instance of Buffer, TypedArray, or DataView', keys)
+    this._sharedCreds.context.setTicketKeys(keys)
   }
 }
 

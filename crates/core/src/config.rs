@@ -20,6 +20,7 @@ use rustls::{ClientConfig, ServerConfig, SupportedProtocolVersion};
 
 use crate::anchors::Anchors;
 use crate::hooks::ActiveHooks;
+use crate::ticketer::{NodeTicketer, TicketKeys, DEFAULT_SESSION_TIMEOUT};
 use crate::resolver::IdentityResolver;
 use crate::verifier::{ClientChainVerifier, ServerChainVerifier, TrustPolicy};
 use crate::{keys, suites, Result, TlsError};
@@ -56,6 +57,8 @@ pub struct ContextBuilder {
     max_version: Option<String>,
     ciphers: Option<String>,
     ecdh_curve: Option<String>,
+    ticket_keys: Option<Vec<u8>>,
+    session_timeout: Option<u32>,
 }
 
 impl ContextBuilder {
@@ -107,10 +110,27 @@ impl ContextBuilder {
         self.ecdh_curve = Some(spec.to_owned());
     }
 
+    /// Node's `ticketKeys` (48 bytes); random when not given.
+    pub fn ticket_keys(&mut self, keys: &[u8]) {
+        self.ticket_keys = Some(keys.to_vec());
+    }
+
+    /// Node's `sessionTimeout`, seconds.
+    pub fn session_timeout(&mut self, secs: u32) {
+        self.session_timeout = Some(secs);
+    }
+
     /// Parses and checks everything (so bad input fails here, at
     /// `createSecureContext`, never at a handshake), or reuses the material
     /// of an earlier context made from the very same inputs.
-    pub fn build(self) -> Result<SecureContext> {
+    pub fn build(mut self) -> Result<SecureContext> {
+        // Per context, never shared: two contexts have their own keys, as
+        // two OpenSSL SSL_CTXs do.
+        let ticket_keys = Arc::new(match self.ticket_keys.take() {
+            Some(k) => TicketKeys::new(&k)?,
+            None => TicketKeys::random()?,
+        });
+        let session_timeout = self.session_timeout.unwrap_or(DEFAULT_SESSION_TIMEOUT);
         let key = self.fingerprint();
         let material = match cached_material(&key) {
             Some(m) => m,
@@ -120,7 +140,7 @@ impl ContextBuilder {
                 m
             }
         };
-        Ok(SecureContext { material, server_configs: Mutex::new(Vec::new()) })
+        Ok(SecureContext { material, ticket_keys, session_timeout, server_configs: Mutex::new(Vec::new()) })
     }
 
     /// SHA-256 over every input, tagged and length-prefixed.
@@ -298,6 +318,8 @@ pub struct ServerOptions {
 /// A built Node secure context.
 pub struct SecureContext {
     material: Arc<Material>,
+    ticket_keys: Arc<TicketKeys>,
+    session_timeout: u32,
     server_configs: Mutex<Vec<(ServerOptions, Arc<ServerConfig>)>>,
 }
 
@@ -314,6 +336,11 @@ impl SecureContext {
     /// The local certificate chain (`getCertificate()`), if any.
     pub fn certificate(&self) -> Option<&CertificateDer<'static>> {
         self.material.identities.first().and_then(|id| id.cert.first())
+    }
+
+    /// The session ticket keys (`getTicketKeys()`/`setTicketKeys()`).
+    pub fn ticket_keys(&self) -> &TicketKeys {
+        &self.ticket_keys
     }
 
     pub(crate) fn policy(&self) -> &Arc<TrustPolicy> {
@@ -366,6 +393,10 @@ impl SecureContext {
             .with_cert_resolver(Arc::new(IdentityResolver::new(m.identities.clone())));
         cfg.alpn_protocols = opts.alpn.clone();
         cfg.key_log = Arc::new(ActiveHooks);
+        // Stateless tickets (RFC 5077, RFC 8446 §4.6.1) under the context's
+        // ticket keys, as Node issues by default: processes sharing
+        // `ticketKeys` resume each other's sessions.
+        cfg.ticketer = Arc::new(NodeTicketer::new(self.ticket_keys.clone(), self.session_timeout));
         let cfg = Arc::new(cfg);
         cache.push((opts.clone(), cfg.clone()));
         Ok(cfg)

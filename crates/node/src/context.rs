@@ -29,6 +29,8 @@ pub struct ContextInit {
     pub max_version: Option<String>,
     pub ciphers: Option<String>,
     pub ecdh_curve: Option<String>,
+    pub ticket_keys: Option<Buffer>,
+    pub session_timeout: Option<u32>,
 }
 
 /// Trust anchors, e.g. Node's bundled root list, parsed once per process.
@@ -88,8 +90,26 @@ impl NativeContext {
         if let Some(c) = &init.ecdh_curve {
             b.ecdh_curve(c);
         }
+        if let Some(k) = &init.ticket_keys {
+            b.ticket_keys(k);
+        }
+        if let Some(t) = init.session_timeout {
+            b.session_timeout(t);
+        }
         let inner = Arc::new(b.build().or_throw(&env)?);
         Ok(Self { inner })
+    }
+
+    /// The 48 ticket key bytes (`server.getTicketKeys()`).
+    #[napi(catch_unwind)]
+    pub fn get_ticket_keys(&self) -> Buffer {
+        Buffer::from(self.inner.ticket_keys().get().to_vec())
+    }
+
+    /// Rotates the ticket keys; tickets under the previous keys still resume.
+    #[napi(catch_unwind)]
+    pub fn set_ticket_keys(&self, env: Env, keys: &[u8]) -> napi::Result<()> {
+        self.inner.ticket_keys().set(keys).or_throw(&env)
     }
 
     /// DER of the context's own certificate (`getCertificate()`).
