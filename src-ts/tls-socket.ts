@@ -255,7 +255,7 @@ export class TLSSocket extends net.Socket implements tls.TLSSocket {
     const servername = conn.helloServerName()
     const sni = this._tlsOptions.SNICallback
     if (!servername || !sni) {
-      this._acceptWith(undefined, servername)
+      this._useContext(undefined, servername)
       return
     }
     let called = false
@@ -267,26 +267,55 @@ export class TLSSocket extends net.Socket implements tls.TLSSocket {
         }
         called = true
         if (err) this._fail(err)
-        else if (!this.destroyed) this._acceptWith(ctx, servername)
+        else if (!this.destroyed) this._useContext(ctx, servername)
       })
     } catch (err) {
       this._fail(err as Error)
     }
   }
 
-  private _acceptWith(ctx: tls.SecureContext | undefined, servername: string | null): void {
+  /**
+   * Server: the context is chosen. If the client asked for OCSP stapling
+   * and the server listens for 'OCSPRequest', ask it (it may answer later),
+   * as Node does after SNI.
+   */
+  private _useContext(ctx: tls.SecureContext | undefined, servername: string | null): void {
     const conn = this._conn
     if (!conn || this.destroyed) return
-    try {
-      if (ctx !== undefined && ctx !== null) {
-        if (!(ctx instanceof SecureContext)) throw notAContext(ctx)
-        this._context = ctx
+    if (ctx !== undefined && ctx !== null) {
+      if (!(ctx instanceof SecureContext)) {
+        this._fail(notAContext(ctx))
+        return
       }
+      this._context = ctx
+    }
+    const server = this.server
+    if (!server || !conn.helloWantsOcsp() || server.listenerCount('OCSPRequest') === 0) {
+      this._acceptWith(conn, servername, undefined)
+      return
+    }
+    const native = this._context.context
+    let called = false
+    server.emit('OCSPRequest', native.certificate(), native.certificateIssuer(), (err: Error | null, response?: Buffer | null) => {
+      if (called) {
+        this.destroy(codedError('ERR_MULTIPLE_CALLBACK', 'Callback called multiple times'))
+        return
+      }
+      called = true
+      if (err) this._fail(err)
+      else this._acceptWith(conn, servername, response ?? undefined)
+    })
+  }
+
+  private _acceptWith(conn: NativeConnection, servername: string | null, ocsp: Buffer | undefined): void {
+    if (this.destroyed || this._conn !== conn) return
+    try {
       conn.accept(this._context.context, {
         requestCert: Boolean(this._tlsOptions.requestCert),
         rejectUnauthorized: this._rejectUnauthorized,
         alpn: this._chooseAlpn(conn, servername),
         keylog: this.listenerCount('keylog') > 0 || (this.server?.listenerCount('keylog') ?? 0) > 0,
+        ocsp: ocsp && ocsp.length > 0 ? ocsp : undefined,
       })
       this._emitKeylog(conn)
     } catch (err) {
@@ -442,6 +471,10 @@ export class TLSSocket extends net.Socket implements tls.TLSSocket {
   }
 
   private _authorizeServer(conn: NativeConnection): void {
+    if (this._tlsOptions.requestOCSP) {
+      this.emit('OCSPResponse', conn.ocspResponse())
+      if (this.destroyed) return
+    }
     const failure = conn.authorizationError()
     let error: Error | undefined = failure ? codedError(failure.code, failure.message) : undefined
     const target = this._tlsOptions.target

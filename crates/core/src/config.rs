@@ -375,6 +375,27 @@ impl SecureContext {
         Ok(cfg)
     }
 
+    /// The server config for one connection whose certificate carries a
+    /// stapled OCSP response (RFC 6066 §8).
+    pub fn server_config_stapling(&self, opts: &ServerOptions, ocsp: Vec<u8>) -> Result<Arc<ServerConfig>> {
+        let mut cfg = (*self.server_config(opts)?).clone();
+        let identities = self.material.identities.iter().map(|id| {
+            Arc::new(CertifiedKey { ocsp: Some(ocsp.clone()), ..(**id).clone() })
+        });
+        cfg.cert_resolver = Arc::new(IdentityResolver::new(identities.collect()));
+        Ok(Arc::new(cfg))
+    }
+
+    /// The issuer of the context's certificate, from its chain or the trust
+    /// store: the second argument of Node's `'OCSPRequest'`.
+    pub fn certificate_issuer(&self) -> Option<CertificateDer<'static>> {
+        let chain = &self.material.identities.first()?.cert;
+        match chain.get(1) {
+            Some(issuer) => Some(issuer.clone()),
+            None => self.material.policy.anchors.issuer_of(chain.first()?).cloned(),
+        }
+    }
+
     pub fn server_config(&self, opts: &ServerOptions) -> Result<Arc<ServerConfig>> {
         let m = &self.material;
         let mut cache = lock(&self.server_configs);

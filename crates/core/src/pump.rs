@@ -19,6 +19,7 @@ use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
 use rustls::server::{Accepted, Acceptor};
 use rustls::{ClientConnection, Connection};
 
+use crate::client_hello::{self, HelloInfo};
 use crate::config::{ClientOptions, SecureContext, ServerOptions};
 use crate::hooks::{self, Hooks};
 use crate::suites;
@@ -29,6 +30,10 @@ use crate::{Result, TlsError};
 /// (its `DEFAULT_RECEIVED_PLAINTEXT_LIMIT`); [`Pump::receive`] stops there so
 /// the caller can drain it.
 const PLAINTEXT_HIGH_WATER: usize = 16 * 1024;
+
+/// The most ClientHello bytes kept for [`client_hello`] (rustls itself
+/// caps a handshake message at 64 KiB).
+const MAX_HELLO_BYTES: usize = 64 * 1024;
 
 /// Bits of [`Progress::events`].
 pub mod event {
@@ -68,6 +73,10 @@ enum Stage {
 
 pub struct Pump {
     stage: Stage,
+    /// Server: the bytes of the ClientHello, kept until it is read, for the
+    /// fields rustls does not expose (OCSP status request).
+    hello_bytes: Vec<u8>,
+    hello: Option<HelloInfo>,
     out: Vec<u8>,
     handshake_done: bool,
     first_bytes_seen: bool,
@@ -125,6 +134,8 @@ impl Pump {
         }
         Self {
             stage,
+            hello_bytes: Vec::new(),
+            hello: None,
             out: Vec::with_capacity(4096),
             handshake_done: false,
             first_bytes_seen: false,
@@ -195,14 +206,24 @@ impl Pump {
                 let mut rest = data;
                 let mut progress = Progress::default();
                 while !rest.is_empty() {
+                    let before = rest;
                     match acceptor.read_tls(&mut rest) {
                         Ok(0) | Err(_) => break,
-                        Ok(n) => progress.consumed += n,
+                        Ok(n) => {
+                            progress.consumed += n;
+                            if self.hello_bytes.len() < MAX_HELLO_BYTES {
+                                self.hello_bytes.extend_from_slice(&before[..n]);
+                            }
+                        }
                     }
                     match acceptor.accept() {
                         Ok(None) => continue,
                         Ok(Some(accepted)) => {
                             self.stage = Stage::HelloRead(Box::new(accepted));
+                            // rustls accepted it, so this reads; a None
+                            // only loses the extra fields.
+                            self.hello = client_hello::parse_client_hello(&self.hello_bytes).ok().flatten();
+                            self.hello_bytes = Vec::new();
                             progress.events |= event::CLIENT_HELLO;
                             return Ok(progress);
                         }
@@ -270,14 +291,30 @@ impl Pump {
         }
     }
 
-    /// Server: continues the handshake with the chosen context and options.
-    pub fn accept(&mut self, ctx: &SecureContext, opts: &ServerOptions, hooks: Option<Arc<Hooks>>) -> Result<()> {
+    /// Server, after CLIENT_HELLO: whether the client asked for a stapled
+    /// OCSP response (status_request, RFC 6066 §8).
+    pub fn hello_wants_ocsp(&self) -> bool {
+        self.hello.as_ref().is_some_and(|h| h.status_request)
+    }
+
+    /// Server: continues the handshake with the chosen context and options,
+    /// stapling `ocsp` if given (Node's `'OCSPRequest'` answer).
+    pub fn accept(
+        &mut self,
+        ctx: &SecureContext,
+        opts: &ServerOptions,
+        hooks: Option<Arc<Hooks>>,
+        ocsp: Option<Vec<u8>>,
+    ) -> Result<()> {
         let not_ready = TlsError::new("ERR_TLS_INVALID_STATE", "accept() without a ClientHello");
         let Stage::HelloRead(accepted) = std::mem::replace(&mut self.stage, Stage::Failed(not_ready.clone()))
         else {
             return Err(not_ready);
         };
-        let config = ctx.server_config(opts)?;
+        let config = match ocsp {
+            Some(response) => ctx.server_config_stapling(opts, response)?,
+            None => ctx.server_config(opts)?,
+        };
         self.hooks = hooks;
         let _in = hooks::enter(self.hooks.as_ref());
         match accepted.into_connection(config) {

@@ -38,6 +38,8 @@ pub struct ServerInit {
     pub alpn: Option<Vec<Buffer>>,
     /// Collect key log lines (the server or socket has 'keylog' listeners).
     pub keylog: bool,
+    /// An OCSP response to staple ('OCSPRequest' answer).
+    pub ocsp: Option<Buffer>,
 }
 
 #[napi(object)]
@@ -134,6 +136,12 @@ impl NativeConnection {
         self.pump.hello_alpn().into_iter().map(Buffer::from).collect()
     }
 
+    /// Server: whether the ClientHello asked for OCSP stapling.
+    #[napi(catch_unwind)]
+    pub fn hello_wants_ocsp(&self) -> bool {
+        self.pump.hello_wants_ocsp()
+    }
+
     /// Server: continues the handshake with the chosen context.
     #[napi(catch_unwind)]
     pub fn accept(&mut self, env: Env, ctx: &NativeContext, init: ServerInit) -> napi::Result<()> {
@@ -147,7 +155,9 @@ impl NativeConnection {
             h.enable_keylog(true);
             h
         });
-        self.pump.accept(&ctx.inner, &opts, hooks).or_throw(&env)
+        self.pump
+            .accept(&ctx.inner, &opts, hooks, init.ocsp.map(|b| b.to_vec()))
+            .or_throw(&env)
     }
 
     /// Waiting plaintext as a new Buffer, or null. The bytes go from rustls

@@ -112,6 +112,12 @@ impl NativeContext {
         self.inner.ticket_keys().set(keys).or_throw(&env)
     }
 
+    /// DER of the issuer of the context's certificate, if known.
+    #[napi(catch_unwind)]
+    pub fn certificate_issuer(&self) -> Option<Buffer> {
+        self.inner.certificate_issuer().map(|c| Buffer::from(c.as_ref().to_vec()))
+    }
+
     /// DER of the context's own certificate (`getCertificate()`).
     #[napi(catch_unwind)]
     pub fn certificate(&self) -> Option<Buffer> {
