@@ -21,7 +21,7 @@ import { native, type NativeConnection } from './native'
 import { SecureContext, createSecureContext, notAContext } from './secure-context'
 import { certificateObject, detailedChain, x509Of } from './certificate'
 import { checkServerIdentity } from './check-server-identity'
-import { codedError, invalidArgType, validateFunction, validateNumber, validateString } from './errors'
+import { codedError, invalidArgType, outOfRange, validateFunction, validateNumber, validateString } from './errors'
 import { alpnList } from './alpn'
 import { refuseUnsupportedSocketOptions } from './unsupported'
 
@@ -85,6 +85,7 @@ export class TLSSocket extends net.Socket implements tls.TLSSocket {
   private _errorReported = false
   private _handshakeTimer: NodeJS.Timeout | null = null
   private _peerChain: Buffer[] | null = null
+  private _maxSendFragment: number | undefined
   /** The latest session received (client), for getSession(). */
   private _session: Buffer | undefined
   /** Server: ciphertext that arrived while SNI/ALPN callbacks chose a context. */
@@ -164,6 +165,7 @@ export class TLSSocket extends net.Socket implements tls.TLSSocket {
     try {
       if (this._isServer) {
         this._conn = native.NativeConnection.server(this._context.context)
+        if (this._maxSendFragment) this._conn.setMaxSendFragment(this._maxSendFragment)
       } else {
         this._conn = native.NativeConnection.client(this._context.context, {
           servername: this._sniName() ?? this._tlsOptions.target?.host ?? 'localhost',
@@ -173,6 +175,7 @@ export class TLSSocket extends net.Socket implements tls.TLSSocket {
           session: sessionHandle(this._tlsOptions.session),
           keylog: this.listenerCount('keylog') > 0,
         })
+        if (this._maxSendFragment) this._conn.setMaxSendFragment(this._maxSendFragment)
         this._flush()
       }
     } catch (err) {
@@ -718,8 +721,13 @@ export class TLSSocket extends net.Socket implements tls.TLSSocket {
     throw notSupported('getSharedSigalgs()', 'rustls does not report the shared signature algorithms')
   }
 
-  setMaxSendFragment(_size: number): boolean {
-    throw notSupported('setMaxSendFragment()', 'not implemented yet')
+  /** Caps the plaintext per TLS record this side sends (512 to 16384 bytes). */
+  setMaxSendFragment(size: number): boolean {
+    if (typeof size !== 'number' || !Number.isInteger(size)) throw invalidArgType('size', 'of type number', size)
+    if (size < -0x80000000 || size > 0x7fffffff) throw outOfRange('size', '>= -2147483648 && <= 2147483647', size)
+    if (size < 512 || size > 16384 || this.destroyed) return false
+    this._maxSendFragment = size // applied when the connection is made, if not yet
+    return this._conn ? this._conn.setMaxSendFragment(size) : true
   }
 
   enableTrace(): void {

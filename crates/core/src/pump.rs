@@ -86,6 +86,7 @@ pub struct Pump {
     /// a rejecting verifier already failed the handshake on a bad chain.
     check_chain_after: bool,
     hooks: Option<Arc<Hooks>>,
+    max_send_fragment: Option<usize>,
 }
 
 impl Pump {
@@ -143,6 +144,7 @@ impl Pump {
             policy: ctx.policy().clone(),
             check_chain_after: false,
             hooks: None,
+            max_send_fragment: None,
         }
     }
 
@@ -357,15 +359,33 @@ impl Pump {
         filled
     }
 
-    /// Encrypts application data written by the user.
+    /// Encrypts application data written by the user. rustls seals each
+    /// write into records of at most 16 KiB, so with a smaller
+    /// [`Pump::set_max_send_fragment`] the data goes in in pieces of that
+    /// size: each becomes its own record.
     pub fn send(&mut self, plaintext: &[u8]) -> Result<()> {
         let _in = hooks::enter(self.hooks.as_ref()); // key updates are logged
         let Stage::Live(conn) = &mut self.stage else {
             return Err(TlsError::new("ERR_TLS_INVALID_STATE", "send() before the handshake started"));
         };
-        conn.writer()
-            .write_all(plaintext)
-            .map_err(|e| TlsError::new("ERR_SSL_INTERNAL_ERROR", format!("encrypting: {e}")))
+        let piece = self.max_send_fragment.unwrap_or(plaintext.len().max(1));
+        for chunk in plaintext.chunks(piece) {
+            conn.writer()
+                .write_all(chunk)
+                .map_err(|e| TlsError::new("ERR_SSL_INTERNAL_ERROR", format!("encrypting: {e}")))?;
+        }
+        Ok(())
+    }
+
+    /// Node's `setMaxSendFragment(size)`: caps the plaintext per record we
+    /// send (RFC 8449 §4 calls this the record size limit). OpenSSL's range,
+    /// 512..=16384; false (and no change) outside it.
+    pub fn set_max_send_fragment(&mut self, size: usize) -> bool {
+        if !(512..=16384).contains(&size) {
+            return false;
+        }
+        self.max_send_fragment = (size < 16384).then_some(size);
+        true
     }
 
     /// Ciphertext waiting to go to the socket (handshake messages, alerts,

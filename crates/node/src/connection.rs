@@ -194,6 +194,12 @@ impl NativeConnection {
         copy.map(Some)
     }
 
+    /// Caps the plaintext per record sent; false outside 512..=16384.
+    #[napi(catch_unwind)]
+    pub fn set_max_send_fragment(&mut self, size: u32) -> bool {
+        self.pump.set_max_send_fragment(size as usize)
+    }
+
     /// Queues close_notify.
     #[napi(catch_unwind)]
     pub fn close(&mut self) {
