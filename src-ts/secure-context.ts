@@ -7,7 +7,7 @@ import * as nodeTls from 'node:tls'
 import type { SecureContextOptions, KeyObject, PxfObject } from 'node:tls'
 import { native, type NativeContext } from './native'
 import { defaults } from './constants'
-import { codedError, invalidArgType, validateString } from './errors'
+import { codedError, invalidArgType, invalidArgValue, validateString } from './errors'
 import { refuseUnsupportedContextOptions } from './unsupported'
 import { resolveVersions } from './protocol-versions'
 
@@ -104,9 +104,10 @@ export class SecureContext {
     refuseUnsupportedContextOptions(options)
     const passphrase = passphraseOf(options.passphrase, 'options.passphrase')
     const { minVersion, maxVersion } = resolveVersions(options, defaults)
-    for (const name of ['ciphers', 'ecdhCurve'] as const) {
+    for (const name of ['ciphers', 'ecdhCurve', 'sigalgs'] as const) {
       if (options[name] !== undefined) validateString(options[name], `options.${name}`)
     }
+    if (options.sigalgs === '') throw invalidArgValue('options.sigalgs', '')
     const ca = binaryList(options.ca, 'options.ca')
     this.context = new native.NativeContext(
       {
@@ -119,6 +120,7 @@ export class SecureContext {
         maxVersion,
         ciphers: options.ciphers ?? (defaults.DEFAULT_CIPHERS === nodeTls.DEFAULT_CIPHERS ? undefined : defaults.DEFAULT_CIPHERS),
         ecdhCurve: options.ecdhCurve ?? defaults.DEFAULT_ECDH_CURVE,
+        sigalgs: options.sigalgs,
         ticketKeys: ticketKeysOf(options.ticketKeys),
         sessionTimeout: sessionTimeoutOf(options.sessionTimeout),
       },

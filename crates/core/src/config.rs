@@ -59,6 +59,7 @@ pub struct ContextBuilder {
     ecdh_curve: Option<String>,
     ticket_keys: Option<Vec<u8>>,
     session_timeout: Option<u32>,
+    sigalgs: Option<String>,
 }
 
 impl ContextBuilder {
@@ -108,6 +109,11 @@ impl ContextBuilder {
 
     pub fn ecdh_curve(&mut self, spec: &str) {
         self.ecdh_curve = Some(spec.to_owned());
+    }
+
+    /// Node's `sigalgs`: the signature schemes offered, accepted and used.
+    pub fn sigalgs(&mut self, spec: &str) {
+        self.sigalgs = Some(spec.to_owned());
     }
 
     /// Node's `ticketKeys` (48 bytes); random when not given.
@@ -164,7 +170,13 @@ impl ContextBuilder {
         }
         let roots = self.default_roots.as_ref().map_or(0, |r| Arc::as_ptr(r) as usize);
         field(7, &roots.to_le_bytes());
-        for (tag, s) in [(8, &self.min_version), (9, &self.max_version), (10, &self.ciphers), (11, &self.ecdh_curve)] {
+        for (tag, s) in [
+            (8, &self.min_version),
+            (9, &self.max_version),
+            (10, &self.ciphers),
+            (11, &self.ecdh_curve),
+            (12, &self.sigalgs),
+        ] {
             field(tag, s.as_deref().map_or(b"\xff-none".as_slice(), str::as_bytes));
         }
         let mut out = [0u8; 32];
@@ -173,7 +185,12 @@ impl ContextBuilder {
     }
 
     fn parse(self) -> Result<Material> {
-        let provider = Arc::new(suites::provider(self.ciphers.as_deref(), self.ecdh_curve.as_deref())?);
+        let sigalgs = self.sigalgs.as_deref().map(suites::select_sigalgs).transpose()?;
+        let provider = Arc::new(suites::provider(
+            self.ciphers.as_deref(),
+            self.ecdh_curve.as_deref(),
+            sigalgs.as_deref(),
+        )?);
         let versions = suites::select_versions(
             self.min_version.as_deref().unwrap_or("TLSv1.2"),
             self.max_version.as_deref().unwrap_or("TLSv1.3"),
@@ -214,7 +231,7 @@ impl ContextBuilder {
             crls,
             algorithms: provider.signature_verification_algorithms,
         });
-        Ok(Material { provider, versions, identities, policy, client_configs: Mutex::new(Vec::new()) })
+        Ok(Material { provider, versions, identities, policy, sigalgs, client_configs: Mutex::new(Vec::new()) })
     }
 }
 
@@ -228,6 +245,8 @@ struct Material {
     versions: Vec<&'static SupportedProtocolVersion>,
     identities: Vec<Arc<CertifiedKey>>,
     policy: Arc<TrustPolicy>,
+    /// `sigalgs`: also limits the schemes we sign with.
+    sigalgs: Option<Vec<rustls::SignatureScheme>>,
     client_configs: Mutex<Vec<(ClientOptions, Arc<ClientConfig>)>>,
 }
 
@@ -363,7 +382,7 @@ impl SecureContext {
             .dangerous()
             .with_custom_certificate_verifier(verifier);
         let mut cfg = builder
-            .with_client_cert_resolver(Arc::new(IdentityResolver::new(m.identities.clone())));
+            .with_client_cert_resolver(Arc::new(IdentityResolver::new(m.identities.clone(), m.sigalgs.clone())));
         cfg.alpn_protocols = opts.alpn.clone();
         cfg.enable_sni = opts.sni;
         // Sessions go through the connection's hooks: offered only when the
@@ -382,7 +401,7 @@ impl SecureContext {
         let identities = self.material.identities.iter().map(|id| {
             Arc::new(CertifiedKey { ocsp: Some(ocsp.clone()), ..(**id).clone() })
         });
-        cfg.cert_resolver = Arc::new(IdentityResolver::new(identities.collect()));
+        cfg.cert_resolver = Arc::new(IdentityResolver::new(identities.collect(), self.material.sigalgs.clone()));
         Ok(Arc::new(cfg))
     }
 
@@ -411,7 +430,7 @@ impl SecureContext {
             .with_protocol_versions(&m.versions)
             .map_err(config_error)?
             .with_client_cert_verifier(verifier)
-            .with_cert_resolver(Arc::new(IdentityResolver::new(m.identities.clone())));
+            .with_cert_resolver(Arc::new(IdentityResolver::new(m.identities.clone(), m.sigalgs.clone())));
         cfg.alpn_protocols = opts.alpn.clone();
         cfg.key_log = Arc::new(ActiveHooks);
         // Stateless tickets (RFC 5077, RFC 8446 §4.6.1) under the context's

@@ -12,21 +12,28 @@ use std::sync::Arc;
 use rustls::client::ResolvesClientCert;
 use rustls::server::{ClientHello, ResolvesServerCert};
 use rustls::sign::CertifiedKey;
+use rustls::SignatureScheme;
 
 #[derive(Debug)]
 pub struct IdentityResolver {
     identities: Vec<Arc<CertifiedKey>>,
+    /// Node's `sigalgs`: only these schemes may be used to sign.
+    allowed: Option<Vec<SignatureScheme>>,
 }
 
 impl IdentityResolver {
-    pub fn new(identities: Vec<Arc<CertifiedKey>>) -> Self {
-        Self { identities }
+    pub fn new(identities: Vec<Arc<CertifiedKey>>, allowed: Option<Vec<SignatureScheme>>) -> Self {
+        Self { identities, allowed }
     }
 
-    pub fn choose(&self, offered: &[rustls::SignatureScheme]) -> Option<Arc<CertifiedKey>> {
+    pub fn choose(&self, offered: &[SignatureScheme]) -> Option<Arc<CertifiedKey>> {
+        let usable: Vec<SignatureScheme> = match &self.allowed {
+            Some(allowed) => offered.iter().filter(|s| allowed.contains(s)).copied().collect(),
+            None => offered.to_vec(),
+        };
         self.identities
             .iter()
-            .find(|id| id.key.choose_scheme(offered).is_some())
+            .find(|id| id.key.choose_scheme(&usable).is_some())
             .cloned()
     }
 }
@@ -41,7 +48,7 @@ impl ResolvesClientCert for IdentityResolver {
     fn resolve(
         &self,
         _root_hint_subjects: &[&[u8]],
-        offered: &[rustls::SignatureScheme],
+        offered: &[SignatureScheme],
     ) -> Option<Arc<CertifiedKey>> {
         self.choose(offered)
     }

@@ -8,8 +8,12 @@
 //! onto that set. Everything outside it (RSA key exchange, DHE, CBC, PSK,
 //! SSLv3..TLSv1.1) is absent from rustls and therefore never selected.
 
-use rustls::crypto::{aws_lc_rs, CryptoProvider, SupportedKxGroup};
-use rustls::{CipherSuite, SupportedCipherSuite, SupportedProtocolVersion};
+use std::collections::HashMap;
+use std::sync::{Mutex, OnceLock};
+
+use rustls::crypto::{aws_lc_rs, CryptoProvider, SupportedKxGroup, WebPkiSupportedAlgorithms};
+use rustls::pki_types::SignatureVerificationAlgorithm;
+use rustls::{CipherSuite, SignatureScheme, SupportedCipherSuite, SupportedProtocolVersion};
 
 use crate::{Result, TlsError};
 
@@ -276,12 +280,90 @@ fn version_rank(v: &str) -> Result<u8> {
     }
 }
 
-/// The aws-lc-rs provider narrowed to the given suites and groups.
+/// Signature schemes from Node's `sigalgs` (RFC 8446 §4.2.3): a colon list
+/// of IANA names (`rsa_pss_rsae_sha256`, `ecdsa_secp256r1_sha256`,
+/// `ed25519`) or OpenSSL's `KEY+HASH` pairs (`RSA+SHA256`, `RSA-PSS+SHA256`,
+/// `ECDSA+SHA384`).
+pub fn select_sigalgs(spec: &str) -> Result<Vec<SignatureScheme>> {
+    use SignatureScheme as S;
+    let mut out = Vec::new();
+    for word in spec.split(':').filter(|w| !w.is_empty()) {
+        let scheme = match word.to_ascii_lowercase().as_str() {
+            "rsa_pkcs1_sha256" | "rsa+sha256" => S::RSA_PKCS1_SHA256,
+            "rsa_pkcs1_sha384" | "rsa+sha384" => S::RSA_PKCS1_SHA384,
+            "rsa_pkcs1_sha512" | "rsa+sha512" => S::RSA_PKCS1_SHA512,
+            "rsa_pss_rsae_sha256" | "rsa-pss+sha256" | "pss+sha256" => S::RSA_PSS_SHA256,
+            "rsa_pss_rsae_sha384" | "rsa-pss+sha384" | "pss+sha384" => S::RSA_PSS_SHA384,
+            "rsa_pss_rsae_sha512" | "rsa-pss+sha512" | "pss+sha512" => S::RSA_PSS_SHA512,
+            "ecdsa_secp256r1_sha256" | "ecdsa+sha256" => S::ECDSA_NISTP256_SHA256,
+            "ecdsa_secp384r1_sha384" | "ecdsa+sha384" => S::ECDSA_NISTP384_SHA384,
+            "ecdsa_secp521r1_sha512" | "ecdsa+sha512" => S::ECDSA_NISTP521_SHA512,
+            "ed25519" => S::ED25519,
+            _ => {
+                return Err(TlsError::new(
+                    "ERR_TLS_INVALID_SIGALGS",
+                    format!("sigalgs: '{word}' is not a signature algorithm rustls supports"),
+                ))
+            }
+        };
+        if !out.contains(&scheme) {
+            out.push(scheme);
+        }
+    }
+    if out.is_empty() {
+        return Err(TlsError::new("ERR_TLS_INVALID_SIGALGS", "sigalgs names no signature algorithm"));
+    }
+    Ok(out)
+}
+
+/// RSA schemes go with ECDHE-RSA suites; ECDSA and EdDSA with ECDHE-ECDSA
+/// (RFC 8422 §5.5 puts Ed25519 under ECDSA suites).
+fn scheme_is_rsa(s: SignatureScheme) -> bool {
+    use SignatureScheme as S;
+    matches!(
+        s,
+        S::RSA_PKCS1_SHA256 | S::RSA_PKCS1_SHA384 | S::RSA_PKCS1_SHA512 | S::RSA_PSS_SHA256 | S::RSA_PSS_SHA384 | S::RSA_PSS_SHA512
+    )
+}
+
+/// The verification algorithms narrowed to `schemes`. rustls wants a
+/// `'static` table; each distinct list is built once and kept for the life
+/// of the process (there are few: one per distinct `sigalgs` string).
+fn restrict_verification(
+    base: WebPkiSupportedAlgorithms,
+    schemes: &[SignatureScheme],
+) -> WebPkiSupportedAlgorithms {
+    type Table = &'static [(SignatureScheme, &'static [&'static dyn SignatureVerificationAlgorithm])];
+    static TABLES: OnceLock<Mutex<HashMap<Vec<u16>, Table>>> = OnceLock::new();
+    let key: Vec<u16> = schemes.iter().map(|s| u16::from(*s)).collect();
+    let mut tables = TABLES.get_or_init(Default::default).lock().unwrap_or_else(|p| p.into_inner());
+    let mapping = *tables.entry(key).or_insert_with(|| {
+        let kept: Vec<_> = base.mapping.iter().filter(|(s, _)| schemes.contains(s)).copied().collect();
+        Box::leak(kept.into_boxed_slice())
+    });
+    WebPkiSupportedAlgorithms { all: base.all, mapping }
+}
+
+/// The aws-lc-rs provider narrowed to the given suites, groups and
+/// signature schemes.
 pub fn provider(
     ciphers: Option<&str>,
     ecdh_curve: Option<&str>,
+    sigalgs: Option<&[SignatureScheme]>,
 ) -> Result<CryptoProvider> {
     let mut p = aws_lc_rs::default_provider();
+    if let Some(schemes) = sigalgs {
+        p.signature_verification_algorithms = restrict_verification(p.signature_verification_algorithms, schemes);
+        // TLS 1.2 suites name the signature kind; drop those no allowed
+        // scheme can serve, as OpenSSL does, so the peer cannot pick one.
+        let rsa = schemes.iter().any(|s| scheme_is_rsa(*s));
+        let ecdsa = schemes.iter().any(|s| !scheme_is_rsa(*s));
+        p.cipher_suites.retain(|suite| match names(suite.suite()) {
+            Some(n) if n.openssl.contains("-RSA-") => rsa,
+            Some(n) if n.openssl.contains("-ECDSA-") => ecdsa,
+            _ => true,
+        });
+    }
     if let Some(spec) = ciphers {
         p.cipher_suites = select_cipher_suites(&p.cipher_suites, spec)?;
     }
@@ -351,6 +433,17 @@ mod tests {
         assert_eq!(g[0].name(), rustls::NamedGroup::X25519);
         assert_eq!(select_kx_groups(&p.kx_groups, "auto").unwrap()[0].name(), rustls::NamedGroup::X25519MLKEM768);
         assert_eq!(select_kx_groups(&p.kx_groups, "brainpoolP256r1").unwrap_err().code, "ERR_TLS_UNSUPPORTED_ECDH_CURVE");
+    }
+
+    #[test]
+    fn sigalgs() {
+        let s = select_sigalgs("RSA+SHA256:ecdsa_secp256r1_sha256:RSA-PSS+SHA256").unwrap();
+        assert_eq!(s, vec![SignatureScheme::RSA_PKCS1_SHA256, SignatureScheme::ECDSA_NISTP256_SHA256, SignatureScheme::RSA_PSS_SHA256]);
+        assert_eq!(select_sigalgs("foo").unwrap_err().code, "ERR_TLS_INVALID_SIGALGS");
+        let p = provider(None, None, Some(&s)).unwrap();
+        let offered = p.signature_verification_algorithms.supported_schemes();
+        assert_eq!(offered.len(), 3);
+        assert!(!offered.contains(&SignatureScheme::ED25519));
     }
 
     #[test]

@@ -31,6 +31,7 @@ pub struct ContextInit {
     pub ecdh_curve: Option<String>,
     pub ticket_keys: Option<Buffer>,
     pub session_timeout: Option<u32>,
+    pub sigalgs: Option<String>,
 }
 
 /// Trust anchors, e.g. Node's bundled root list, parsed once per process.
@@ -89,6 +90,9 @@ impl NativeContext {
         }
         if let Some(c) = &init.ecdh_curve {
             b.ecdh_curve(c);
+        }
+        if let Some(s) = &init.sigalgs {
+            b.sigalgs(s);
         }
         if let Some(k) = &init.ticket_keys {
             b.ticket_keys(k);
