@@ -10,6 +10,7 @@ import { defaults } from './constants'
 import { codedError, invalidArgType, invalidArgValue, validateString } from './errors'
 import { refuseUnsupportedContextOptions } from './unsupported'
 import { resolveVersions } from './protocol-versions'
+import { secureOptionEffects } from './secure-options'
 
 type BinaryLike = string | NodeJS.ArrayBufferView
 
@@ -103,7 +104,10 @@ export class SecureContext {
     if (options === null || typeof options !== 'object') throw invalidArgType('options', 'of type object', options)
     refuseUnsupportedContextOptions(options)
     const passphrase = passphraseOf(options.passphrase, 'options.passphrase')
-    const { minVersion, maxVersion } = resolveVersions(options, defaults)
+    const effects = secureOptionEffects(options.secureOptions)
+    const versions = resolveVersions(options, defaults)
+    const minVersion = effects.noTls12 ? 'TLSv1.3' : versions.minVersion
+    const maxVersion = effects.noTls13 ? 'TLSv1.2' : versions.maxVersion
     for (const name of ['ciphers', 'ecdhCurve', 'sigalgs'] as const) {
       if (options[name] !== undefined) validateString(options[name], `options.${name}`)
     }
@@ -123,6 +127,8 @@ export class SecureContext {
         sigalgs: options.sigalgs,
         ticketKeys: ticketKeysOf(options.ticketKeys),
         sessionTimeout: sessionTimeoutOf(options.sessionTimeout),
+        noTickets: effects.noTickets,
+        honorCipherOrder: effects.serverPreference || Boolean(options.honorCipherOrder),
       },
       ca ? undefined : defaultRootStore(),
     )

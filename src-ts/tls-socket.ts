@@ -25,12 +25,13 @@ import { codedError, invalidArgType, outOfRange, validateFunction, validateNumbe
 import { alpnList } from './alpn'
 import { refuseUnsupportedSocketOptions } from './unsupported'
 
-// Event bits of NativeConnection.receive(), which returns consumed * 32 + events.
+// Event bits of NativeConnection.receive(), which returns consumed * 64 + events.
 const HANDSHAKE_DONE = 1
 const PEER_CLOSED = 2
 const CLIENT_HELLO = 4
 const SESSION = 8
 const KEYLOG = 16
+const SERVER_SESSION = 32
 
 /** What this implementation knows about the peer it is connecting to. */
 interface ClientTarget {
@@ -88,7 +89,13 @@ export class TLSSocket extends net.Socket implements tls.TLSSocket {
   private _maxSendFragment: number | undefined
   /** The latest session received (client), for getSession(). */
   private _session: Buffer | undefined
-  /** Server: ciphertext that arrived while SNI/ALPN callbacks chose a context. */
+  /** Server: 'newSession' callbacks not yet called. */
+  private _newSessionsPending = 0
+  /** Server: what to do once they are. */
+  private _afterNewSessions: (() => boolean) | null = null
+  /** Server: what 'resumeSession' found for this ClientHello. */
+  private _resumeData: Buffer | undefined
+  /** Server: ciphertext that arrived while callbacks (SNI, ALPN, OCSP, sessions) ran. */
   private _heldCiphertext: Buffer[] | null = null
   /** After a TLS failure: let the queued alert drain before closing the transport. */
   private _closeGracefully = false
@@ -212,8 +219,8 @@ export class TLSSocket extends net.Socket implements tls.TLSSocket {
     try {
       do {
         const r = conn.receive(chunk, offset)
-        const consumed = Math.floor(r / 32)
-        const events = r - consumed * 32
+        const consumed = Math.floor(r / 64)
+        const events = r - consumed * 64
         offset += consumed
         if (events & CLIENT_HELLO) {
           this._onClientHello(chunk.subarray(offset))
@@ -222,28 +229,72 @@ export class TLSSocket extends net.Socket implements tls.TLSSocket {
         const plaintext = conn.takePlaintext()
         this._flush()
         if (events & KEYLOG) this._emitKeylog(conn)
-        if (events & HANDSHAKE_DONE) {
-          this._onHandshakeDone()
-          if (this.destroyed) return
-        }
-        if (plaintext && !this._eofPushed && !this.push(plaintext)) this._pauseTransport()
-        if (events & SESSION) {
-          for (const session of conn.takeSessions()) {
-            this._session = session
-            this.emit('session', session)
-          }
-          if (this.destroyed) return
-        }
-        if (events & PEER_CLOSED) {
-          this._pushEof()
+        if (events & SERVER_SESSION && this._emitNewSessions(conn)) {
+          // As in Node, the handshake waits for the 'newSession' callbacks:
+          // hold its completion, this plaintext and all later bytes.
+          this._heldCiphertext = offset < chunk.length ? [chunk.subarray(offset)] : []
+          this._afterNewSessions = () => this._deliver(events, plaintext)
           return
         }
+        if (!this._deliver(events, plaintext)) return
         if (consumed === 0 && !plaintext) break
       } while (offset < chunk.length)
     } catch (err) {
       this._flush() // the alert rustls queued for the peer
       this._fail(err as Error)
     }
+  }
+
+  /**
+   * Handshake completion, plaintext, sessions and EOF of one receive() step,
+   * in Node's order. False when the stream is done with this chunk.
+   */
+  private _deliver(events: number, plaintext: Buffer | null): boolean {
+    const conn = this._conn
+    if (!conn) return false
+    if (events & HANDSHAKE_DONE) {
+      this._onHandshakeDone()
+      if (this.destroyed) return false
+    }
+    if (plaintext && !this._eofPushed && !this.push(plaintext)) this._pauseTransport()
+    if (events & SESSION) {
+      for (const session of conn.takeSessions()) {
+        this._session = session
+        this.emit('session', session)
+      }
+      if (this.destroyed) return false
+    }
+    if (events & PEER_CLOSED) {
+      this._pushEof()
+      return false
+    }
+    return true
+  }
+
+  /**
+   * Server: 'newSession'(id, data, callback) for each session rustls made,
+   * when the server stores sessions itself. True while callbacks are due.
+   */
+  private _emitNewSessions(conn: NativeConnection): boolean {
+    const flat = conn.takeServerSessions()
+    const server = this.server
+    if (!server) return false
+    for (let i = 0; i + 1 < flat.length; i += 2) {
+      this._newSessionsPending++
+      let called = false
+      server.emit('newSession', flat[i], flat[i + 1], () => {
+        if (called) return
+        called = true
+        if (--this._newSessionsPending > 0 || this.destroyed) return
+        const resume = this._afterNewSessions
+        this._afterNewSessions = null
+        const held = this._heldCiphertext ?? []
+        this._heldCiphertext = null
+        if (resume && !resume()) return
+        for (const chunk of held) this._onCiphertext(chunk)
+      })
+    }
+    return this._newSessionsPending > 0
   }
 
   /**
@@ -255,6 +306,29 @@ export class TLSSocket extends net.Socket implements tls.TLSSocket {
   private _onClientHello(rest: Buffer): void {
     const conn = this._conn!
     this._heldCiphertext = rest.length > 0 ? [rest] : []
+    const id = conn.helloSessionId()
+    const server = this.server
+    if (!id || !server || server.listenerCount('resumeSession') === 0) {
+      this._chooseContext(conn)
+      return
+    }
+    // The session may live in an external store: ask, and wait, as Node does.
+    let called = false
+    server.emit('resumeSession', id, (err: Error | null, data?: Buffer | null) => {
+      if (called) return
+      called = true
+      if (err) {
+        this._fail(err)
+        return
+      }
+      if (data) this._resumeData = data
+      this._chooseContext(conn)
+    })
+  }
+
+  /** Server: SNICallback (the server's addContext table by default) picks the context. */
+  private _chooseContext(conn: NativeConnection): void {
+    if (this.destroyed || this._conn !== conn) return
     const servername = conn.helloServerName()
     const sni = this._tlsOptions.SNICallback
     if (!servername || !sni) {
@@ -319,6 +393,8 @@ export class TLSSocket extends net.Socket implements tls.TLSSocket {
         alpn: this._chooseAlpn(conn, servername),
         keylog: this.listenerCount('keylog') > 0 || (this.server?.listenerCount('keylog') ?? 0) > 0,
         ocsp: ocsp && ocsp.length > 0 ? ocsp : undefined,
+        externalSessions: this._storesSessions(),
+        resumeData: this._resumeData,
       })
       this._emitKeylog(conn)
     } catch (err) {
@@ -330,6 +406,12 @@ export class TLSSocket extends net.Socket implements tls.TLSSocket {
     const held = this._heldCiphertext ?? []
     this._heldCiphertext = null
     for (const chunk of held) this._onCiphertext(chunk)
+  }
+
+  /** Whether the server keeps sessions itself ('newSession'/'resumeSession' listeners). */
+  private _storesSessions(): boolean {
+    const server = this.server
+    return Boolean(server && (server.listenerCount('newSession') > 0 || server.listenerCount('resumeSession') > 0))
   }
 
   /** The server's ALPN list for this connection: ALPNProtocols, or ALPNCallback's choice. */

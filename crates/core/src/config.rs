@@ -19,7 +19,7 @@ use rustls::sign::CertifiedKey;
 use rustls::{ClientConfig, ServerConfig, SupportedProtocolVersion};
 
 use crate::anchors::Anchors;
-use crate::hooks::ActiveHooks;
+use crate::hooks::{ActiveHooks, NoTickets};
 use crate::ticketer::{NodeTicketer, TicketKeys, DEFAULT_SESSION_TIMEOUT};
 use crate::resolver::IdentityResolver;
 use crate::verifier::{ClientChainVerifier, ServerChainVerifier, TrustPolicy};
@@ -60,6 +60,8 @@ pub struct ContextBuilder {
     ticket_keys: Option<Vec<u8>>,
     session_timeout: Option<u32>,
     sigalgs: Option<String>,
+    no_tickets: bool,
+    honor_cipher_order: bool,
 }
 
 impl ContextBuilder {
@@ -116,6 +118,17 @@ impl ContextBuilder {
         self.sigalgs = Some(spec.to_owned());
     }
 
+    /// SSL_OP_NO_TICKET: resume by session id (RFC 5246) rather than with
+    /// tickets.
+    pub fn no_tickets(&mut self, on: bool) {
+        self.no_tickets = on;
+    }
+
+    /// `honorCipherOrder`: the server's suite order wins over the client's.
+    pub fn honor_cipher_order(&mut self, on: bool) {
+        self.honor_cipher_order = on;
+    }
+
     /// Node's `ticketKeys` (48 bytes); random when not given.
     pub fn ticket_keys(&mut self, keys: &[u8]) {
         self.ticket_keys = Some(keys.to_vec());
@@ -137,6 +150,7 @@ impl ContextBuilder {
             None => TicketKeys::random()?,
         });
         let session_timeout = self.session_timeout.unwrap_or(DEFAULT_SESSION_TIMEOUT);
+        let (no_tickets, honor_cipher_order) = (self.no_tickets, self.honor_cipher_order);
         let key = self.fingerprint();
         let material = match cached_material(&key) {
             Some(m) => m,
@@ -146,7 +160,14 @@ impl ContextBuilder {
                 m
             }
         };
-        Ok(SecureContext { material, ticket_keys, session_timeout, server_configs: Mutex::new(Vec::new()) })
+        Ok(SecureContext {
+            material,
+            ticket_keys,
+            session_timeout,
+            no_tickets,
+            honor_cipher_order,
+            server_configs: Mutex::new(Vec::new()),
+        })
     }
 
     /// SHA-256 over every input, tagged and length-prefixed.
@@ -332,6 +353,9 @@ pub struct ServerOptions {
     pub request_cert: bool,
     pub reject_unauthorized: bool,
     pub alpn: Vec<Vec<u8>>,
+    /// Sessions in the user's store ('newSession'/'resumeSession'
+    /// listeners) instead of stateless tickets.
+    pub external_sessions: bool,
 }
 
 /// A built Node secure context.
@@ -339,6 +363,8 @@ pub struct SecureContext {
     material: Arc<Material>,
     ticket_keys: Arc<TicketKeys>,
     session_timeout: u32,
+    no_tickets: bool,
+    honor_cipher_order: bool,
     server_configs: Mutex<Vec<(ServerOptions, Arc<ServerConfig>)>>,
 }
 
@@ -437,6 +463,14 @@ impl SecureContext {
         // ticket keys, as Node issues by default: processes sharing
         // `ticketKeys` resume each other's sessions.
         cfg.ticketer = Arc::new(NodeTicketer::new(self.ticket_keys.clone(), self.session_timeout));
+        if self.no_tickets {
+            cfg.ticketer = Arc::new(NoTickets);
+        }
+        if opts.external_sessions {
+            cfg.ticketer = Arc::new(NoTickets);
+            cfg.session_storage = Arc::new(ActiveHooks);
+        }
+        cfg.ignore_client_order = self.honor_cipher_order;
         let cfg = Arc::new(cfg);
         cache.push((opts.clone(), cfg.clone()));
         Ok(cfg)

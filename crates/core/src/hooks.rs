@@ -16,6 +16,7 @@ use std::sync::{Arc, Mutex};
 
 use rustls::client::{ClientSessionStore, Tls12ClientSessionValue, Tls13ClientSessionValue};
 use rustls::pki_types::ServerName;
+use rustls::server::{ProducesTickets, StoresServerSessions};
 use rustls::{KeyLog, NamedGroup};
 
 use crate::session_store::{self, SessionValue};
@@ -30,6 +31,10 @@ pub struct Hooks {
     sessions: Mutex<Vec<Vec<u8>>>,
     kx_hint: Mutex<Option<NamedGroup>>,
     ocsp: Mutex<Option<Vec<u8>>>,
+    /// Server: sessions rustls stored, for 'newSession' (id, data).
+    new_server_sessions: Mutex<Vec<(Vec<u8>, Vec<u8>)>>,
+    /// Server: the session 'resumeSession' found, offered to rustls.
+    resume_server_session: Mutex<Option<(Vec<u8>, Vec<u8>)>>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -53,6 +58,26 @@ impl Hooks {
 
     pub fn has_keylog(&self) -> bool {
         self.keylog_enabled.load(Ordering::Relaxed) && !lock(&self.keylog).is_empty()
+    }
+
+    pub fn has_server_sessions(&self) -> bool {
+        !lock(&self.new_server_sessions).is_empty()
+    }
+
+    pub fn take_server_sessions(&self) -> Vec<(Vec<u8>, Vec<u8>)> {
+        std::mem::take(&mut *lock(&self.new_server_sessions))
+    }
+
+    /// The session an external store returned for this ClientHello.
+    pub fn offer_server_session(&self, id: Vec<u8>, data: Vec<u8>) {
+        *lock(&self.resume_server_session) = Some((id, data));
+    }
+
+    fn server_session(&self, key: &[u8]) -> Option<Vec<u8>> {
+        match &*lock(&self.resume_server_session) {
+            Some((id, data)) if id == key => Some(data.clone()),
+            _ => None,
+        }
     }
 
     pub fn has_sessions(&self) -> bool {
@@ -165,6 +190,59 @@ impl ClientSessionStore for ActiveHooks {
 
     fn take_tls13_ticket(&self, server_name: &ServerName<'static>) -> Option<Tls13ClientSessionValue> {
         current()?.take_tls13_ticket(server_name)
+    }
+}
+
+/// The server's session cache when the server has 'newSession' or
+/// 'resumeSession' listeners: sessions live in the user's store, not here.
+/// rustls calls `put` when it makes a session (the key is the session id,
+/// or the TLS 1.3 ticket, which is then just that id) and `get`/`take` when
+/// a client offers one; the current connection answers from what its
+/// 'resumeSession' callback returned.
+impl StoresServerSessions for ActiveHooks {
+    fn put(&self, key: Vec<u8>, value: Vec<u8>) -> bool {
+        match current() {
+            Some(h) => {
+                lock(&h.new_server_sessions).push((key, value));
+                true
+            }
+            None => false,
+        }
+    }
+
+    fn get(&self, key: &[u8]) -> Option<Vec<u8>> {
+        current()?.server_session(key)
+    }
+
+    fn take(&self, key: &[u8]) -> Option<Vec<u8>> {
+        current()?.server_session(key)
+    }
+
+    fn can_cache(&self) -> bool {
+        true
+    }
+}
+
+/// A ticketer that issues none, so that TLS 1.3 tickets are stateful (a
+/// session id into the store) and TLS 1.2 uses session ids.
+#[derive(Debug)]
+pub struct NoTickets;
+
+impl ProducesTickets for NoTickets {
+    fn enabled(&self) -> bool {
+        false
+    }
+
+    fn lifetime(&self) -> u32 {
+        0
+    }
+
+    fn encrypt(&self, _plain: &[u8]) -> Option<Vec<u8>> {
+        None
+    }
+
+    fn decrypt(&self, _cipher: &[u8]) -> Option<Vec<u8>> {
+        None
     }
 }
 

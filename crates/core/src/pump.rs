@@ -48,6 +48,9 @@ pub mod event {
     pub const SESSION: u32 = 8;
     /// Key log lines are waiting ([`super::Pump::take_keylog`]).
     pub const KEYLOG: u32 = 16;
+    /// Server: sessions to hand to 'newSession'
+    /// ([`super::Pump::take_server_sessions`]).
+    pub const SERVER_SESSION: u32 = 32;
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -158,11 +161,18 @@ impl Pump {
         if h.has_keylog() {
             events |= event::KEYLOG;
         }
+        if h.has_server_sessions() {
+            events |= event::SERVER_SESSION;
+        }
         events
     }
 
     pub fn take_sessions(&self) -> Vec<Vec<u8>> {
         self.hooks.as_ref().map(|h| h.take_sessions()).unwrap_or_default()
+    }
+
+    pub fn take_server_sessions(&self) -> Vec<(Vec<u8>, Vec<u8>)> {
+        self.hooks.as_ref().map(|h| h.take_server_sessions()).unwrap_or_default()
     }
 
     pub fn take_keylog(&self) -> Vec<Vec<u8>> {
@@ -290,6 +300,18 @@ impl Pump {
                 .map(|it| it.map(<[u8]>::to_vec).collect())
                 .unwrap_or_default(),
             _ => Vec::new(),
+        }
+    }
+
+    /// Server, after CLIENT_HELLO: the id under which the client offers to
+    /// resume, for 'resumeSession': its TLS 1.3 ticket (PSK identity) if
+    /// any, else its legacy session id (RFC 8446 §4.2.11, RFC 5246 §7.4.1.2).
+    pub fn hello_session_id(&self) -> Option<Vec<u8>> {
+        let hello = self.hello.as_ref()?;
+        match hello.psk_identities.first() {
+            Some(identity) => Some(identity.clone()),
+            None if !hello.legacy_session_id.is_empty() => Some(hello.legacy_session_id.clone()),
+            None => None,
         }
     }
 

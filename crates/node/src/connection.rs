@@ -40,6 +40,10 @@ pub struct ServerInit {
     pub keylog: bool,
     /// An OCSP response to staple ('OCSPRequest' answer).
     pub ocsp: Option<Buffer>,
+    /// The server has 'newSession'/'resumeSession' listeners.
+    pub external_sessions: bool,
+    /// What 'resumeSession' returned for `helloSessionId()`.
+    pub resume_data: Option<Buffer>,
 }
 
 #[napi(object)]
@@ -85,15 +89,16 @@ impl NativeConnection {
         Self { pump: Pump::server(&ctx.inner) }
     }
 
-    /// Feeds socket bytes from `offset`. Returns `consumed * 32 + events`
+    /// Feeds socket bytes from `offset`. Returns `consumed * 64 + events`
     /// (event bits: 1 handshake done, 2 peer sent close_notify, 4 the
-    /// ClientHello is read, 8 new sessions, 16 key log lines), packed into
-    /// one number to keep this hot call to a single return value.
+    /// ClientHello is read, 8 new client sessions, 16 key log lines, 32 new
+    /// server sessions), packed into one number to keep this hot call to a
+    /// single return value.
     #[napi(catch_unwind)]
     pub fn receive(&mut self, env: Env, data: &[u8], offset: u32) -> napi::Result<f64> {
         let start = (offset as usize).min(data.len());
         let p = self.pump.receive(&data[start..]).or_throw(&env)?;
-        Ok((p.consumed as f64) * 32.0 + f64::from(p.events))
+        Ok((p.consumed as f64) * 64.0 + f64::from(p.events))
     }
 
     /// Session Buffers received since the last call (client).
@@ -136,6 +141,22 @@ impl NativeConnection {
         self.pump.hello_alpn().into_iter().map(Buffer::from).collect()
     }
 
+    /// Server: the session id the client offers ('resumeSession' id).
+    #[napi(catch_unwind)]
+    pub fn hello_session_id(&self) -> Option<Buffer> {
+        self.pump.hello_session_id().map(Buffer::from)
+    }
+
+    /// Server: new sessions as [id, data, id, data, ...] for 'newSession'.
+    #[napi(catch_unwind)]
+    pub fn take_server_sessions(&self) -> Vec<Buffer> {
+        self.pump
+            .take_server_sessions()
+            .into_iter()
+            .flat_map(|(id, data)| [Buffer::from(id), Buffer::from(data)])
+            .collect()
+    }
+
     /// Server: whether the ClientHello asked for OCSP stapling.
     #[napi(catch_unwind)]
     pub fn hello_wants_ocsp(&self) -> bool {
@@ -149,10 +170,14 @@ impl NativeConnection {
             request_cert: init.request_cert,
             reject_unauthorized: init.reject_unauthorized,
             alpn: alpn_list(init.alpn),
+            external_sessions: init.external_sessions,
         };
-        let hooks = init.keylog.then(|| {
+        let hooks = (init.keylog || init.external_sessions).then(|| {
             let h = Arc::new(Hooks::new(None));
-            h.enable_keylog(true);
+            h.enable_keylog(init.keylog);
+            if let (Some(id), Some(data)) = (self.pump.hello_session_id(), init.resume_data) {
+                h.offer_server_session(id, data.to_vec());
+            }
             h
         });
         self.pump

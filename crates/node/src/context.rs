@@ -32,6 +32,10 @@ pub struct ContextInit {
     pub ticket_keys: Option<Buffer>,
     pub session_timeout: Option<u32>,
     pub sigalgs: Option<String>,
+    /// SSL_OP_NO_TICKET: sessions by id, no tickets.
+    pub no_tickets: Option<bool>,
+    /// honorCipherOrder / SSL_OP_CIPHER_SERVER_PREFERENCE.
+    pub honor_cipher_order: Option<bool>,
 }
 
 /// Trust anchors, e.g. Node's bundled root list, parsed once per process.
@@ -94,6 +98,8 @@ impl NativeContext {
         if let Some(s) = &init.sigalgs {
             b.sigalgs(s);
         }
+        b.no_tickets(init.no_tickets.unwrap_or(false));
+        b.honor_cipher_order(init.honor_cipher_order.unwrap_or(false));
         if let Some(k) = &init.ticket_keys {
             b.ticket_keys(k);
         }
