@@ -10,7 +10,10 @@ export function certificateObject(der: Buffer): PeerCertificate {
   const obj = native.certificateObject(der) as PeerCertificate & { pubkey?: Buffer; infoAccess?: object }
   const pubkey = native.certificatePublicKey(der)
   if (pubkey) obj.pubkey = pubkey as NonSharedBuffer
-  if (obj.infoAccess) Object.setPrototypeOf(obj.infoAccess, null)
+  // Node builds these three with null prototypes.
+  for (const field of [obj.subject, obj.issuer, obj.infoAccess]) {
+    if (field && typeof field === 'object') Object.setPrototypeOf(field, null)
+  }
   obj.raw = der as NonSharedBuffer
   return obj
 }

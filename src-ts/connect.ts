@@ -14,6 +14,7 @@ import { invalidArgType, validateFunction, validateString } from './errors'
 let warnedRejectUnauthorized = false
 let warnedIpServername = false
 
+/** NODE_TLS_REJECT_UNAUTHORIZED=0 turns verification off by default, with Node's warning (once, even when an option overrides it). */
 function defaultRejectUnauthorized(): boolean {
   if (process.env.NODE_TLS_REJECT_UNAUTHORIZED !== '0') return true
   if (!warnedRejectUnauthorized) {
@@ -71,7 +72,8 @@ export function connect(...args: unknown[]): TLSSocket {
       'DEP0123',
     )
   }
-  const rejectUnauthorized = options.rejectUnauthorized ?? defaultRejectUnauthorized()
+  const envDefault = defaultRejectUnauthorized()
+  const rejectUnauthorized = options.rejectUnauthorized ?? envDefault
 
   let transport: Duplex
   if (options.socket) {

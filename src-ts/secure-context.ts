@@ -86,9 +86,10 @@ function defaultRootStore(): InstanceType<typeof native.RootStore> {
       try {
         pems.push(readFileSync(extra))
         defaultRoots = new native.RootStore(pems)
-      } catch (e) {
-        process.emitWarning(`Ignoring extra certs from \`${extra}\`, load failed: ${(e as Error).message}`)
-        pems.pop()
+      } catch {
+        // Node itself reads NODE_EXTRA_CA_CERTS at start-up and has already
+        // printed "Warning: Ignoring extra certs from ..." for this file.
+        if (pems.length > nodeTls.rootCertificates.length) pems.pop()
       }
     }
     defaultRoots ??= new native.RootStore(pems)

@@ -19,11 +19,14 @@ pub struct Anchors {
     pub store: RootCertStore,
     certs: Vec<CertificateDer<'static>>,
     by_subject: HashMap<Vec<u8>, usize>,
+    /// Subjects of trusted certificates that are not self-issued
+    /// (intermediates given as `ca`).
+    not_roots: Vec<Vec<u8>>,
 }
 
 impl Default for Anchors {
     fn default() -> Self {
-        Self { store: RootCertStore::empty(), certs: Vec::new(), by_subject: HashMap::new() }
+        Self { store: RootCertStore::empty(), certs: Vec::new(), by_subject: HashMap::new(), not_roots: Vec::new() }
     }
 }
 
@@ -36,7 +39,10 @@ impl Anchors {
         self.store.add(cert.clone()).map_err(|e| {
             TlsError::new("ERR_OSSL_X509_UNSUPPORTED", format!("unusable CA certificate: {e}"))
         })?;
-        if let Some(subject) = names(&cert).map(|(subject, _)| subject) {
+        if let Some((subject, issuer)) = names(&cert) {
+            if subject != issuer {
+                self.not_roots.push(subject.clone());
+            }
             self.by_subject.entry(subject).or_insert(self.certs.len());
         }
         self.certs.push(cert);
@@ -51,9 +57,19 @@ impl Anchors {
         self.certs.is_empty()
     }
 
-    /// Whether `cert` is itself one of the trusted certificates.
-    pub fn contains(&self, cert: &CertificateDer<'_>) -> bool {
+    /// Whether `cert` is itself one of the trusted certificates and
+    /// self-issued (a pinned self-signed certificate).
+    pub fn contains_root(&self, cert: &CertificateDer<'_>) -> bool {
         self.certs.iter().any(|c| c.as_ref() == cert.as_ref())
+            && names(cert).is_some_and(|(subject, issuer)| subject == issuer)
+    }
+
+    /// Whether the trust anchor with this subject (DER contents of the Name,
+    /// as in webpki's `TrustAnchor::subject`) is an intermediate rather
+    /// than a root. OpenSSL without `X509_V_FLAG_PARTIAL_CHAIN` does not
+    /// stop at such an anchor: it goes on looking for its issuer.
+    pub fn is_intermediate(&self, anchor_subject: &[u8]) -> bool {
+        self.not_roots.iter().any(|s| name_contents(s) == Some(anchor_subject))
     }
 
     /// The trusted certificate that issued `cert` (matched by name, as
@@ -65,6 +81,21 @@ impl Anchors {
         }
         self.by_subject.get(&issuer).map(|&i| &self.certs[i])
     }
+}
+
+/// The contents of a DER Name (without its SEQUENCE header).
+fn name_contents(name: &[u8]) -> Option<&[u8]> {
+    if name.first() != Some(&0x30) || name.len() < 2 {
+        return None;
+    }
+    let (len_bytes, len) = match name[1] {
+        n if n < 0x80 => (0, n as usize),
+        0x81 => (1, *name.get(2)? as usize),
+        0x82 => (2, u16::from_be_bytes([*name.get(2)?, *name.get(3)?]) as usize),
+        _ => return None,
+    };
+    let start = 2 + len_bytes;
+    name.get(start..start + len)
 }
 
 /// Raw DER of the subject and issuer names of a certificate.

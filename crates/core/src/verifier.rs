@@ -79,8 +79,9 @@ pub const INVALID_CA: VerifyFailure = failure("INVALID_CA", "invalid CA certific
 pub const PATH_LENGTH_EXCEEDED: VerifyFailure =
     failure("PATH_LENGTH_EXCEEDED", "path length constraint exceeded");
 pub const CERT_REJECTED: VerifyFailure = failure("CERT_REJECTED", "certificate rejected");
-pub const NO_PEER_CERTIFICATE: VerifyFailure =
+pub const UNABLE_TO_GET_ISSUER_CERT: VerifyFailure =
     failure("UNABLE_TO_GET_ISSUER_CERT", "unable to get issuer certificate");
+pub const NO_PEER_CERTIFICATE: VerifyFailure = UNABLE_TO_GET_ISSUER_CERT;
 
 /// Which end of the connection the peer is: decides the extended key usage
 /// the chain must allow (RFC 5280 §4.2.1.12).
@@ -110,7 +111,7 @@ impl TrustPolicy {
     ) -> Result<(), VerifyFailure> {
         // OpenSSL trusts a peer whose leaf is itself a trusted certificate
         // (a pinned self-signed one); webpki's anchors cannot say that.
-        if self.anchors.contains(end_entity) {
+        if self.anchors.contains_root(end_entity) {
             return check_validity(end_entity, now);
         }
         let cert = webpki::EndEntityCert::try_from(end_entity).map_err(|_| CERT_REJECTED)?;
@@ -128,29 +129,35 @@ impl TrustPolicy {
         let revocation = if crl_refs.is_empty() {
             None
         } else {
-            // OpenSSL with CRLs loaded checks the leaf only unless asked for
-            // the whole chain (X509_V_FLAG_CRL_CHECK), and fails when no CRL
-            // covers it; Node sets exactly that flag when `crl` is given.
+            // Node sets X509_V_FLAG_CRL_CHECK | X509_V_FLAG_CRL_CHECK_ALL
+            // when `crl` is given: every certificate of the chain needs a
+            // CRL from its issuer, and one that has none fails.
             webpki::RevocationOptionsBuilder::new(&crl_refs)
                 .ok()
                 .map(|b| {
-                    b.with_depth(webpki::RevocationCheckDepth::EndEntity)
+                    b.with_depth(webpki::RevocationCheckDepth::Chain)
                         .with_status_policy(webpki::UnknownStatusPolicy::Deny)
                         .with_expiration_policy(webpki::ExpirationPolicy::Enforce)
                         .build()
                 })
         };
-        cert.verify_for_usage(
-            self.algorithms.all,
-            &self.anchors.store.roots,
-            intermediates,
-            now,
-            usage,
-            revocation,
-            None,
-        )
-        .map(|_| ())
-        .map_err(|e| openssl_name(&e, end_entity, intermediates))
+        let path = cert
+            .verify_for_usage(
+                self.algorithms.all,
+                &self.anchors.store.roots,
+                intermediates,
+                now,
+                usage,
+                revocation,
+                None,
+            )
+            .map_err(|e| openssl_name(&e, end_entity, intermediates))?;
+        // A chain that ends at a trusted intermediate is a partial chain,
+        // which OpenSSL (and so Node) does not accept by default.
+        if self.anchors.is_intermediate(path.anchor().subject.as_ref()) {
+            return Err(UNABLE_TO_GET_ISSUER_CERT);
+        }
+        Ok(())
     }
 }
 
