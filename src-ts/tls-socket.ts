@@ -216,33 +216,52 @@ export class TLSSocket extends net.Socket implements tls.TLSSocket {
     }
     this._unrefTimer()
     let offset = 0
-    try {
-      do {
-        const r = conn.receive(chunk, offset)
-        const consumed = Math.floor(r / 64)
-        const events = r - consumed * 64
-        offset += consumed
-        if (events & CLIENT_HELLO) {
-          this._onClientHello(chunk.subarray(offset))
-          return
-        }
-        const plaintext = conn.takePlaintext()
-        this._flush()
-        if (events & KEYLOG) this._emitKeylog(conn)
-        if (events & SERVER_SESSION && this._emitNewSessions(conn)) {
-          // As in Node, the handshake waits for the 'newSession' callbacks:
-          // hold its completion, this plaintext and all later bytes.
-          this._heldCiphertext = offset < chunk.length ? [chunk.subarray(offset)] : []
-          this._afterNewSessions = () => this._deliver(events, plaintext)
-          return
-        }
-        if (!this._deliver(events, plaintext)) return
-        if (consumed === 0 && !plaintext) break
-      } while (offset < chunk.length)
-    } catch (err) {
-      this._flush() // the alert rustls queued for the peer
-      this._fail(err as Error)
-    }
+    do {
+      // Only the native call is guarded: an exception from a user listener
+      // run below ('secureConnect', 'data', ...) must propagate as in Node,
+      // not turn into a socket error.
+      let r: number
+      try {
+        r = conn.receive(chunk, offset)
+      } catch (err) {
+        this._flush() // the alert rustls queued for the peer
+        this._fail(err as Error)
+        return
+      }
+      const consumed = Math.floor(r / 64)
+      const events = r - consumed * 64
+      offset += consumed
+      if (events & CLIENT_HELLO) {
+        this._onClientHello(chunk.subarray(offset))
+        return
+      }
+      const plaintext = conn.takePlaintext()
+      if (events & HANDSHAKE_DONE) this._corkUntilNextTick()
+      this._flush()
+      if (events & KEYLOG) this._emitKeylog(conn)
+      if (events & SERVER_SESSION && this._emitNewSessions(conn)) {
+        // As in Node, the handshake waits for the 'newSession' callbacks:
+        // hold its completion, this plaintext and all later bytes.
+        this._heldCiphertext = offset < chunk.length ? [chunk.subarray(offset)] : []
+        this._afterNewSessions = () => this._deliver(events, plaintext)
+        return
+      }
+      if (!this._deliver(events, plaintext)) return
+      if (consumed === 0 && !plaintext) break
+    } while (offset < chunk.length)
+  }
+
+  /**
+   * The last handshake flight (or TLS 1.3 tickets) and whatever the
+   * application writes in its 'secure'/'secureConnect' handler go out in
+   * one TCP segment, as with OpenSSL. Sent apart, the second small segment
+   * waits behind Nagle for the peer's delayed ACK (about 40 ms).
+   */
+  private _corkUntilNextTick(): void {
+    const t = this._transport as (Duplex & { cork?: () => void; uncork?: () => void }) | null
+    if (!t || typeof t.cork !== 'function' || typeof t.uncork !== 'function') return
+    t.cork()
+    process.nextTick(() => t.uncork!())
   }
 
   /**
@@ -567,7 +586,10 @@ export class TLSSocket extends net.Socket implements tls.TLSSocket {
     if (!error && !conn.isResumed()) {
       const hostname = this._tlsOptions.servername || target?.host || 'localhost'
       const check = target?.checkServerIdentity ?? checkServerIdentity
-      error = check(hostname, this.getPeerCertificate(true)) ?? undefined
+      // The built-in check reads only the leaf's names: spare building the
+      // detailed chain unless it fails (its error carries the chain, as Node's).
+      const passes = check === checkServerIdentity && !checkServerIdentity(hostname, this.getPeerCertificate(false))
+      if (!passes) error = check(hostname, this.getPeerCertificate(true)) ?? undefined
     }
     this._controlReleased = true
     if (error) {

@@ -29,6 +29,8 @@ pub struct Hooks {
     resume: Option<Vec<u8>>,
     /// Handles of sessions received on this connection, oldest first.
     sessions: Mutex<Vec<Vec<u8>>>,
+    /// The session group this connection's sessions go to.
+    group: Mutex<Option<Vec<u8>>>,
     kx_hint: Mutex<Option<NamedGroup>>,
     ocsp: Mutex<Option<Vec<u8>>>,
     /// Server: sessions rustls stored, for 'newSession' (id, data).
@@ -96,9 +98,14 @@ impl Hooks {
         lock(&self.ocsp).clone()
     }
 
+    /// Keeps a session received on this connection: in the group it
+    /// resumed from (refilling it), else in this connection's own group.
     fn keep(&self, server_name: ServerName<'static>, value: SessionValue) {
-        let handle = session_store::save(server_name, value);
+        let mut group = lock(&self.group);
+        let target = group.clone().or_else(|| self.resume.clone());
+        let handle = session_store::save(target.as_deref(), server_name, value);
         if !handle.is_empty() {
+            *group = Some(handle.clone());
             lock(&self.sessions).push(handle);
         }
     }

@@ -3,15 +3,20 @@
 //! Node gives the client a serialised OpenSSL session (`'session'` event,
 //! `getSession()`) and takes it back (`session` option) to resume. rustls
 //! does not serialise client sessions, so the Buffer here is a handle: a
-//! magic prefix and 16 random bytes naming an entry in a process-wide store
-//! of rustls session values. Consequences, documented in the README:
+//! magic prefix and 16 random bytes naming a *group* in a process-wide
+//! store. A group holds what one line of connections to a server received:
+//! the TLS 1.2 session, and a pool of TLS 1.3 tickets. Consequences,
+//! documented in the README:
 //!
 //! - a session resumes only within the process that made it;
-//! - an entry is only offered to the server it came from (same server name,
-//!   and the server must accept its ticket, which another server cannot
-//!   decrypt);
-//! - a TLS 1.3 ticket is used once (RFC 8446 §C.4 recommends single use,
-//!   and rustls enforces it); TLS 1.2 sessions may be reused.
+//! - a group is only offered to the server it came from (same server name;
+//!   and the server must accept the ticket, which another cannot decrypt);
+//! - a TLS 1.3 ticket is used once (RFC 8446 §C.4; rustls enforces it),
+//!   but a group holds every ticket the server sent (two, usually), and a
+//!   connection resumed from a group puts the tickets it receives back into
+//!   it. So a Buffer shared by consecutive connections, as `https.Agent`
+//!   does, keeps resuming; only a burst of more concurrent connections than
+//!   tickets in the pool falls back to full handshakes.
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Mutex, OnceLock};
@@ -21,22 +26,25 @@ use rustls::pki_types::ServerName;
 
 /// What a session Buffer starts with.
 const MAGIC: &[u8; 4] = b"RNS1";
-/// How many sessions the process keeps; the oldest go first.
+/// How many groups the process keeps; the oldest go first.
 const CAPACITY: usize = 4096;
+/// How many TLS 1.3 tickets a group keeps; the oldest go first.
+const TICKETS_PER_GROUP: usize = 8;
 
 pub enum SessionValue {
     Tls12(Tls12ClientSessionValue),
     Tls13(Tls13ClientSessionValue),
 }
 
-struct Entry {
+struct Group {
     server_name: ServerName<'static>,
-    value: SessionValue,
+    tls12: Option<Tls12ClientSessionValue>,
+    tls13: VecDeque<Tls13ClientSessionValue>,
 }
 
 #[derive(Default)]
 struct Store {
-    entries: HashMap<[u8; 16], Entry>,
+    groups: HashMap<[u8; 16], Group>,
     order: VecDeque<[u8; 16]>,
 }
 
@@ -45,26 +53,50 @@ fn store() -> &'static Mutex<Store> {
     STORE.get_or_init(Mutex::default)
 }
 
-/// Keeps a session and returns the Buffer that names it.
-pub fn save(server_name: ServerName<'static>, value: SessionValue) -> Vec<u8> {
-    let mut id = [0u8; 16];
-    if aws_lc_rs::rand::fill(&mut id).is_err() {
-        return Vec::new();
-    }
-    let mut s = store().lock().unwrap_or_else(|p| p.into_inner());
-    while s.entries.len() >= CAPACITY {
-        match s.order.pop_front() {
-            Some(old) => {
-                s.entries.remove(&old);
+fn lock() -> std::sync::MutexGuard<'static, Store> {
+    store().lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// Keeps a session in the group `handle` names (if it is for the same
+/// server), else in a new group; returns the group's handle.
+pub fn save(handle: Option<&[u8]>, server_name: ServerName<'static>, value: SessionValue) -> Vec<u8> {
+    let mut s = lock();
+    let existing = handle
+        .and_then(id_of)
+        .filter(|id| s.groups.get(id).is_some_and(|g| g.server_name == server_name));
+    let id = match existing {
+        Some(id) => id,
+        None => {
+            let mut id = [0u8; 16];
+            if aws_lc_rs::rand::fill(&mut id).is_err() {
+                return Vec::new();
             }
-            None => break,
+            while s.groups.len() >= CAPACITY {
+                match s.order.pop_front() {
+                    Some(old) => {
+                        s.groups.remove(&old);
+                    }
+                    None => break,
+                }
+            }
+            s.groups.insert(id, Group { server_name, tls12: None, tls13: VecDeque::new() });
+            s.order.push_back(id);
+            id
+        }
+    };
+    let group = s.groups.get_mut(&id).expect("group just found or made");
+    match value {
+        SessionValue::Tls12(v) => group.tls12 = Some(v),
+        SessionValue::Tls13(v) => {
+            if group.tls13.len() >= TICKETS_PER_GROUP {
+                group.tls13.pop_front();
+            }
+            group.tls13.push_back(v);
         }
     }
-    s.entries.insert(id, Entry { server_name, value });
-    s.order.push_back(id);
-    let mut handle = MAGIC.to_vec();
-    handle.extend_from_slice(&id);
-    handle
+    let mut out = MAGIC.to_vec();
+    out.extend_from_slice(&id);
+    out
 }
 
 fn id_of(handle: &[u8]) -> Option<[u8; 16]> {
@@ -77,32 +109,21 @@ pub fn is_handle(handle: &[u8]) -> bool {
     id_of(handle).is_some()
 }
 
-/// A TLS 1.2 session for `server_name` (stays in the store).
+/// The group's TLS 1.2 session for `server_name` (it stays in the group).
 pub fn tls12(handle: &[u8], server_name: &ServerName<'_>) -> Option<Tls12ClientSessionValue> {
     let id = id_of(handle)?;
-    let s = store().lock().unwrap_or_else(|p| p.into_inner());
-    match s.entries.get(&id)? {
-        Entry { server_name: n, value: SessionValue::Tls12(v) } if n == server_name => Some(v.clone()),
-        _ => None,
-    }
+    let s = lock();
+    let g = s.groups.get(&id).filter(|g| &g.server_name == server_name)?;
+    g.tls12.clone()
 }
 
-/// A TLS 1.3 ticket for `server_name`, taken out: tickets are single-use.
+/// One of the group's TLS 1.3 tickets for `server_name`, taken out: tickets
+/// are single-use. The newest first: it has the most life left.
 pub fn take_tls13(handle: &[u8], server_name: &ServerName<'_>) -> Option<Tls13ClientSessionValue> {
     let id = id_of(handle)?;
-    let mut s = store().lock().unwrap_or_else(|p| p.into_inner());
-    let matches = matches!(
-        s.entries.get(&id),
-        Some(Entry { server_name: n, value: SessionValue::Tls13(_) }) if n == server_name
-    );
-    if !matches {
-        return None;
-    }
-    s.order.retain(|k| k != &id);
-    match s.entries.remove(&id)?.value {
-        SessionValue::Tls13(v) => Some(v),
-        SessionValue::Tls12(_) => None,
-    }
+    let mut s = lock();
+    let g = s.groups.get_mut(&id).filter(|g| &g.server_name == server_name)?;
+    g.tls13.pop_back()
 }
 
 #[cfg(test)]
