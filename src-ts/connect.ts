@@ -83,15 +83,23 @@ export function connect(...args: unknown[]): TLSSocket {
     transport = net.connect({ ...options, host } as net.NetConnectOpts)
   }
 
-  const socket = new TLSSocket(transport, {
-    ...options,
-    isServer: false,
-    rejectUnauthorized,
-    target: {
-      host: options.host ?? ((options.socket as { _host?: string } | undefined)?._host ?? host),
-      checkServerIdentity: identity as typeof checkServerIdentity,
-    },
-  })
+  let socket: TLSSocket
+  try {
+    socket = new TLSSocket(transport, {
+      ...options,
+      isServer: false,
+      rejectUnauthorized,
+      target: {
+        host: options.host ?? ((options.socket as { _host?: string } | undefined)?._host ?? host),
+        checkServerIdentity: identity as typeof checkServerIdentity,
+      },
+    })
+  } catch (err) {
+    // Bad options throw here, synchronously; the connection opened for them
+    // must not linger (or emit an unhandled 'error' later).
+    if (!options.socket) transport.destroy()
+    throw err
+  }
   if (cb) socket.once('secureConnect', cb)
   if (options.timeout) socket.setTimeout(options.timeout)
   socket._start()

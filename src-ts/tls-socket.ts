@@ -107,6 +107,7 @@ export class TLSSocket extends net.Socket implements tls.TLSSocket {
       highWaterMark: options.highWaterMark,
     } as net.SocketConstructorOpts)
     refuseUnsupportedSocketOptions(options)
+    if (options.enableTrace) warnNoTrace()
     this.authorizationError = null as unknown as Error
     this._tlsOptions = { ...options }
     this._isServer = Boolean(options.isServer)
@@ -834,8 +835,13 @@ export class TLSSocket extends net.Socket implements tls.TLSSocket {
     return this._conn ? this._conn.setMaxSendFragment(size) : true
   }
 
+  /**
+   * A documented no-op: rustls has no OpenSSL-style message trace. It says
+   * so once, with a warning code, rather than pretending to trace. (The
+   * 'keylog' event gives what a packet capture needs to be decrypted.)
+   */
   enableTrace(): void {
-    throw notSupported('enableTrace()', 'rustls has no OpenSSL-style message trace')
+    warnNoTrace()
   }
 
   setServername(name: string): void {
@@ -885,6 +891,16 @@ function sessionHandle(session: unknown): Buffer | undefined {
   if (typeof session === 'string') return Buffer.from(session, 'latin1')
   if (ArrayBuffer.isView(session)) return Buffer.from(session.buffer, session.byteOffset, session.byteLength)
   throw invalidArgType('options.session', 'an instance of Buffer, TypedArray, or DataView', session)
+}
+
+let tracedWarned = false
+function warnNoTrace(): void {
+  if (tracedWarned) return
+  tracedWarned = true
+  process.emitWarning('enableTrace() has no effect: rustls has no OpenSSL message trace; use the keylog event with a packet capture', {
+    code: 'RUSTLS_NODE_TRACE_UNAVAILABLE',
+    type: 'UnsupportedWarning',
+  })
 }
 
 function notSupported(what: string, why: string): Error {
