@@ -21,6 +21,11 @@ function describeReceived(value: unknown): string {
     if (ctor?.name) return ` Received an instance of ${ctor.name}`
     return ` Received ${inspect(value, { depth: -1 })}`
   }
+  // Node shortens long strings before quoting them.
+  if (typeof value === 'string') {
+    const shortened = value.length > 28 ? `${value.slice(0, 25)}...` : value
+    return ` Received type string (${inspect(shortened, { colors: false })})`
+  }
   let shown = inspect(value, { colors: false })
   if (shown.length > 28) shown = `${shown.slice(0, 25)}...`
   return ` Received type ${typeof value} (${shown})`

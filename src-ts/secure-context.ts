@@ -4,7 +4,7 @@
 
 import { readFileSync } from 'node:fs'
 import * as nodeTls from 'node:tls'
-import type { SecureContextOptions, KeyObject, PxfObject } from 'node:tls'
+import type { SecureContextOptions } from 'node:tls'
 import { native, type NativeContext } from './native'
 import { defaults } from './constants'
 import { codedError, invalidArgType, invalidArgValue, validateString } from './errors'
@@ -26,8 +26,9 @@ function toBuffer(v: BinaryLike): Buffer {
   return Buffer.from(v.buffer, v.byteOffset, v.byteLength)
 }
 
+/** Node ignores a falsy key/cert/ca (`''`, `0`, `false`, ...); only a missing crl. */
 function binaryList(value: unknown, name: string): Buffer[] | undefined {
-  if (value === undefined || value === null || value === false) return undefined
+  if (name === 'options.crl' ? value === undefined || value === null : !value) return undefined
   const list = Array.isArray(value) ? value : [value]
   return list.map((item) => {
     if (!isBinaryLike(item)) throw invalidArgType(name, KEY_OR_CERT, item)
@@ -40,30 +41,65 @@ interface KeyEntry {
   passphrase?: Buffer
 }
 
-function passphraseOf(v: unknown, name: string): Buffer | undefined {
+/** Node wants the passphrase as a string (checked only when there is a key). */
+function passphraseOf(v: unknown): Buffer | undefined {
   if (v === undefined || v === null) return undefined
-  if (typeof v !== 'string' && !ArrayBuffer.isView(v)) throw invalidArgType(name, 'of type string', v)
-  return toBuffer(v as BinaryLike)
+  if (typeof v !== 'string') throw invalidArgType('options.passphrase', 'of type string', v)
+  return Buffer.from(v, 'utf8')
 }
 
-function keyList(value: unknown, name: string, field: 'pem' | 'buf', fallback?: Buffer): KeyEntry[] | undefined {
-  if (value === undefined || value === null || value === false) return undefined
-  const list = Array.isArray(value) ? value : [value]
-  return list.map((item: unknown) => {
-    if (isBinaryLike(item)) return { pem: toBuffer(item), passphrase: fallback }
-    if (item && typeof item === 'object') {
-      const o = item as Record<string, unknown>
-      const body = o[field]
-      if (!isBinaryLike(body)) throw invalidArgType(`${name}.${field}`, KEY_OR_CERT, body)
-      return { pem: toBuffer(body), passphrase: passphraseOf(o.passphrase, `${name}.passphrase`) ?? fallback }
+/**
+ * `key`: a string/Buffer or an array of them and of `{ pem, passphrase }`.
+ * As in Node, the object form only counts inside an array, and a bad value
+ * is reported as `options.key` whatever its shape.
+ */
+function keyList(value: unknown, passphrase: unknown): KeyEntry[] | undefined {
+  if (!value) return undefined
+  const fallback = passphraseOf(passphrase)
+  const entry = (v: unknown, pass: Buffer | undefined): KeyEntry => {
+    if (!isBinaryLike(v)) throw invalidArgType('options.key', KEY_OR_CERT, v)
+    return { pem: toBuffer(v), passphrase: pass }
+  }
+  if (!Array.isArray(value)) return [entry(value, fallback)]
+  return value.map((item: unknown) => {
+    const o = item as { pem?: unknown; passphrase?: unknown } | null
+    if (o && typeof o === 'object' && !ArrayBuffer.isView(o) && o.pem) {
+      return entry(o.pem, o.passphrase !== undefined ? passphraseOf(o.passphrase) : fallback)
     }
-    throw invalidArgType(name, KEY_OR_CERT, item)
+    return entry(item, fallback)
+  })
+}
+
+/**
+ * `pfx`: Node does not type-check it; OpenSSL's loader reports what it
+ * cannot use. The same errors, with the same words, here.
+ */
+function pfxList(value: unknown, passphrase: unknown): KeyEntry[] | undefined {
+  if (!value) return undefined
+  const unusable = () => codedError('ERR_CRYPTO_OPERATION_FAILED', 'Unable to load PFX certificate')
+  const pass = (v: unknown): Buffer | undefined => {
+    if (v === undefined || v === null) return undefined
+    if (typeof v === 'string') return Buffer.from(v, 'utf8')
+    if (ArrayBuffer.isView(v)) return Buffer.from(v.buffer, v.byteOffset, v.byteLength)
+    throw codedError('ERR_INVALID_ARG_TYPE', 'Pass phrase must be a buffer', TypeError)
+  }
+  const inArray = Array.isArray(value)
+  return (inArray ? value : [value]).map((item: unknown) => {
+    const o = item as { buf?: unknown; passphrase?: unknown } | null
+    // as for key, the { buf, passphrase } form only counts inside an array
+    const isObject = inArray && o && typeof o === 'object' && !ArrayBuffer.isView(o)
+    const body = isObject ? o.buf : item
+    if (!isBinaryLike(body)) throw unusable()
+    return { pem: toBuffer(body), passphrase: pass(isObject && o.passphrase !== undefined ? o.passphrase : passphrase) }
   })
 }
 
 function ticketKeysOf(keys: unknown): Buffer | undefined {
   if (keys === undefined || keys === null) return undefined
   if (!ArrayBuffer.isView(keys)) throw invalidArgType('options.ticketKeys', 'an instance of Buffer, TypedArray, or DataView', keys)
+  if (keys.byteLength !== 48) {
+    throw codedError('ERR_INVALID_ARG_VALUE', `The property 'options.ticketKeys' must be exactly 48 bytes. Received ${keys.byteLength}`, TypeError)
+  }
   return Buffer.from(keys.buffer, keys.byteOffset, keys.byteLength)
 }
 
@@ -104,21 +140,34 @@ export class SecureContext {
   constructor(options: SecureContextOptions = {}) {
     if (options === null || typeof options !== 'object') throw invalidArgType('options', 'of type object', options)
     refuseUnsupportedContextOptions(options)
-    const passphrase = passphraseOf(options.passphrase, 'options.passphrase')
     const effects = secureOptionEffects(options.secureOptions)
     const versions = resolveVersions(options, defaults)
     const minVersion = effects.noTls12 ? 'TLSv1.3' : versions.minVersion
     const maxVersion = effects.noTls13 ? 'TLSv1.2' : versions.maxVersion
-    for (const name of ['ciphers', 'ecdhCurve', 'sigalgs'] as const) {
+    for (const name of ['ciphers', 'ecdhCurve', 'sigalgs', 'sessionIdContext'] as const) {
       if (options[name] !== undefined) validateString(options[name], `options.${name}`)
+    }
+    if (options.dhparam !== undefined && options.dhparam !== null && !isBinaryLike(options.dhparam)) {
+      throw invalidArgType('options.dhparam', KEY_OR_CERT, options.dhparam)
     }
     if (options.sigalgs === '') throw invalidArgValue('options.sigalgs', '')
     const ca = binaryList(options.ca, 'options.ca')
+    const cert = binaryList(options.cert, 'options.cert')
+    const roots = ca ? undefined : defaultRootStore()
+    let key: KeyEntry[] | undefined
+    try {
+      key = keyList(options.key, options.passphrase)
+    } catch (keyError) {
+      // Node loads ca, then cert, then key: a bad cert is reported before
+      // a bad key. Both already read; a cert error, if any, comes first.
+      new native.NativeContext({ ca, cert }, roots)
+      throw keyError
+    }
     this.context = new native.NativeContext(
       {
-        cert: binaryList(options.cert, 'options.cert'),
-        key: keyList(options.key as BinaryLike | Array<BinaryLike | KeyObject> | undefined, 'options.key', 'pem', passphrase),
-        pfx: keyList(options.pfx as BinaryLike | Array<BinaryLike | PxfObject> | undefined, 'options.pfx', 'buf', passphrase),
+        cert,
+        key,
+        pfx: pfxList(options.pfx, options.passphrase),
         ca,
         crl: binaryList(options.crl, 'options.crl'),
         minVersion,
@@ -131,7 +180,7 @@ export class SecureContext {
         noTickets: effects.noTickets,
         honorCipherOrder: effects.serverPreference || Boolean(options.honorCipherOrder),
       },
-      ca ? undefined : defaultRootStore(),
+      roots,
     )
   }
 }

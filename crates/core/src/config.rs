@@ -222,7 +222,7 @@ impl ContextBuilder {
         let mut crls = Vec::new();
         for input in self.inputs {
             match input {
-                Input::Cert(b) => chains.push(keys::parse_certificates(&b)?),
+                Input::Cert(b) => chains.push(keys::parse_certificates_pem(&b)?),
                 Input::Key(b, p) => private_keys.push(keys::parse_private_key(&b, p.as_deref())?),
                 Input::Pfx(b, p) => {
                     let pfx = keys::parse_pkcs12(&b, p.as_deref())?;
@@ -234,9 +234,11 @@ impl ContextBuilder {
                     chains.push(pfx.chain);
                 }
                 Input::Ca(b) => {
+                    // Node trusts what it can read of a CA bundle and skips
+                    // the rest without a word; so does this.
                     let anchors = ca.get_or_insert_with(Anchors::new);
-                    for cert in keys::parse_certificates(&b)? {
-                        anchors.add(cert)?;
+                    for cert in keys::parse_ca_lenient(&b) {
+                        let _ = anchors.add(cert);
                     }
                 }
                 Input::Crl(b) => crls.extend(keys::parse_crls(&b)?),
@@ -330,7 +332,7 @@ fn pair_keys(
             None => {
                 return Err(TlsError::new(
                     "ERR_OSSL_X509_KEY_VALUES_MISMATCH",
-                    "key values mismatch: the private key does not belong to the certificate",
+                    "error:05800074:x509 certificate routines::key values mismatch",
                 ))
             }
         }

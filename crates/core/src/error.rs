@@ -21,6 +21,25 @@ impl TlsError {
     }
 }
 
+impl TlsError {
+    /// OpenSSL's `library` and `reason` for this error, as Node puts them
+    /// on its errors: read from an OpenSSL-style message
+    /// (`error:0480006C:PEM routines::no start line`), or for TLS errors
+    /// (`ERR_SSL_*`) "SSL routines" and the message up to any parenthesis.
+    pub fn openssl_parts(&self) -> Option<(&str, &str)> {
+        if let Some(rest) = self.message.strip_prefix("error:") {
+            let mut parts = rest.splitn(4, ':');
+            let (_code, library, _func, reason) = (parts.next()?, parts.next()?, parts.next()?, parts.next()?);
+            return Some((library, reason));
+        }
+        if self.code.starts_with("ERR_SSL_") {
+            let reason = self.message.split(" (").next().unwrap_or(&self.message);
+            return Some(("SSL routines", reason));
+        }
+        None
+    }
+}
+
 impl fmt::Display for TlsError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{} ({})", self.message, self.code)
@@ -30,3 +49,17 @@ impl fmt::Display for TlsError {
 impl std::error::Error for TlsError {}
 
 pub type Result<T> = std::result::Result<T, TlsError>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn openssl_parts() {
+        let e = TlsError::new("ERR_OSSL_PEM_NO_START_LINE", "error:0480006C:PEM routines::no start line");
+        assert_eq!(e.openssl_parts(), Some(("PEM routines", "no start line")));
+        let e = TlsError::new("ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE", "sslv3 alert handshake failure (SSL alert number 40)");
+        assert_eq!(e.openssl_parts(), Some(("SSL routines", "sslv3 alert handshake failure")));
+        assert_eq!(TlsError::new("ERR_X", "plain").openssl_parts(), None);
+    }
+}

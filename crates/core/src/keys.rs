@@ -86,6 +86,45 @@ use crate::{Result, TlsError};
 /// Text and blocks with other labels between the certificates are skipped, as
 /// OpenSSL does. For `TRUSTED CERTIFICATE` blocks the OpenSSL trust settings
 /// that follow the certificate are dropped.
+/// A `cert` option entry: PEM only, as in Node (a DER Buffer is
+/// `ERR_OSSL_PEM_NO_START_LINE` there).
+pub fn parse_certificates_pem(input: &[u8]) -> Result<Vec<CertificateDer<'static>>> {
+    if !pem::is_pem(input) {
+        return Err(err(PEM_NO_START_LINE));
+    }
+    parse_certificates(input)
+}
+
+/// A `ca` option entry, read as leniently as OpenSSL reads CA files for
+/// Node: every certificate up to the first broken block; text, junk, other
+/// blocks and an input with no certificate at all are not errors.
+pub fn parse_ca_lenient(input: &[u8]) -> Vec<CertificateDer<'static>> {
+    let mut certs = Vec::new();
+    if !pem::is_pem(input) {
+        return certs;
+    }
+    for block in pem::blocks(input) {
+        let pem::Block::Section(section) = block else { break };
+        if !matches!(section.label, "CERTIFICATE" | "X509 CERTIFICATE" | "TRUSTED CERTIFICATE") {
+            continue;
+        }
+        let Some(der) = section.decode() else { break };
+        let der = if section.label == "TRUSTED CERTIFICATE" {
+            match first_tlv(&der) {
+                Ok(inner) => inner.to_vec(),
+                Err(_) => break,
+            }
+        } else {
+            der
+        };
+        if check_signed_object(&der).is_err() {
+            break;
+        }
+        certs.push(CertificateDer::from(der));
+    }
+    certs
+}
+
 pub fn parse_certificates(input: &[u8]) -> Result<Vec<CertificateDer<'static>>> {
     if !pem::is_pem(input) {
         return match check_signed_object(input) {
@@ -151,9 +190,9 @@ pub fn parse_private_key(
 
 /// Every CRL (RFC 5280 `CertificateList`) in a PEM input, or one DER CRL.
 pub fn parse_crls(input: &[u8]) -> Result<Vec<CertificateRevocationListDer<'static>>> {
+    // Node's `crl` takes PEM only ("Failed to parse CRL" for DER).
     if !pem::is_pem(input) {
-        check_signed_object(input).map_err(|_| err(CRL_PARSE))?;
-        return Ok(vec![CertificateRevocationListDer::from(input.to_vec())]);
+        return Err(err(CRL_PARSE));
     }
     let mut crls = Vec::new();
     for block in pem::blocks(input) {

@@ -562,9 +562,13 @@ pub fn map_error(err: &rustls::Error, after_handshake: bool) -> TlsError {
         E::PeerIncompatible(p) => {
             use rustls::PeerIncompatible as P;
             match p {
-                P::NoCipherSuitesInCommon | P::NoKxGroupsInCommon | P::NoSignatureSchemesInCommon => {
+                P::NoCipherSuitesInCommon | P::NoKxGroupsInCommon => {
                     TlsError::new("ERR_SSL_NO_SHARED_CIPHER", "no shared cipher")
                 }
+                P::NoSignatureSchemesInCommon => TlsError::new(
+                    "ERR_SSL_NO_SUITABLE_SIGNATURE_ALGORITHM",
+                    "no suitable signature algorithm",
+                ),
                 P::ServerDoesNotSupportTls12Or13
                 | P::SupportedVersionsExtensionRequired
                 | P::Tls12NotOffered

@@ -1,11 +1,15 @@
 //! Server certificate selection.
 //!
 //! A Node context may hold several key/certificate pairs (say RSA and
-//! ECDSA); OpenSSL then picks the one the client can verify. This resolver
+//! ECDSA); OpenSSL then picks one the client can verify. This resolver
 //! does the same with the ClientHello's `signature_algorithms`
-//! (RFC 8446 §4.2.3): the first pair, in the order given, whose key can sign
-//! with a scheme the client offers. Clients choose their certificate the
-//! same way from the server's CertificateRequest.
+//! (RFC 8446 §4.2.3), in the client's order of preference: the pair that
+//! can sign with the first scheme the client offers that any pair can. As
+//! OpenSSL does in TLS 1.3 (in TLS 1.2 OpenSSL's choice follows the cipher
+//! suite list instead). Clients choose their certificate the same way from
+//! the server's CertificateRequest. When no pair fits, the first is given
+//! anyway, so the handshake fails on the signature scheme with the
+//! handshake_failure alert OpenSSL sends, not rustls's access_denied.
 
 use std::sync::Arc;
 
@@ -27,13 +31,12 @@ impl IdentityResolver {
     }
 
     pub fn choose(&self, offered: &[SignatureScheme]) -> Option<Arc<CertifiedKey>> {
-        let usable: Vec<SignatureScheme> = match &self.allowed {
-            Some(allowed) => offered.iter().filter(|s| allowed.contains(s)).copied().collect(),
-            None => offered.to_vec(),
-        };
-        self.identities
+        let allowed = |s: &SignatureScheme| self.allowed.as_ref().is_none_or(|a| a.contains(s));
+        offered
             .iter()
-            .find(|id| id.key.choose_scheme(&usable).is_some())
+            .filter(|s| allowed(s))
+            .find_map(|s| self.identities.iter().find(|id| id.key.choose_scheme(&[*s]).is_some()))
+            .or_else(|| self.identities.first())
             .cloned()
     }
 }

@@ -236,11 +236,9 @@ pub fn select_kx_groups(
     Ok(out)
 }
 
-fn unsupported_curve(word: &str) -> TlsError {
-    TlsError::new(
-        "ERR_TLS_UNSUPPORTED_ECDH_CURVE",
-        format!("Failed to set ECDH curve: '{word}' is not a key exchange group rustls supports"),
-    )
+/// Node's error, in Node's words, for a curve OpenSSL does not know.
+fn unsupported_curve(_word: &str) -> TlsError {
+    TlsError::new("ERR_CRYPTO_OPERATION_FAILED", "Failed to set ECDH curve")
 }
 
 /// Protocol versions between `min` and `max` (Node's `minVersion` and
@@ -432,7 +430,7 @@ mod tests {
         assert_eq!(g.len(), 2);
         assert_eq!(g[0].name(), rustls::NamedGroup::X25519);
         assert_eq!(select_kx_groups(&p.kx_groups, "auto").unwrap()[0].name(), rustls::NamedGroup::X25519MLKEM768);
-        assert_eq!(select_kx_groups(&p.kx_groups, "brainpoolP256r1").unwrap_err().code, "ERR_TLS_UNSUPPORTED_ECDH_CURVE");
+        assert_eq!(select_kx_groups(&p.kx_groups, "brainpoolP256r1").unwrap_err().code, "ERR_CRYPTO_OPERATION_FAILED");
     }
 
     #[test]

@@ -70,17 +70,19 @@ impl NativeContext {
     pub fn new(env: Env, init: ContextInit, default_roots: Option<&RootStore>) -> napi::Result<Self> {
         let mut b = ContextBuilder::new();
         let pass = |p: &Option<Buffer>| p.as_ref().map(|b| b.to_vec());
-        for pfx in init.pfx.iter().flatten() {
-            b.add_pfx(&pfx.pem, pass(&pfx.passphrase).as_deref());
-        }
-        for key in init.key.iter().flatten() {
-            b.add_key(&key.pem, pass(&key.passphrase).as_deref());
+        // Node's loading order, which decides which of two bad inputs is
+        // reported: ca, cert, key, then pfx and crl.
+        for ca in init.ca.iter().flatten() {
+            b.add_ca(ca);
         }
         for cert in init.cert.iter().flatten() {
             b.add_cert_chain(cert);
         }
-        for ca in init.ca.iter().flatten() {
-            b.add_ca(ca);
+        for key in init.key.iter().flatten() {
+            b.add_key(&key.pem, pass(&key.passphrase).as_deref());
+        }
+        for pfx in init.pfx.iter().flatten() {
+            b.add_pfx(&pfx.pem, pass(&pfx.passphrase).as_deref());
         }
         for crl in init.crl.iter().flatten() {
             b.add_crl(crl);

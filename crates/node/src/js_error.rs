@@ -19,13 +19,31 @@ pub fn throw(env: &Env, err: TlsError) -> Error {
         unsafe {
             if sys::napi_create_error(raw, code.raw(), message.raw(), &mut js_error)
                 == sys::Status::napi_ok
-                && sys::napi_throw(raw, js_error) == sys::Status::napi_ok
             {
-                return Error::new(Status::PendingException, err.message);
+                if let Some((library, reason)) = err.openssl_parts() {
+                    set_string(raw, js_error, c"library", library);
+                    set_string(raw, js_error, c"reason", reason);
+                }
+                if sys::napi_throw(raw, js_error) == sys::Status::napi_ok {
+                    return Error::new(Status::PendingException, err.message);
+                }
             }
         }
     }
     Error::new(Status::GenericFailure, format!("{}: {}", err.code, err.message))
+}
+
+/// Sets a string property; a failure leaves the error without it.
+///
+/// # Safety
+/// `env` is the live env of the current call and `object` a value in it.
+unsafe fn set_string(env: sys::napi_env, object: sys::napi_value, name: &std::ffi::CStr, value: &str) {
+    let mut js = std::ptr::null_mut();
+    if unsafe { sys::napi_create_string_utf8(env, value.as_ptr().cast(), value.len() as isize, &mut js) }
+        == sys::Status::napi_ok
+    {
+        unsafe { sys::napi_set_named_property(env, object, name.as_ptr(), js) };
+    }
 }
 
 /// `Result` of the core to `napi::Result`, throwing with the core's code.
