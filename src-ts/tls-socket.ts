@@ -778,7 +778,7 @@ export class TLSSocket extends net.Socket implements tls.TLSSocket {
   getEphemeralKeyInfo(): tls.EphemeralKeyInfo | object | null {
     // null once the socket is gone, like every handle-backed getter in Node
     if (!this._conn) return null
-    if (this._isServer) return {}
+    if (this._isServer) return null // what node:tls returns (its docs say {})
     const name = this._conn.keyExchangeGroup()
     if (!name) return {}
     return { type: 'ECDH', name, size: GROUP_BITS[name] ?? 0 }
