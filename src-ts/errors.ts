@@ -56,11 +56,6 @@ export function outOfRange(name: string, range: string, value: unknown): CodedEr
   )
 }
 
-/** A feature OpenSSL has and rustls deliberately does not. */
-export function unsupported(code: string, message: string): CodedError {
-  return codedError(code, message)
-}
-
 export function validateFunction(value: unknown, name: string): asserts value is (...args: never[]) => unknown {
   if (typeof value !== 'function') throw invalidArgType(name, 'of type function', value)
 }
@@ -71,12 +66,6 @@ export function validateBoolean(value: unknown, name: string): asserts value is 
 
 export function validateString(value: unknown, name: string): asserts value is string {
   if (typeof value !== 'string') throw invalidArgType(name, 'of type string', value)
-}
-
-export function validateObject(value: unknown, name: string): asserts value is Record<string, unknown> {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw invalidArgType(name, 'of type object', value)
-  }
 }
 
 export function validateNumber(value: unknown, name: string, min?: number, max?: number): asserts value is number {

@@ -189,10 +189,6 @@ export function createSecureContext(options?: SecureContextOptions): SecureConte
   return new SecureContext(options ?? {})
 }
 
-export function isSecureContext(value: unknown): value is SecureContext {
-  return value instanceof SecureContext
-}
-
 export function notAContext(value: unknown): Error {
   return codedError('ERR_TLS_INVALID_CONTEXT', `context must be a SecureContext. Received ${typeof value}`)
 }

@@ -21,7 +21,7 @@ import { native, type NativeConnection } from './native'
 import { SecureContext, createSecureContext, notAContext } from './secure-context'
 import { certificateObject, detailedChain, x509Of } from './certificate'
 import { checkServerIdentity } from './check-server-identity'
-import { codedError, invalidArgType, outOfRange, validateFunction, validateNumber, validateString } from './errors'
+import { codedError, invalidArgType, outOfRange, validateNumber, validateString } from './errors'
 import { alpnList } from './alpn'
 import { refuseUnsupportedSocketOptions } from './unsupported'
 
@@ -53,8 +53,7 @@ export interface TLSSocketInternalOptions extends tls.TLSSocketOptions {
 type WriteCallback = (err?: Error | null) => void
 
 function connReset(message: string): Error {
-  const err = codedError('ECONNRESET', message)
-  return err
+  return codedError('ECONNRESET', message)
 }
 
 export class TLSSocket extends net.Socket implements tls.TLSSocket {
@@ -914,7 +913,3 @@ Object.defineProperty(TLSSocket.prototype, 'pending', {
     return !this._transport || this.connecting
   },
 })
-
-export function validateCheckServerIdentity(fn: unknown): asserts fn is typeof checkServerIdentity {
-  validateFunction(fn, 'options.checkServerIdentity')
-}
