@@ -29,26 +29,16 @@
 //   await pemFile(pem)        writes a PEM to a temp file and returns its path
 //                             (for openssl/curl arguments; removed at exit)
 
-import { execFile } from 'node:child_process'
 import { X509Certificate, randomBytes } from 'node:crypto'
 import fs from 'node:fs'
 import fsp from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { promisify } from 'node:util'
 
-const execFileP = promisify(execFile)
+import { cachedDirectory, openssl, pemToDer } from './fixture-cache.mjs'
 
-const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
-const CACHE_ROOT = path.join(REPO, '.fixtures')
 // Bump when the set of generated files or their contents change.
 const VERSION = 'v1'
-const CACHE_DIR = path.join(CACHE_ROOT, VERSION)
-const STAMP = 'complete.json'
-// Leaf/CA certificates are valid for 10 years from generation; regenerate a
-// cache older than a year so they never come near expiry.
-const MAX_AGE_MS = 365 * 24 * 3600 * 1000
 
 const OPENSSL_CNF = `
 [ req ]
@@ -125,15 +115,6 @@ extendedKeyUsage = clientAuth
 subjectKeyIdentifier = hash
 authorityKeyIdentifier = keyid:always
 `
-
-async function openssl (cwd, args) {
-  try {
-    await execFileP('openssl', args, { cwd, timeout: 60_000 })
-  } catch (err) {
-    err.message = `openssl ${args.join(' ')} failed: ${err.stderr || err.message}`
-    throw err
-  }
-}
 
 async function genKey (cwd, name, kind) {
   const out = `${name}.key.pem`
@@ -226,47 +207,6 @@ async function generate (dir) {
     await fsp.writeFile(path.join(dir, `${name}.fullchain.pem`), leaf + inter + root)
   }
 
-  await fsp.writeFile(path.join(dir, STAMP), JSON.stringify({ generated: Date.now() }))
-}
-
-async function isComplete (dir) {
-  try {
-    const { generated } = JSON.parse(await fsp.readFile(path.join(dir, STAMP), 'utf8'))
-    return Date.now() - generated < MAX_AGE_MS
-  } catch {
-    return false
-  }
-}
-
-async function ensureCache () {
-  if (await isComplete(CACHE_DIR)) return CACHE_DIR
-  await fsp.mkdir(CACHE_ROOT, { recursive: true })
-  if (fs.existsSync(CACHE_DIR)) {
-    // Stale or incomplete (e.g. left by a killed run): move it aside first,
-    // tolerating a concurrent process doing the same.
-    const trash = path.join(CACHE_ROOT, `stale-${process.pid}-${Date.now()}`)
-    await fsp.rename(CACHE_DIR, trash).catch(() => {})
-    await fsp.rm(trash, { recursive: true, force: true })
-  }
-  const tmp = await fsp.mkdtemp(path.join(CACHE_ROOT, `tmp-${process.pid}-`))
-  try {
-    await generate(tmp)
-    try {
-      await fsp.rename(tmp, CACHE_DIR)
-    } catch (err) {
-      // Another process won the race (ENOTEMPTY/EEXIST): use its copy.
-      if (!(await isComplete(CACHE_DIR))) throw err
-    }
-  } finally {
-    await fsp.rm(tmp, { recursive: true, force: true })
-  }
-  return CACHE_DIR
-}
-
-function pemToDer (pem) {
-  const m = /-----BEGIN CERTIFICATE-----([\s\S]+?)-----END CERTIFICATE-----/.exec(pem)
-  if (!m) throw new Error('no certificate in PEM')
-  return Buffer.from(m[1].replace(/\s+/g, ''), 'base64')
 }
 
 let cached
@@ -276,7 +216,7 @@ export function fixtures () {
 }
 
 async function load () {
-  const dir = await ensureCache()
+  const dir = await cachedDirectory(VERSION, generate)
   const read = (f) => fs.readFileSync(path.join(dir, f), 'utf8')
   const leaf = (name, extra = {}) => {
     const cert = read(`${name}.cert.pem`)

@@ -28,22 +28,15 @@
 //        legacy (-legacy: RC2-40 certs, 3DES key, SHA-1 MAC); ecdsa (default, p256)
 //   m.path(name)              absolute path of a cached file
 
-import { execFile } from 'node:child_process'
 import { X509Certificate, randomBytes } from 'node:crypto'
 import fs from 'node:fs'
 import fsp from 'node:fs/promises'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { promisify } from 'node:util'
 
-const execFileP = promisify(execFile)
+import { cachedDirectory, openssl, pemToDer } from './fixture-cache.mjs'
 
-const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
-const CACHE_ROOT = path.join(REPO, '.fixtures')
+// Bump when the set of generated files or their contents change.
 const VERSION = 'more-v2'
-const CACHE_DIR = path.join(CACHE_ROOT, VERSION)
-const STAMP = 'complete.json'
-const MAX_AGE_MS = 365 * 24 * 3600 * 1000
 
 export const PASSPHRASE = 'k3y-pass'
 export const PFX_PASSWORD = 'p12-pass'
@@ -159,15 +152,6 @@ subjectAltName = email:client@example.com
 subjectKeyIdentifier = hash
 authorityKeyIdentifier = keyid:always
 `
-
-async function openssl (cwd, args) {
-  try {
-    await execFileP('openssl', args, { cwd, timeout: 60_000 })
-  } catch (err) {
-    err.message = `openssl ${args.join(' ')} failed: ${err.stderr || err.message}`
-    throw err
-  }
-}
 
 async function genKey (cwd, name, kind) {
   const out = `${name}.key.pem`
@@ -312,44 +296,6 @@ async function generate (dir) {
   await p12('rsa-legacy', 'rsa', ['-legacy'])
   await p12('p256-aes', 'p256', [])
 
-  await write(STAMP, JSON.stringify({ generated: Date.now() }))
-}
-
-async function isComplete (dir) {
-  try {
-    const { generated } = JSON.parse(await fsp.readFile(path.join(dir, STAMP), 'utf8'))
-    return Date.now() - generated < MAX_AGE_MS
-  } catch {
-    return false
-  }
-}
-
-async function ensureCache () {
-  if (await isComplete(CACHE_DIR)) return CACHE_DIR
-  await fsp.mkdir(CACHE_ROOT, { recursive: true })
-  if (fs.existsSync(CACHE_DIR)) {
-    const trash = path.join(CACHE_ROOT, `stale-more-${process.pid}-${Date.now()}`)
-    await fsp.rename(CACHE_DIR, trash).catch(() => {})
-    await fsp.rm(trash, { recursive: true, force: true })
-  }
-  const tmp = await fsp.mkdtemp(path.join(CACHE_ROOT, `tmp-more-${process.pid}-`))
-  try {
-    await generate(tmp)
-    try {
-      await fsp.rename(tmp, CACHE_DIR)
-    } catch (err) {
-      if (!(await isComplete(CACHE_DIR))) throw err
-    }
-  } finally {
-    await fsp.rm(tmp, { recursive: true, force: true })
-  }
-  return CACHE_DIR
-}
-
-function pemToDer (pem) {
-  const m = /-----BEGIN CERTIFICATE-----([\s\S]+?)-----END CERTIFICATE-----/.exec(pem)
-  if (!m) throw new Error('no certificate in PEM')
-  return Buffer.from(m[1].replace(/\s+/g, ''), 'base64')
 }
 
 let cached
@@ -359,7 +305,7 @@ export function moreFixtures () {
 }
 
 async function load () {
-  const dir = await ensureCache()
+  const dir = await cachedDirectory(VERSION, generate)
   const read = (f) => fs.readFileSync(path.join(dir, f), 'utf8')
   const root = read('root.cert.pem')
   const cred = (file) => {
