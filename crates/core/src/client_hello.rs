@@ -488,26 +488,7 @@ mod tests {
             let name = ServerName::try_from("localhost").unwrap();
             let mut c = ClientConnection::new(client.clone(), name.clone()).unwrap();
             let mut s = ServerConnection::new(server.clone()).unwrap();
-            for _ in 0..10 {
-                let mut buf = Vec::new();
-                while c.wants_write() {
-                    c.write_tls(&mut buf).unwrap();
-                }
-                let mut rd = &buf[..];
-                while !rd.is_empty() {
-                    s.read_tls(&mut rd).unwrap();
-                    s.process_new_packets().unwrap();
-                }
-                let mut buf = Vec::new();
-                while s.wants_write() {
-                    s.write_tls(&mut buf).unwrap();
-                }
-                let mut rd = &buf[..];
-                while !rd.is_empty() {
-                    c.read_tls(&mut rd).unwrap();
-                    c.process_new_packets().unwrap();
-                }
-            }
+            crate::test_support::exchange(&mut c, &mut s, 10);
             assert!(!c.is_handshaking());
 
             let bytes = first_flight(client.clone(), "localhost");

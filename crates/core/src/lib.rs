@@ -32,5 +32,8 @@ pub mod suites;
 pub mod ticketer;
 pub mod verifier;
 
+#[cfg(test)]
+mod test_support;
+
 pub use error::{Result, TlsError};
 pub use rustls;

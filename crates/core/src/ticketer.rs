@@ -436,27 +436,7 @@ mod tests {
         };
 
         fn pump(c: &mut ClientConnection, s: &mut ServerConnection) {
-            for _ in 0..20 {
-                let mut buf = Vec::new();
-                while c.wants_write() {
-                    c.write_tls(&mut buf).unwrap();
-                }
-                let mut rd = &buf[..];
-                while !rd.is_empty() {
-                    s.read_tls(&mut rd).unwrap();
-                    s.process_new_packets().unwrap();
-                }
-                let mut buf = Vec::new();
-                while s.wants_write() {
-                    s.write_tls(&mut buf).unwrap();
-                }
-                let mut rd = &buf[..];
-                while !rd.is_empty() {
-                    c.read_tls(&mut rd).unwrap();
-                    c.process_new_packets().unwrap();
-                }
-            }
-            assert!(!c.is_handshaking() && !s.is_handshaking());
+            crate::test_support::exchange(c, s, 20);
         }
 
         for versions in [&rustls::version::TLS13, &rustls::version::TLS12] {
