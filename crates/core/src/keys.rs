@@ -830,7 +830,7 @@ fn evp_bytes_to_key_md5(passphrase: &[u8], salt: &[u8], len: usize) -> Vec<u8> {
 }
 
 fn hex_decode(text: &str) -> Option<Vec<u8>> {
-    if text.len() % 2 != 0 {
+    if !text.len().is_multiple_of(2) {
         return None;
     }
     (0..text.len())

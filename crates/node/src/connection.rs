@@ -5,7 +5,7 @@
 //! `takeOutput()` for the socket. Calls are few and coarse (one per chunk)
 //! because crossing Node-API costs more than most of the work inside.
 
-use napi::bindgen_prelude::{Buffer, BufferSlice, FromNapiValue, Unknown};
+use napi::bindgen_prelude::{Buffer, BufferSlice, FromNapiValue};
 use napi::{sys, Env, Status};
 use napi_derive::napi;
 use std::sync::Arc;
@@ -15,7 +15,7 @@ use rustls_node_core::hooks::Hooks;
 use rustls_node_core::pump::Pump;
 
 use crate::context::NativeContext;
-use crate::js_error::{throw, OrThrow};
+use crate::js_error::OrThrow;
 
 #[napi(object)]
 pub struct ClientInit {
@@ -307,20 +307,6 @@ impl NativeConnection {
             .or_throw(&env)?;
         Ok(Buffer::from(out))
     }
-}
-
-/// Node's certificate object for a DER certificate, without `raw`/`pubkey`
-/// (the TS layer attaches those Buffers).
-#[napi(catch_unwind)]
-pub fn certificate_object<'e>(env: &'e Env, der: &[u8]) -> napi::Result<Unknown<'e>> {
-    let value = rustls_node_core::cert_info::certificate_object(der).map_err(|e| throw(env, e))?;
-    env.to_js_value(&value)
-}
-
-/// DER SubjectPublicKeyInfo of a certificate, for Node's `pubkey` field.
-#[napi(catch_unwind)]
-pub fn certificate_public_key(der: &[u8]) -> Option<Buffer> {
-    rustls_node_core::cert_info::public_key_der(der).map(Buffer::from)
 }
 
 /// An uninitialised-then-filled Node Buffer of `len` bytes.

@@ -12,6 +12,7 @@
 //! - nothing is freed by hand: rustls state lives in the class instance and
 //!   goes with it when V8 collects it.
 
+mod certificate;
 mod connection;
 mod context;
 mod js_error;
