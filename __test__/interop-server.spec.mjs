@@ -385,3 +385,19 @@ test('a TLS 1.2-only client is served by a default server; a TLS 1.3-only server
   await until(() => only13.clientErrors.length > 0, 5000, 'tlsClientError')
   t.is(only13.clientErrors[0].code, 'ERR_SSL_UNSUPPORTED_PROTOCOL')
 })
+
+test('setKeyCert() on a server-side TLSSocket before the handshake: the client sees the new certificate', async (t) => {
+  const first = tls.createSecureContext({ key: f.rsa.key, cert: f.rsa.chain })
+  const second = tls.createSecureContext({ key: f.ecdsa.key, cert: f.ecdsa.chain })
+  const server = net.createServer((raw) => {
+    const socket = new tls.TLSSocket(raw, { isServer: true, secureContext: first })
+    socket.setKeyCert(second)
+    socket.on('error', () => {})
+    socket.on('secure', () => socket.end('hi'))
+  })
+  await new Promise((resolve) => server.listen(0, LOOPBACK, resolve))
+  t.teardown(() => server.close())
+  const client = await connect(t, nodeTls, { port: server.address().port, servername: 'localhost', ca: f.ca.cert })
+  t.is(client.getPeerCertificate().fingerprint256, f.ecdsa.x509.fingerprint256)
+  await collect(client)
+})

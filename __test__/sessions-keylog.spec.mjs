@@ -149,3 +149,15 @@ test('a listener that throws in secureConnect raises an uncaught exception, not 
   t.is(await uncaught, boom)
   t.deepEqual(socketErrors, [])
 })
+
+test('setSession() right after connect() resumes; after the start it throws', async (t) => {
+  const { port } = await listen(t, nodeTls, { ...rsa, maxVersion: 'TLSv1.2' }, (s) => { s.on('error', () => {}); s.resume(); s.end('ok') })
+  const first = await connectAndTalk(t, { port, maxVersion: 'TLSv1.2' })
+  const socket = tls.connect({ host: '127.0.0.1', port, servername: 'localhost', ca: f.ca.cert, maxVersion: 'TLSv1.2' })
+  t.teardown(() => socket.destroy())
+  socket.setSession(first.session())
+  await new Promise((resolve) => socket.once('secureConnect', resolve))
+  t.true(socket.isSessionReused())
+  if (underTest === 'rustls-node') t.throws(() => socket.setSession(first.session()), { code: 'ERR_TLS_INVALID_STATE' })
+  await collect(socket)
+})

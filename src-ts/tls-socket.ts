@@ -850,8 +850,11 @@ export class TLSSocket extends net.Socket implements tls.TLSSocket {
     this._tlsOptions.servername = name
   }
 
-  setSession(_session: string | Buffer): void {
-    throw notSupported('setSession()', 'session resumption is not implemented yet')
+  /** The session to resume (client, before the handshake starts). */
+  setSession(session: string | Buffer): void {
+    sessionHandle(session) // validates
+    if (this._started) throw codedError('ERR_TLS_INVALID_STATE', 'setSession() must be called before the handshake starts')
+    this._tlsOptions.session = session as Buffer
   }
 
   renegotiate(_options: object, callback: (err: Error | null) => void): undefined | boolean {
@@ -869,8 +872,18 @@ export class TLSSocket extends net.Socket implements tls.TLSSocket {
     // rustls never renegotiates: already disabled, as asked.
   }
 
-  setKeyCert(_context: tls.SecureContext): void {
-    throw notSupported('setKeyCert()', 'not implemented yet')
+  /**
+   * Replaces this socket's key and certificate (a SecureContext or its
+   * options), before they are used: a server socket before its ClientHello
+   * is answered, a client socket before it starts.
+   */
+  setKeyCert(context: tls.SecureContext | tls.SecureContextOptions): void {
+    const ctx = context instanceof SecureContext ? context : createSecureContext(context as tls.SecureContextOptions)
+    const used = this._isServer ? this._conn !== null && this._conn.protocol() !== null : this._started
+    if (used || this.destroyed) {
+      throw codedError('ERR_TLS_INVALID_STATE', 'setKeyCert() must be called before the handshake uses the certificate')
+    }
+    this._context = ctx
   }
 }
 
