@@ -330,3 +330,16 @@ test('setTimeout(): activity postpones the timeout', async (t) => {
   t.is(fired, 1)
   impl.setTimeout(0)
 })
+
+test('bytesRead / bytesWritten count application bytes, as node:tls', async (t) => {
+  const { port } = await listen(t, nodeTls, { key: f.rsa.key, cert: f.rsa.chain }, (s) => {
+    s.on('error', () => {})
+    s.once('data', () => s.end('hello'))
+  })
+  const socket = tls.connect({ host: '127.0.0.1', port, servername: 'localhost', ca: f.ca.cert })
+  t.teardown(() => socket.destroy())
+  socket.on('secureConnect', () => socket.write('abc'))
+  await collect(socket)
+  t.is(socket.bytesRead, 5)
+  t.is(socket.bytesWritten, 3)
+})

@@ -96,6 +96,9 @@ export class TLSSocket extends net.Socket implements tls.TLSSocket {
   private _resumeData: Buffer | undefined
   /** Server: ciphertext that arrived while callbacks (SNI, ALPN, OCSP, sessions) ran. */
   private _heldCiphertext: Buffer[] | null = null
+  /** Application bytes received and sent (`bytesRead`, `bytesWritten`). @internal */
+  _plaintextIn = 0
+  /** @internal */ _plaintextOut = 0
   /** After a TLS failure: let the queued alert drain before closing the transport. */
   private _closeGracefully = false
 
@@ -275,7 +278,10 @@ export class TLSSocket extends net.Socket implements tls.TLSSocket {
       this._onHandshakeDone()
       if (this.destroyed) return false
     }
-    if (plaintext && !this._eofPushed && !this.push(plaintext)) this._pauseTransport()
+    if (plaintext && !this._eofPushed) {
+      this._plaintextIn += plaintext.length
+      if (!this.push(plaintext)) this._pauseTransport()
+    }
     if (events & SESSION) {
       for (const session of conn.takeSessions()) {
         this._session = session
@@ -638,7 +644,10 @@ export class TLSSocket extends net.Socket implements tls.TLSSocket {
       return
     }
     try {
-      for (const c of chunks) conn.send(c)
+      for (const c of chunks) {
+        conn.send(c)
+        this._plaintextOut += c.length
+      }
     } catch (err) {
       cb(err as Error)
       return
@@ -919,10 +928,25 @@ function notSupported(what: string, why: string): Error {
   return codedError('ERR_TLS_UNSUPPORTED_BY_RUSTLS', `${what} is not supported by rustls-node: ${why}`)
 }
 
-// net.Socket defines `pending` from its handle, which a TLSSocket never has.
-Object.defineProperty(TLSSocket.prototype, 'pending', {
-  configurable: true,
-  get(this: { _transport: unknown; connecting: boolean }) {
-    return !this._transport || this.connecting
+// net.Socket defines these from its handle, which a TLSSocket never has.
+// As in Node, the byte counts are of application data (plaintext).
+Object.defineProperties(TLSSocket.prototype, {
+  pending: {
+    configurable: true,
+    get(this: { _transport: unknown; connecting: boolean }) {
+      return !this._transport || this.connecting
+    },
+  },
+  bytesRead: {
+    configurable: true,
+    get(this: { _plaintextIn: number }) {
+      return this._plaintextIn
+    },
+  },
+  bytesWritten: {
+    configurable: true,
+    get(this: { _plaintextOut: number }) {
+      return this._plaintextOut
+    },
   },
 })
