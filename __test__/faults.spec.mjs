@@ -208,3 +208,10 @@ test('server: the client resets mid-stream -> the server socket emits error ECON
   t.deepEqual(log, ['error', 'close'])
   t.is(errors[0].code, 'ECONNRESET')
 })
+
+test('resetAndDestroy() on a TLS socket throws ERR_INVALID_HANDLE_TYPE, as node:tls', async (t) => {
+  const { port } = await listen(t, nodeTls, { key: f.rsa.key, cert: f.rsa.chain }, (s) => { s.on('error', () => {}); s.resume() })
+  const socket = await connect(t, tls, { port, servername: 'localhost', ca: f.ca.cert })
+  t.throws(() => socket.resetAndDestroy(), { code: 'ERR_INVALID_HANDLE_TYPE', instanceOf: TypeError })
+  t.false(socket.destroyed)
+})

@@ -723,6 +723,11 @@ export class TLSSocket extends net.Socket implements tls.TLSSocket {
     return this
   }
 
+  /** As in Node, a TLS socket cannot be reset: its handle is not a TCP handle. */
+  override resetAndDestroy(): this {
+    throw codedError('ERR_INVALID_HANDLE_TYPE', 'This handle type cannot be sent', TypeError)
+  }
+
   override ref(): this {
     ;(this._transport as net.Socket | null)?.ref?.()
     return this
