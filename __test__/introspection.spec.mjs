@@ -91,3 +91,27 @@ test('getCiphers() lists exactly what createSecureContext accepts one by one', (
     t.notThrows(() => tls.createSecureContext({ ciphers: name.toUpperCase() }), name)
   }
 })
+
+test('getSharedSigalgs(): server side lists what the client offered and both support, in its order', async (t) => {
+  const { server } = await pair(t, {}, {}, { serverTls: tls, clientTls: nodeTls })
+  const ours = server().getSharedSigalgs()
+  const { server: nodeServer } = await pair(t, {}, {}, { serverTls: nodeTls, clientTls: nodeTls })
+  const reference = nodeServer().getSharedSigalgs()
+  t.true(ours.includes('ECDSA+SHA256') && ours.includes('RSA-PSS+SHA256') && ours.includes('Ed25519+UNDEF'), String(ours))
+  // a subset of node:tls's answer (OpenSSL also lists DSA, SHA-224, Ed448,
+  // and RSA-PSS twice, for rsae and pss keys), in the same order
+  const unique = (list) => list.filter((n, i, a) => a.indexOf(n) === i)
+  t.deepEqual(unique(ours), unique(reference.filter((name) => ours.includes(name))))
+})
+
+test('getSharedSigalgs(): a client is [] unless the server asked for a certificate', async (t) => {
+  const { socket } = await pair(t, {}, {})
+  t.deepEqual(socket.getSharedSigalgs(), [])
+  const asked = await pair(t, { requestCert: true, rejectUnauthorized: false }, { key: f.client.key, cert: f.client.cert })
+  t.true(asked.socket.getSharedSigalgs().includes('ECDSA+SHA256'), String(asked.socket.getSharedSigalgs()))
+})
+
+test('getTLSTicket() on a server socket is undefined, as Node', async (t) => {
+  const { server } = await pair(t, {}, {}, { serverTls: tls, clientTls: nodeTls })
+  t.is(server().getTLSTicket(), undefined)
+})

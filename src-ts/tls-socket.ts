@@ -819,8 +819,10 @@ export class TLSSocket extends net.Socket implements tls.TLSSocket {
     return this.isSessionReused() && given ? (Buffer.from(given as Uint8Array) as NonSharedBuffer) : undefined
   }
 
+  /** Always undefined on a server (as Node); a client's raw ticket is not exposed by rustls. */
   getTLSTicket(): NonSharedBuffer | undefined {
-    throw notSupported('getTLSTicket()', 'rustls does not expose the raw session ticket')
+    if (this._isServer) return undefined
+    throw notSupported('getTLSTicket()', 'rustls does not expose the raw session ticket on the client')
   }
 
   isSessionReused(): boolean {
@@ -835,8 +837,9 @@ export class TLSSocket extends net.Socket implements tls.TLSSocket {
     throw notSupported('getPeerFinished()', 'rustls does not expose the Finished message')
   }
 
+  /** Signature algorithms both sides support, in the peer's order, by OpenSSL's names. */
   getSharedSigalgs(): string[] {
-    throw notSupported('getSharedSigalgs()', 'rustls does not report the shared signature algorithms')
+    return this._conn ? this._conn.sharedSigalgs() : (null as unknown as string[])
   }
 
   /** Caps the plaintext per TLS record this side sends (512 to 16384 bytes). */

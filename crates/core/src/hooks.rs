@@ -17,7 +17,7 @@ use std::sync::{Arc, Mutex};
 use rustls::client::{ClientSessionStore, Tls12ClientSessionValue, Tls13ClientSessionValue};
 use rustls::pki_types::ServerName;
 use rustls::server::{ProducesTickets, StoresServerSessions};
-use rustls::{KeyLog, NamedGroup};
+use rustls::{KeyLog, NamedGroup, SignatureScheme};
 
 use crate::session_store::{self, SessionValue};
 
@@ -37,6 +37,8 @@ pub struct Hooks {
     new_server_sessions: Mutex<Vec<(Vec<u8>, Vec<u8>)>>,
     /// Server: the session 'resumeSession' found, offered to rustls.
     resume_server_session: Mutex<Option<(Vec<u8>, Vec<u8>)>>,
+    /// Client: the signature schemes of the server's CertificateRequest.
+    peer_sigschemes: Mutex<Vec<SignatureScheme>>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -90,6 +92,10 @@ impl Hooks {
         std::mem::take(&mut *lock(&self.sessions))
     }
 
+    pub fn peer_sigschemes(&self) -> Vec<SignatureScheme> {
+        lock(&self.peer_sigschemes).clone()
+    }
+
     pub fn record_ocsp(&self, response: &[u8]) {
         *lock(&self.ocsp) = Some(response.to_vec());
     }
@@ -136,6 +142,14 @@ impl Drop for Entered {
 
 fn current() -> Option<Arc<Hooks>> {
     CURRENT.with(|c| c.borrow().clone())
+}
+
+/// Records the signature schemes the server's CertificateRequest lists
+/// (for `getSharedSigalgs()` on the client).
+pub fn record_peer_sigschemes(schemes: &[SignatureScheme]) {
+    if let Some(h) = current() {
+        *lock(&h.peer_sigschemes) = schemes.to_vec();
+    }
 }
 
 /// Records a stapled OCSP response for the current connection.

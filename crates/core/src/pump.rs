@@ -93,6 +93,8 @@ pub struct Pump {
     check_chain_after: bool,
     hooks: Option<Arc<Hooks>>,
     max_send_fragment: Option<usize>,
+    /// Server: the signature schemes the ClientHello offered.
+    peer_sigschemes: Vec<rustls::SignatureScheme>,
 }
 
 impl Pump {
@@ -151,6 +153,7 @@ impl Pump {
             check_chain_after: false,
             hooks: None,
             max_send_fragment: None,
+            peer_sigschemes: Vec::new(),
         }
     }
 
@@ -338,6 +341,7 @@ impl Pump {
         else {
             return Err(not_ready);
         };
+        self.peer_sigschemes = accepted.client_hello().signature_schemes().to_vec();
         let config = match ocsp {
             Some(response) => ctx.server_config_stapling(opts, response)?,
             None => ctx.server_config(opts)?,
@@ -498,6 +502,23 @@ impl Pump {
             _ => PeerRole::Server,
         };
         self.policy.verify_chain(role, leaf, intermediates, UnixTime::now()).err()
+    }
+
+    /// `getSharedSigalgs()`: the signature schemes the peer offered (the
+    /// client's ClientHello, or the server's CertificateRequest) that this
+    /// side supports, in the peer's order, by OpenSSL's names. Empty for a
+    /// client the server asked no certificate of, as in Node.
+    pub fn shared_sigalgs(&self) -> Vec<&'static str> {
+        let offered = match (&self.stage, &self.hooks) {
+            (Stage::Live(Connection::Client(_)), Some(h)) => h.peer_sigschemes(),
+            _ => self.peer_sigschemes.clone(),
+        };
+        let ours = self.policy.algorithms.supported_schemes();
+        offered
+            .into_iter()
+            .filter(|s| ours.contains(s))
+            .filter_map(suites::sigalg_name)
+            .collect()
     }
 
     /// RFC 5705 / RFC 8446 §7.5 keying material exporter.

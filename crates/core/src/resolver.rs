@@ -53,6 +53,7 @@ impl ResolvesClientCert for IdentityResolver {
         _root_hint_subjects: &[&[u8]],
         offered: &[SignatureScheme],
     ) -> Option<Arc<CertifiedKey>> {
+        crate::hooks::record_peer_sigschemes(offered);
         self.choose(offered)
     }
 

@@ -314,6 +314,28 @@ pub fn select_sigalgs(spec: &str) -> Result<Vec<SignatureScheme>> {
     Ok(out)
 }
 
+/// OpenSSL's name for a signature scheme, as `getSharedSigalgs()` lists it
+/// (`ECDSA+SHA256`, `RSA-PSS+SHA256`, `RSA+SHA256`, `Ed25519+UNDEF`).
+pub fn sigalg_name(s: SignatureScheme) -> Option<&'static str> {
+    use SignatureScheme as S;
+    Some(match s {
+        S::ECDSA_NISTP256_SHA256 => "ECDSA+SHA256",
+        S::ECDSA_NISTP384_SHA384 => "ECDSA+SHA384",
+        S::ECDSA_NISTP521_SHA512 => "ECDSA+SHA512",
+        S::ED25519 => "Ed25519+UNDEF",
+        S::ED448 => "Ed448+UNDEF",
+        S::RSA_PSS_SHA256 => "RSA-PSS+SHA256",
+        S::RSA_PSS_SHA384 => "RSA-PSS+SHA384",
+        S::RSA_PSS_SHA512 => "RSA-PSS+SHA512",
+        S::RSA_PKCS1_SHA256 => "RSA+SHA256",
+        S::RSA_PKCS1_SHA384 => "RSA+SHA384",
+        S::RSA_PKCS1_SHA512 => "RSA+SHA512",
+        S::RSA_PKCS1_SHA1 => "RSA+SHA1",
+        S::ECDSA_SHA1_Legacy => "ECDSA+SHA1",
+        _ => return None,
+    })
+}
+
 /// RSA schemes go with ECDHE-RSA suites; ECDSA and EdDSA with ECDHE-ECDSA
 /// (RFC 8422 §5.5 puts Ed25519 under ECDSA suites).
 fn scheme_is_rsa(s: SignatureScheme) -> bool {

@@ -124,6 +124,12 @@ impl NativeConnection {
         self.pump.ocsp_response().map(Buffer::from)
     }
 
+    /// `getSharedSigalgs()`.
+    #[napi(catch_unwind)]
+    pub fn shared_sigalgs(&self) -> Vec<String> {
+        self.pump.shared_sigalgs().into_iter().map(str::to_owned).collect()
+    }
+
     #[napi(catch_unwind)]
     pub fn is_resumed(&self) -> bool {
         self.pump.is_resumed()
