@@ -190,9 +190,11 @@ pub fn parse_private_key(
 
 /// Every CRL (RFC 5280 `CertificateList`) in a PEM input, or one DER CRL.
 pub fn parse_crls(input: &[u8]) -> Result<Vec<CertificateRevocationListDer<'static>>> {
-    // Node's `crl` takes PEM only ("Failed to parse CRL" for DER).
+    // Node's `crl` takes PEM only; DER is read too (a CRL fetched from a
+    // distribution point is DER).
     if !pem::is_pem(input) {
-        return Err(err(CRL_PARSE));
+        check_signed_object(input).map_err(|_| err(CRL_PARSE))?;
+        return Ok(vec![CertificateRevocationListDer::from(input.to_vec())]);
     }
     let mut crls = Vec::new();
     for block in pem::blocks(input) {
