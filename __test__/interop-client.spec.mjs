@@ -4,6 +4,9 @@
 
 import test from 'ava'
 import { createHash } from 'node:crypto'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
 import nodeTls from 'node:tls'
 
 import { fixtures } from './helpers/fixtures.mjs'
@@ -604,4 +607,16 @@ test('client certificate with an encrypted key and passphrase', async (t) => {
 
 test('TLS_IMPL sanity: the module under test is the one requested', (t) => {
   t.is(tls === nodeTls, underTest === 'node:tls')
+})
+
+test('path option: TLS over a Unix domain socket to a node:tls server', async (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rn-unix-'))
+  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }))
+  const socketPath = path.join(dir, 'tls.sock')
+  const server = nodeTls.createServer({ key: f.rsa.key, cert: f.rsa.chain }, (s) => { s.on('error', () => {}); s.end('over unix') })
+  await new Promise((resolve) => server.listen(socketPath, resolve))
+  t.teardown(() => server.close())
+  const socket = await connect(t, tls, { path: socketPath, servername: 'localhost', ca: f.ca.cert })
+  t.true(socket.authorized)
+  t.is((await collect(socket)).toString(), 'over unix')
 })
