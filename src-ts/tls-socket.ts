@@ -25,13 +25,14 @@ import { codedError, invalidArgType, outOfRange, validateNumber, validateString 
 import { alpnList } from './alpn'
 import { refuseUnsupportedSocketOptions } from './unsupported'
 
-// Event bits of NativeConnection.receive(), which returns consumed * 64 + events.
+// Event bits NativeConnection.receive() reports in progress[1].
 const HANDSHAKE_DONE = 1
 const PEER_CLOSED = 2
 const CLIENT_HELLO = 4
 const SESSION = 8
 const KEYLOG = 16
 const SERVER_SESSION = 32
+const OUTPUT = 64
 
 /** What this implementation knows about the peer it is connecting to. */
 interface ClientTarget {
@@ -51,6 +52,9 @@ export interface TLSSocketInternalOptions extends tls.TLSSocketOptions {
 }
 
 type WriteCallback = (err?: Error | null) => void
+
+/** receive()'s out-parameter: [bytes consumed, event bits]. One is enough: JS runs one receive at a time. */
+const progress = new Float64Array(2)
 
 function connReset(message: string): Error {
   return codedError('ECONNRESET', message)
@@ -223,24 +227,23 @@ export class TLSSocket extends net.Socket implements tls.TLSSocket {
       // Only the native call is guarded: an exception from a user listener
       // run below ('secureConnect', 'data', ...) must propagate as in Node,
       // not turn into a socket error.
-      let r: number
+      let plaintext: Buffer | null
       try {
-        r = conn.receive(chunk, offset)
+        plaintext = conn.receive(chunk, offset, progress)
       } catch (err) {
         this._flush() // the alert rustls queued for the peer
         this._fail(err as Error)
         return
       }
-      const consumed = Math.floor(r / 64)
-      const events = r - consumed * 64
+      const consumed = progress[0]
+      const events = progress[1]
       offset += consumed
       if (events & CLIENT_HELLO) {
         this._onClientHello(chunk.subarray(offset))
         return
       }
-      const plaintext = conn.takePlaintext()
       if (events & HANDSHAKE_DONE) this._corkUntilNextTick()
-      this._flush()
+      if (events & OUTPUT) this._flush()
       if (events & KEYLOG) this._emitKeylog(conn)
       if (events & SERVER_SESSION && this._emitNewSessions(conn)) {
         // As in Node, the handshake waits for the 'newSession' callbacks:
@@ -643,18 +646,21 @@ export class TLSSocket extends net.Socket implements tls.TLSSocket {
       cb(codedError('ERR_SOCKET_CLOSED', 'Socket is closed'))
       return
     }
+    const t = this._transport!
+    let ok = true
     try {
       for (const c of chunks) {
-        conn.send(c)
+        const records = conn.send(c)
         this._plaintextOut += c.length
+        if (records && !t.destroyed && !t.writableEnded) ok = t.write(records)
       }
     } catch (err) {
       cb(err as Error)
       return
     }
     this._unrefTimer()
-    if (this._flush()) cb()
-    else this._transport!.once('drain', () => cb())
+    if (ok) cb()
+    else t.once('drain', () => cb())
   }
 
   override _final(cb: WriteCallback): void {

@@ -51,6 +51,8 @@ pub mod event {
     /// Server: sessions to hand to 'newSession'
     /// ([`super::Pump::take_server_sessions`]).
     pub const SERVER_SESSION: u32 = 32;
+    /// Records are waiting to go to the socket ([`super::Pump::output`]).
+    pub const OUTPUT: u32 = 64;
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -282,6 +284,9 @@ impl Pump {
                 if !self.handshake_done && !conn.is_handshaking() {
                     self.handshake_done = true;
                     progress.events |= event::HANDSHAKE_DONE;
+                }
+                if conn.wants_write() || !self.out.is_empty() {
+                    progress.events |= event::OUTPUT;
                 }
                 progress.events |= self.hook_events();
                 Ok(progress)

@@ -5,7 +5,7 @@
 //! `takeOutput()` for the socket. Calls are few and coarse (one per chunk)
 //! because crossing Node-API costs more than most of the work inside.
 
-use napi::bindgen_prelude::{Buffer, BufferSlice, FromNapiValue};
+use napi::bindgen_prelude::{Buffer, BufferSlice, Float64ArraySlice, FromNapiValue};
 use napi::{sys, Env, Status};
 use napi_derive::napi;
 use std::sync::Arc;
@@ -89,16 +89,30 @@ impl NativeConnection {
         Self { pump: Pump::server(&ctx.inner) }
     }
 
-    /// Feeds socket bytes from `offset`. Returns `consumed * 64 + events`
-    /// (event bits: 1 handshake done, 2 peer sent close_notify, 4 the
-    /// ClientHello is read, 8 new client sessions, 16 key log lines, 32 new
-    /// server sessions), packed into one number to keep this hot call to a
-    /// single return value.
+    /// Feeds socket bytes from `offset` and returns the plaintext they
+    /// decrypted to (or null), with `progress[0]` = bytes consumed and
+    /// `progress[1]` = event bits (1 handshake done, 2 peer sent
+    /// close_notify, 4 the ClientHello is read, 8 new client sessions, 16 key
+    /// log lines, 32 new server sessions, 64 records to send). One call per
+    /// step on the data path; `progress` is a Float64Array the caller reuses.
     #[napi(catch_unwind)]
-    pub fn receive(&mut self, env: Env, data: &[u8], offset: u32) -> napi::Result<f64> {
+    pub fn receive<'e>(
+        &mut self,
+        env: &'e Env,
+        data: &[u8],
+        offset: u32,
+        mut progress: Float64ArraySlice<'_>,
+    ) -> napi::Result<Option<BufferSlice<'e>>> {
         let start = (offset as usize).min(data.len());
-        let p = self.pump.receive(&data[start..]).or_throw(&env)?;
-        Ok((p.consumed as f64) * 64.0 + f64::from(p.events))
+        let p = self.pump.receive(&data[start..]).or_throw(env)?;
+        // SAFETY: JS runs nothing while this native call runs, so nothing
+        // else touches the array's memory; the slice does not outlive the
+        // call.
+        if let [consumed, events, ..] = unsafe { progress.as_mut() } {
+            *consumed = p.consumed as f64;
+            *events = f64::from(p.events);
+        }
+        self.take_plaintext(env)
     }
 
     /// Session Buffers received since the last call (client).
@@ -207,10 +221,12 @@ impl NativeConnection {
         Ok(Some(slice))
     }
 
-    /// Encrypts user data; the records come out of `takeOutput()`.
+    /// Encrypts user data and returns the records to send (one call per
+    /// write on the data path).
     #[napi(catch_unwind)]
-    pub fn send(&mut self, env: Env, data: &[u8]) -> napi::Result<()> {
-        self.pump.send(data).or_throw(&env)
+    pub fn send<'e>(&mut self, env: &'e Env, data: &[u8]) -> napi::Result<Option<BufferSlice<'e>>> {
+        self.pump.send(data).or_throw(env)?;
+        self.take_output(env)
     }
 
     /// Ciphertext for the socket, or null when there is none.
