@@ -35,5 +35,6 @@ function load(): typeof Binding {
 }
 
 export const native: typeof Binding = load()
+native.warmUp()
 export type NativeConnection = Binding.NativeConnection
 export type NativeContext = Binding.NativeContext

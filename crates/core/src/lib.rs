@@ -36,4 +36,14 @@ pub mod verifier;
 mod test_support;
 
 pub use error::{Result, TlsError};
+
+/// Starts aws-lc's random generator on a background thread. Its first use
+/// in a process seeds it, which takes about 20 ms; done here at load time it
+/// does not block the first handshake (or context) on the event loop.
+pub fn warm_up() {
+    let _ = std::thread::Builder::new().name("rustls-node-warm-up".into()).spawn(|| {
+        let mut seed_probe = [0u8; 16];
+        let _ = aws_lc_rs::rand::fill(&mut seed_probe);
+    });
+}
 pub use rustls;

@@ -22,6 +22,12 @@ pub use context::{NativeContext, RootStore};
 
 use napi_derive::napi;
 
+/// Seeds the crypto library's random generator off the event loop.
+#[napi(catch_unwind)]
+pub fn warm_up() {
+    rustls_node_core::warm_up();
+}
+
 /// Lower-case OpenSSL names of the cipher suites this build supports.
 #[napi(catch_unwind)]
 pub fn supported_ciphers() -> Vec<String> {
