@@ -47,6 +47,37 @@ use crate::{Result, TlsError};
 /// Fields are omitted exactly when Node omits them; `subjectaltname` and
 /// `infoAccess` are `null` when the extension is present but undecodable.
 pub fn certificate_object(der: &[u8]) -> Result<Value> {
+    Ok(details(der)?.object.clone())
+}
+
+/// What is worked out once per certificate: a client sees the same server
+/// certificate on every connection, and building the object (names, key
+/// checks, three digests) costs tens of microseconds.
+struct Details {
+    object: Value,
+    public_key: Option<Vec<u8>>,
+}
+
+/// Memoised [`Details`] of recently seen certificates, by DER.
+fn details(der: &[u8]) -> Result<std::sync::Arc<Details>> {
+    use std::collections::HashMap;
+    use std::sync::{Arc, Mutex, OnceLock};
+    const CAPACITY: usize = 256;
+    static CACHE: OnceLock<Mutex<HashMap<Vec<u8>, Arc<Details>>>> = OnceLock::new();
+    let cache = CACHE.get_or_init(Default::default);
+    if let Some(d) = cache.lock().unwrap_or_else(|p| p.into_inner()).get(der) {
+        return Ok(d.clone());
+    }
+    let built = Arc::new(Details { object: build_certificate_object(der)?, public_key: build_public_key_der(der) });
+    let mut map = cache.lock().unwrap_or_else(|p| p.into_inner());
+    if map.len() >= CAPACITY {
+        map.clear();
+    }
+    map.insert(der.to_vec(), built.clone());
+    Ok(built)
+}
+
+fn build_certificate_object(der: &[u8]) -> Result<Value> {
     let cert = parse(der)?;
     let extensions = Extensions::new(&cert);
     let mut obj = Map::new();
@@ -130,6 +161,10 @@ pub fn certificate_object(der: &[u8]) -> Result<Value> {
 /// For EC it is *not* a SubjectPublicKeyInfo: Node gives the bare point,
 /// uncompressed (`04 || X || Y`) even when the certificate has it compressed.
 pub fn public_key_der(der: &[u8]) -> Option<Vec<u8>> {
+    details(der).ok()?.public_key.clone()
+}
+
+fn build_public_key_der(der: &[u8]) -> Option<Vec<u8>> {
     match public_key(&parse(der).ok()?)? {
         PublicKey::Rsa { modulus, exponent } => Some(rsa_spki(&modulus, &exponent)),
         PublicKey::Ec { point, .. } => Some(point),
