@@ -179,7 +179,6 @@ export class TLSSocket extends net.Socket implements tls.TLSSocket {
     try {
       if (this._isServer) {
         this._conn = native.NativeConnection.server(this._context.context)
-        if (this._maxSendFragment) this._conn.setMaxSendFragment(this._maxSendFragment)
       } else {
         this._conn = native.NativeConnection.client(this._context.context, {
           servername: this._sniName() ?? this._tlsOptions.target?.host ?? 'localhost',
@@ -189,9 +188,9 @@ export class TLSSocket extends net.Socket implements tls.TLSSocket {
           session: sessionHandle(this._tlsOptions.session),
           keylog: this.listenerCount('keylog') > 0,
         })
-        if (this._maxSendFragment) this._conn.setMaxSendFragment(this._maxSendFragment)
         this._flush()
       }
+      if (this._maxSendFragment) this._conn.setMaxSendFragment(this._maxSendFragment)
     } catch (err) {
       this._fail(err as Error)
     }
@@ -316,10 +315,11 @@ export class TLSSocket extends net.Socket implements tls.TLSSocket {
         if (--this._newSessionsPending > 0 || this.destroyed) return
         const resume = this._afterNewSessions
         this._afterNewSessions = null
-        const held = this._heldCiphertext ?? []
-        this._heldCiphertext = null
-        if (resume && !resume()) return
-        for (const chunk of held) this._onCiphertext(chunk)
+        if (resume && !resume()) {
+          this._heldCiphertext = null
+          return
+        }
+        this._releaseHeldCiphertext()
       })
     }
     return this._newSessionsPending > 0
@@ -363,17 +363,8 @@ export class TLSSocket extends net.Socket implements tls.TLSSocket {
       this._useContext(undefined, servername)
       return
     }
-    let called = false
     try {
-      sni(servername, (err: Error | null, ctx?: tls.SecureContext) => {
-        if (called) {
-          this.destroy(codedError('ERR_MULTIPLE_CALLBACK', 'Callback called multiple times'))
-          return
-        }
-        called = true
-        if (err) this._fail(err)
-        else if (!this.destroyed) this._useContext(ctx, servername)
-      })
+      sni(servername, this._onceCallback((ctx?: tls.SecureContext) => this._useContext(ctx, servername)))
     } catch (err) {
       this._fail(err as Error)
     }
@@ -399,17 +390,31 @@ export class TLSSocket extends net.Socket implements tls.TLSSocket {
       this._acceptWith(conn, servername, undefined)
       return
     }
-    const native = this._context.context
+    const context = this._context.context
+    server.emit(
+      'OCSPRequest',
+      context.certificate(),
+      context.certificateIssuer(),
+      this._onceCallback((response?: Buffer | null) => this._acceptWith(conn, servername, response ?? undefined)),
+    )
+  }
+
+  /**
+   * A Node-style `(err, value)` callback for user code that may answer
+   * later: an error fails the handshake, a second call destroys the socket
+   * with ERR_MULTIPLE_CALLBACK (as Node), and nothing runs once destroyed.
+   */
+  private _onceCallback<T>(next: (value?: T) => void): (err: Error | null, value?: T) => void {
     let called = false
-    server.emit('OCSPRequest', native.certificate(), native.certificateIssuer(), (err: Error | null, response?: Buffer | null) => {
+    return (err, value) => {
       if (called) {
         this.destroy(codedError('ERR_MULTIPLE_CALLBACK', 'Callback called multiple times'))
         return
       }
       called = true
       if (err) this._fail(err)
-      else this._acceptWith(conn, servername, response ?? undefined)
-    })
+      else if (!this.destroyed) next(value)
+    }
   }
 
   private _acceptWith(conn: NativeConnection, servername: string | null, ocsp: Buffer | undefined): void {
@@ -431,6 +436,11 @@ export class TLSSocket extends net.Socket implements tls.TLSSocket {
       return
     }
     this._flush()
+    this._releaseHeldCiphertext()
+  }
+
+  /** Feeds the ciphertext held while callbacks ran, and stops holding. */
+  private _releaseHeldCiphertext(): void {
     const held = this._heldCiphertext ?? []
     this._heldCiphertext = null
     for (const chunk of held) this._onCiphertext(chunk)

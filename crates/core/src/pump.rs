@@ -16,7 +16,7 @@ use std::io::{Read, Write};
 use std::sync::Arc;
 
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
-use rustls::server::{Accepted, Acceptor};
+use rustls::server::{Accepted, AcceptedAlert, Acceptor};
 use rustls::{ClientConnection, Connection};
 
 use crate::client_hello::{self, HelloInfo};
@@ -247,12 +247,7 @@ impl Pump {
                             progress.events |= event::CLIENT_HELLO;
                             return Ok(progress);
                         }
-                        Err((err, mut alert)) => {
-                            let _ = alert.write_all(&mut self.out);
-                            let err = map_error(&err, false);
-                            self.stage = Stage::Failed(err.clone());
-                            return Err(err);
-                        }
+                        Err((err, alert)) => return Err(self.refuse_hello(&err, alert)),
                     }
                 }
                 Ok(progress)
@@ -365,13 +360,17 @@ impl Pump {
                 self.check_chain_after = opts.request_cert && !opts.reject_unauthorized;
                 Ok(())
             }
-            Err((err, mut alert)) => {
-                let _ = alert.write_all(&mut self.out);
-                let err = map_error(&err, false);
-                self.stage = Stage::Failed(err.clone());
-                Err(err)
-            }
+            Err((err, alert)) => Err(self.refuse_hello(&err, alert)),
         }
+    }
+
+    /// A ClientHello refused (by rustls, or with the chosen config): queue
+    /// the alert for the peer and make the error sticky.
+    fn refuse_hello(&mut self, err: &rustls::Error, mut alert: AcceptedAlert) -> TlsError {
+        let _ = alert.write_all(&mut self.out);
+        let err = map_error(err, false);
+        self.stage = Stage::Failed(err.clone());
+        err
     }
 
     /// Bytes of plaintext ready for [`Pump::read_plaintext`].
