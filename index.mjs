@@ -1,4 +1,4 @@
-// ESM entry point: the CommonJS build re-exported with named exports.
+// ESM entry point: the CommonJS module, with Node's named exports.
 import { createRequire } from 'node:module'
 
 const require = createRequire(import.meta.url)
@@ -6,18 +6,21 @@ const tls = require('./dist/index.js')
 
 export default tls
 export const {
-  TLSSocket,
-  Server,
-  createServer,
-  connect,
-  createSecureContext,
-  SecureContext,
-  checkServerIdentity,
-  getCiphers,
-  rootCertificates,
   CLIENT_RENEG_LIMIT,
   CLIENT_RENEG_WINDOW,
+  DEFAULT_CIPHERS,
+  DEFAULT_ECDH_CURVE,
+  DEFAULT_MAX_VERSION,
+  DEFAULT_MIN_VERSION,
+  SecureContext,
+  Server,
+  TLSSocket,
+  checkServerIdentity,
+  connect,
+  convertALPNProtocols,
+  createSecureContext,
+  createSecurePair,
+  createServer,
+  getCiphers,
+  rootCertificates,
 } = tls
-// Live bindings for the mutable defaults are only on the default export;
-// these are their values at load time.
-export const { DEFAULT_MIN_VERSION, DEFAULT_MAX_VERSION, DEFAULT_ECDH_CURVE, DEFAULT_CIPHERS } = tls

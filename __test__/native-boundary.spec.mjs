@@ -55,11 +55,12 @@ test('bad input to native constructors throws with a code', (t) => {
 test('a connection fed junk fails with a code and can still be asked things', (t) => {
   const ctx = new native.NativeContext({}, null)
   const conn = native.NativeConnection.server(ctx)
-  const progress = new Float64Array(2)
-  const err = t.throws(() => conn.receive(Buffer.from('\x00\x01\x02 junk junk junk'), 0, progress))
+  const progress = new Float64Array(3)
+  const out = Buffer.alloc(1024)
+  const err = t.throws(() => conn.receive(Buffer.from('\x00\x01\x02 junk junk junk'), 0, out, progress))
   t.is(err.code, 'ERR_SSL_WRONG_VERSION_NUMBER')
   // sticky error, no crash
-  t.throws(() => conn.receive(Buffer.from('more'), 0, progress))
+  t.throws(() => conn.receive(Buffer.from('more'), 0, out, progress))
   t.is(conn.protocol(), null)
   t.is(conn.peerCertificateCount(), 0)
 })

@@ -26,7 +26,8 @@ async function connectAndTalk (t, options) {
   // handle-backed getters answer null once the socket is closed: ask now
   const reused = socket.isSessionReused()
   const authorized = socket.authorized
-  socket.end('x')
+  // The server may have ended already (and so, without allowHalfOpen, have we).
+  if (!socket.writableEnded) socket.end('x')
   await collect(socket)
   return { socket, sessions, reused, authorized, fromGetSession, session: () => sessions.at(-1) }
 }

@@ -2,7 +2,7 @@
 // Buffers or Uint8Arrays, or one Buffer/Uint8Array already in wire format
 // (length-prefixed names).
 
-import { invalidArgType, outOfRange } from './errors'
+import { codedError, invalidArgType, outOfRange } from './errors'
 
 export function alpnList(value: unknown, name: string): Buffer[] | undefined {
   if (value === undefined || value === null) return undefined
@@ -26,4 +26,28 @@ export function alpnList(value: unknown, name: string): Buffer[] | undefined {
     return out
   }
   throw invalidArgType(name, 'an Array or an instance of Buffer or Uint8Array', value)
+}
+
+/**
+ * Node's `tls.convertALPNProtocols(protocols, out)`: sets
+ * `out.ALPNProtocols` to the wire format (length-prefixed names) of an
+ * array of names, or to a copy of a Buffer/TypedArray already in it.
+ */
+export function convertALPNProtocols(protocols: unknown, out: { ALPNProtocols?: unknown }): void {
+  if (Array.isArray(protocols)) {
+    const names = protocols.map((p: unknown, i) => {
+      const b = Buffer.from(p as string)
+      if (b.length > 255) {
+        throw codedError(
+          'ERR_OUT_OF_RANGE',
+          `The byte length of the protocol at index ${i} exceeds the maximum length. It must be <= 255. Received ${b.length}`,
+          RangeError,
+        )
+      }
+      return Buffer.concat([Buffer.from([b.length]), b])
+    })
+    out.ALPNProtocols = Buffer.concat(names)
+  } else if (ArrayBuffer.isView(protocols)) {
+    out.ALPNProtocols = Buffer.from(protocols.buffer.slice(protocols.byteOffset, protocols.byteOffset + protocols.byteLength))
+  }
 }

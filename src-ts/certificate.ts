@@ -38,6 +38,18 @@ function isSelfIssued(cert: PeerCertificate): boolean {
   return JSON.stringify(cert.subject) === JSON.stringify(cert.issuer)
 }
 
-export function x509Of(der: Buffer | undefined): X509Certificate | undefined {
-  return der ? new X509Certificate(der) : undefined
+/**
+ * An X509Certificate for `der`. Given the rest of the peer's chain (and
+ * the trusted certificate that issued its last one), `issuerCertificate`
+ * links each to the next, as on the certificates Node's TLS sockets return.
+ */
+export function x509Of(der: Buffer | undefined, issuers: Buffer[] = [], trustedIssuer?: Buffer): X509Certificate | undefined {
+  if (!der) return undefined
+  const chain = [der, ...issuers]
+  if (trustedIssuer) chain.push(trustedIssuer)
+  const certs = chain.map((d) => new X509Certificate(d))
+  for (let i = 0; i + 1 < certs.length; i++) {
+    Object.defineProperty(certs[i], 'issuerCertificate', { value: certs[i + 1], enumerable: false, configurable: true })
+  }
+  return certs[0]
 }

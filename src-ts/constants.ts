@@ -1,32 +1,34 @@
-// Module-level constants and defaults of Node's tls API.
+// Module-level constants and the initial defaults of Node's tls API.
 
 import * as nodeTls from 'node:tls'
 import type { SecureVersion } from 'node:tls'
 import { native } from './native'
 
 /**
- * Mutable defaults, as in Node, where user code may assign
- * `tls.DEFAULT_MIN_VERSION = 'TLSv1.3'`; index.ts exposes these as
- * accessors on the module object.
+ * The defaults as this process's Node computed them: `--tls-min-v1.0` ...
+ * `--tls-max-v1.3`, `--tls-cipher-list` and the same in NODE_OPTIONS are
+ * already in node:tls's values. They live on the module object afterwards
+ * (see tls-module.ts), where user code may change them.
  */
-export const defaults: {
+export const initialDefaults: {
   DEFAULT_MIN_VERSION: SecureVersion
   DEFAULT_MAX_VERSION: SecureVersion
-  DEFAULT_ECDH_CURVE: string
   DEFAULT_CIPHERS: string
+  DEFAULT_ECDH_CURVE: string
 } = {
-  DEFAULT_MIN_VERSION: 'TLSv1.2',
-  DEFAULT_MAX_VERSION: 'TLSv1.3',
+  DEFAULT_MIN_VERSION: nodeTls.DEFAULT_MIN_VERSION,
+  DEFAULT_MAX_VERSION: nodeTls.DEFAULT_MAX_VERSION,
+  DEFAULT_CIPHERS: nodeTls.DEFAULT_CIPHERS,
   // rustls's default order puts the X25519MLKEM768 post-quantum hybrid first.
   DEFAULT_ECDH_CURVE: 'auto',
-  // Same string as Node's, so code comparing against it keeps working; it
-  // selects every suite rustls has.
-  DEFAULT_CIPHERS: nodeTls.DEFAULT_CIPHERS,
 }
 
+/** Node's built-in cipher list: asking for it means "rustls's defaults". */
+export const NODE_DEFAULT_CIPHERS = nodeTls.DEFAULT_CIPHERS
+
 /** Renegotiation limits Node documents; inert here since rustls never renegotiates. */
-export const CLIENT_RENEG_LIMIT = 3
-export const CLIENT_RENEG_WINDOW = 600
+export const CLIENT_RENEG_LIMIT: number = 3
+export const CLIENT_RENEG_WINDOW: number = 600
 
 let ciphers: string[] | undefined
 /** The suites this build supports, in lower-case OpenSSL names. */

@@ -47,17 +47,33 @@ export function invalidArgValue(name: string, value: unknown, reason = 'is inval
   return codedError('ERR_INVALID_ARG_VALUE', `The ${what} '${name}' ${reason}. Received ${inspect(value)}`, TypeError)
 }
 
-/** Node's ERR_OUT_OF_RANGE. */
+/** Node's ERR_OUT_OF_RANGE (large integers with `_` separators, as Node writes them). */
 export function outOfRange(name: string, range: string, value: unknown): CodedError {
+  let received: string
+  if (typeof value === 'number' && Number.isInteger(value) && Math.abs(value) > 2 ** 32) {
+    received = String(value).replace(/\B(?=(\d{3})+(?!\d))/g, '_')
+  } else {
+    received = inspect(value)
+  }
   return codedError(
     'ERR_OUT_OF_RANGE',
-    `The value of "${name}" is out of range. It must be ${range}. Received ${inspect(value)}`,
+    `The value of "${name}" is out of range. It must be ${range}. Received ${received}`,
     RangeError,
   )
 }
 
+/** Node's ERR_TLS_INVALID_STATE. */
+export function invalidState(message = 'TLS socket connection must be securely established'): CodedError {
+  return codedError('ERR_TLS_INVALID_STATE', message)
+}
+
 export function validateFunction(value: unknown, name: string): asserts value is (...args: never[]) => unknown {
   if (typeof value !== 'function') throw invalidArgType(name, 'of type function', value)
+}
+
+/** Node's validateObject: a non-null, non-array object. */
+export function validateObject(value: unknown, name: string): asserts value is object {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw invalidArgType(name, 'of type object', value)
 }
 
 export function validateBoolean(value: unknown, name: string): asserts value is boolean {
@@ -73,4 +89,24 @@ export function validateNumber(value: unknown, name: string, min?: number, max?:
   if ((min !== undefined && value < min) || (max !== undefined && value > max) || Number.isNaN(value)) {
     throw outOfRange(name, `${min !== undefined ? `>= ${min}` : ''}${min !== undefined && max !== undefined ? ' && ' : ''}${max !== undefined ? `<= ${max}` : ''}`, value)
   }
+}
+
+/** Node's validateInteger-style check for 32-bit signed integers. */
+export function validateInt32(value: unknown, name: string, min = -2147483648, max = 2147483647): asserts value is number {
+  if (typeof value !== 'number') throw invalidArgType(name, 'of type number', value)
+  if (!Number.isInteger(value)) throw outOfRange(name, 'an integer', value)
+  if (value < min || value > max) throw outOfRange(name, `>= ${min} && <= ${max}`, value)
+}
+
+/** Node's validateUint32; `positive` excludes 0. */
+export function validateUint32(value: unknown, name: string, positive = false): asserts value is number {
+  if (typeof value !== 'number') throw invalidArgType(name, 'of type number', value)
+  if (!Number.isInteger(value)) throw outOfRange(name, 'an integer', value)
+  const min = positive ? 1 : 0
+  if (value < min || value > 4294967295) throw outOfRange(name, `>= ${min} && <= 4294967295`, value)
+}
+
+/** Node's validateBuffer: any ArrayBufferView. */
+export function validateBuffer(value: unknown, name = 'buffer'): asserts value is NodeJS.ArrayBufferView {
+  if (!ArrayBuffer.isView(value)) throw invalidArgType(name, 'an instance of Buffer, TypedArray, or DataView', value)
 }

@@ -1,30 +1,46 @@
 // rustls-node: Node's `tls` API on rustls. `require('rustls-node')` is meant
 // to be a drop-in for `require('node:tls')`.
+//
+// The module object has the shape of Node's: the same keys in the same
+// order, plain writable properties (so `tls.DEFAULT_MIN_VERSION = ...` and
+// `tls.createSecureContext = wrap(...)` work, and take effect inside
+// connect() and createServer(), which look them up here as Node's do), and
+// a non-enumerable `default` pointing at itself, for code compiled from
+// `import tls from 'tls'` without esModuleInterop.
 
-import { defaults } from './constants'
+import type { SecureVersion } from 'node:tls'
+import type * as api from './api'
+import { live } from './tls-module'
+import { CLIENT_RENEG_LIMIT, CLIENT_RENEG_WINDOW, getCiphers, initialDefaults, rootCertificates } from './constants'
+import { convertALPNProtocols } from './alpn'
+import { checkServerIdentity } from './check-server-identity'
+import { SecureContext, createSecureContext } from './secure-context'
+import { TLSSocket } from './tls-socket'
+import { Server, createServer } from './server'
+import { connect } from './connect'
+import { createSecurePair } from './secure-pair'
 
-export { TLSSocket } from './tls-socket'
-export { Server, createServer } from './server'
-export { connect } from './connect'
-export { createSecureContext, SecureContext } from './secure-context'
-export { checkServerIdentity } from './check-server-identity'
-export { createSecurePair, SecurePair } from './secure-pair'
-export { getCiphers, rootCertificates, CLIENT_RENEG_LIMIT, CLIENT_RENEG_WINDOW } from './constants'
+// Node's keys, in Node's order.
+const tls: typeof api = Object.assign(live, {
+  CLIENT_RENEG_LIMIT,
+  CLIENT_RENEG_WINDOW,
+  DEFAULT_CIPHERS: initialDefaults.DEFAULT_CIPHERS,
+  DEFAULT_ECDH_CURVE: initialDefaults.DEFAULT_ECDH_CURVE,
+  DEFAULT_MIN_VERSION: initialDefaults.DEFAULT_MIN_VERSION as SecureVersion,
+  DEFAULT_MAX_VERSION: initialDefaults.DEFAULT_MAX_VERSION as SecureVersion,
+  getCiphers,
+  rootCertificates,
+  convertALPNProtocols,
+  checkServerIdentity,
+  createSecureContext,
+  SecureContext,
+  TLSSocket,
+  Server,
+  createServer,
+  connect,
+  createSecurePair,
+})
 
-// Declared for the types; the live values are the accessors defined below,
-// so `tls.DEFAULT_MIN_VERSION = 'TLSv1.3'` works as it does in Node.
-export declare let DEFAULT_MIN_VERSION: import('node:tls').SecureVersion
-export declare let DEFAULT_MAX_VERSION: import('node:tls').SecureVersion
-export declare let DEFAULT_ECDH_CURVE: string
-export declare let DEFAULT_CIPHERS: string
+Object.defineProperty(tls, 'default', { value: tls, enumerable: false, writable: true, configurable: true })
 
-for (const key of Object.keys(defaults) as Array<keyof typeof defaults>) {
-  Object.defineProperty(exports, key, {
-    enumerable: true,
-    configurable: false,
-    get: () => defaults[key],
-    set: (v: never) => {
-      defaults[key] = v
-    },
-  })
-}
+export = tls as typeof api & { readonly default: typeof api }

@@ -1,54 +1,46 @@
-// tls.createSecurePair() / SecurePair: the legacy API (deprecated in Node,
-// DEP0064) of a TLS engine with two streams: `encrypted` carries TLS
-// records, `cleartext` (a TLSSocket) carries application data. Built here,
-// as in Node, from a TLSSocket over one end of an in-memory duplex pair.
+// tls.createSecurePair(): the legacy API (deprecated in Node, DEP0064) of a
+// TLS engine with two streams: `encrypted` carries TLS records, `cleartext`
+// (a TLSSocket) carries application data. Built, as in Node, from a
+// TLSSocket over one end of an in-memory duplex pair.
 
 import { EventEmitter } from 'node:events'
 import { Duplex } from 'node:stream'
 import { deprecate } from 'node:util'
 import type * as tls from 'node:tls'
-import { TLSSocket } from './tls-socket'
-import { SecureContext, createSecureContext, notAContext } from './secure-context'
+import { TLSSocket, type TLSSocketInternalOptions } from './tls-socket'
+import { live } from './tls-module'
 
-/** One end of a pair of connected in-memory Duplex streams. */
+/** One end of a pair of connected in-memory streams: what one writes, the other reads. */
 class PairEnd extends Duplex {
   other: PairEnd | null = null
-  private readonly pending: Array<() => void> = []
+  /** The write that waits until the other side reads. */
+  waiting: (() => void) | null = null
 
   override _read(): void {
-    const resume = this.pending.shift()
+    const resume = this.waiting
+    this.waiting = null
     resume?.()
   }
 
   override _write(chunk: Buffer, _enc: BufferEncoding, cb: (err?: Error | null) => void): void {
     const other = this.other
-    if (!other || other.destroyed) {
-      cb(new Error('the other end of the pair is closed'))
+    if (chunk.length === 0 || !other) {
+      process.nextTick(cb)
       return
     }
-    if (other.push(chunk)) cb()
-    else other.pending.push(() => cb())
+    other.push(chunk)
+    other.waiting = () => cb()
   }
 
   override _final(cb: (err?: Error | null) => void): void {
-    this.other?.push(null)
-    cb()
-  }
-
-  override _destroy(err: Error | null, cb: (err: Error | null) => void): void {
     const other = this.other
-    this.other = null
-    if (other && !other.destroyed) other.destroy()
-    cb(err)
+    if (!other) {
+      cb()
+      return
+    }
+    other.on('end', () => cb())
+    other.push(null)
   }
-}
-
-function duplexPair(): [PairEnd, PairEnd] {
-  const a = new PairEnd()
-  const b = new PairEnd()
-  a.other = b
-  b.other = a
-  return [a, b]
 }
 
 export class SecurePair extends EventEmitter implements tls.SecurePair {
@@ -58,48 +50,49 @@ export class SecurePair extends EventEmitter implements tls.SecurePair {
    */
   readonly encrypted: tls.TLSSocket
   readonly cleartext: TLSSocket
-  readonly credentials: SecureContext
+  readonly credentials: tls.SecureContext | null
+  readonly server: unknown
 
   constructor(
-    context: tls.SecureContext | undefined,
-    isServer: boolean,
-    requestCert: boolean,
-    rejectUnauthorized: boolean,
-    options: tls.TLSSocketOptions = {},
+    secureContext: tls.SecureContext | null = live.createSecureContext(),
+    isServer = false,
+    requestCert = !isServer,
+    rejectUnauthorized = false,
+    options: TLSSocketInternalOptions = {},
   ) {
     super()
-    const [outside, inside] = duplexPair()
-    if (context !== undefined && !(context instanceof SecureContext)) throw notAContext(context)
-    this.credentials = context ?? createSecureContext()
+    const outside = new PairEnd()
+    const inside = new PairEnd()
+    outside.other = inside
+    inside.other = outside
+    this.server = (options as { server?: unknown }).server
+    this.credentials = secureContext
     this.encrypted = outside as unknown as tls.TLSSocket
     this.cleartext = new TLSSocket(inside, {
-      ...options,
-      secureContext: this.credentials as unknown as tls.SecureContext,
+      secureContext: secureContext ?? undefined,
       isServer,
       requestCert,
       rejectUnauthorized,
+      ...options,
     })
     this.cleartext.once('secure', () => this.emit('secure'))
-    if (!isServer) this.cleartext._start()
+  }
+
+  destroy(): void {
+    this.cleartext.destroy()
+    ;(this.encrypted as unknown as Duplex).destroy()
   }
 }
 
-function createSecurePairImpl(
-  context?: tls.SecureContext,
-  isServer?: boolean,
-  requestCert?: boolean,
-  rejectUnauthorized?: boolean,
-): SecurePair {
-  return new SecurePair(context, Boolean(isServer), Boolean(requestCert), Boolean(rejectUnauthorized))
-}
-
-export const createSecurePair: (
-  context?: tls.SecureContext,
-  isServer?: boolean,
-  requestCert?: boolean,
-  rejectUnauthorized?: boolean,
-) => SecurePair = deprecate(
-  createSecurePairImpl,
+export const createSecurePair = deprecate(
+  function createSecurePair(...args: ConstructorParameters<typeof SecurePair>): SecurePair {
+    return new SecurePair(...args)
+  },
   'tls.createSecurePair() is deprecated. Please use tls.TLSSocket instead.',
   'DEP0064',
-)
+) as (
+  context?: tls.SecureContext,
+  isServer?: boolean,
+  requestCert?: boolean,
+  rejectUnauthorized?: boolean,
+) => SecurePair

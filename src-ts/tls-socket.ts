@@ -1,29 +1,47 @@
 // tls.TLSSocket: a net.Socket whose bytes go through rustls.
 //
-// Node's own TLSSocket swaps the socket's C++ stream handle for a TLS one.
-// Node-API cannot make stream handles, so this TLSSocket is a net.Socket
-// without a handle whose stream methods (_read, _write, _final, _destroy)
-// drive a NativeConnection and read from / write to the transport: a
-// net.Socket, or any Duplex (STARTTLS drivers pass their own).
+// As in Node, a TLSSocket is a net.Socket over a native stream handle (see
+// tls-handle.ts), so net.Socket's reading, writing, half-close, timeouts and
+// the C++ consumers of stream handles (http2, the HTTP parser) work as they
+// do on node:tls. Under it is the transport: the net.Socket it was given or
+// connected itself, or Node's JSStreamSocket around any other Duplex
+// (STARTTLS drivers and in-memory pairs), as Node wraps one.
 //
-//   transport 'data' ─▶ conn.receive ─▶ conn.takePlaintext ─▶ this.push
-//   this.write ─▶ conn.send ─▶ conn.takeOutput ─▶ transport.write
+//   transport 'data' ─▶ conn.receive ─▶ handle.readBuffer ─▶ 'data' / consumer
+//   write()/writev() ─▶ handle.onwrite ─▶ conn.write ─▶ conn.takeOutput ─▶ transport.write
 //
-// Backpressure both ways: push() returning false pauses the transport until
-// _read(); transport.write() returning false holds the write callback until
-// the transport's 'drain'.
+// Reading follows the reader: while the handle is not reading (the
+// readable side is full, or paused with `onread`), the transport is paused,
+// except during the handshake. A write completes when the transport has
+// written its records, as with Node's TLSWrap.
+//
+// TLSSocket is a function constructor, like Node's: subclasses written
+// as `TLSSocket.call(this, socket, options)` work, as do `class extends`.
 
 import * as net from 'node:net'
-import type { Duplex } from 'node:stream'
+import { finished, type Duplex } from 'node:stream'
+import { appendFile } from 'node:fs'
 import type * as tls from 'node:tls'
 import type { X509Certificate } from 'node:crypto'
 import { native, type NativeConnection } from './native'
-import { SecureContext, createSecureContext, notAContext } from './secure-context'
+import { SecureContext, asSecureContext, notAContext } from './secure-context'
+import { live } from './tls-module'
 import { certificateObject, detailedChain, x509Of } from './certificate'
-import { checkServerIdentity } from './check-server-identity'
-import { codedError, invalidArgType, outOfRange, validateNumber, validateString } from './errors'
+import {
+  codedError,
+  invalidArgType,
+  invalidState,
+  validateBoolean,
+  validateBuffer,
+  validateFunction,
+  validateInt32,
+  validateString,
+  validateUint32,
+} from './errors'
 import { alpnList } from './alpn'
 import { refuseUnsupportedSocketOptions } from './unsupported'
+import { createHandle, wrapDuplex, UV_ECANCELED, UV_EPIPE, type StreamRequest, type TLSHandle } from './tls-handle'
+import { tlsKeylogFile, traceTls } from './cli-options'
 
 // Event bits NativeConnection.receive() reports in progress[1].
 const HANDSHAKE_DONE = 1
@@ -34,12 +52,6 @@ const KEYLOG = 16
 const SERVER_SESSION = 32
 const OUTPUT = 64
 
-/** What this implementation knows about the peer it is connecting to. */
-interface ClientTarget {
-  host?: string
-  checkServerIdentity: typeof checkServerIdentity
-}
-
 /** Options accepted by `new TLSSocket()`, plus the internal ones tls.connect / tls.Server pass. */
 export interface TLSSocketInternalOptions extends tls.TLSSocketOptions {
   allowHalfOpen?: boolean
@@ -47,91 +59,112 @@ export interface TLSSocketInternalOptions extends tls.TLSSocketOptions {
   handshakeTimeout?: number
   pauseOnConnect?: boolean
   servername?: string
-  /** @internal set by tls.connect */
-  target?: ClientTarget
+  credentials?: tls.SecureContext
+  onread?: net.OnReadOpts
+  signal?: AbortSignal
+  pipe?: boolean
+  /** @internal tls.connect's host: what the certificate is checked against without servername. */
+  host?: string
+  /** Refused: rustls has no external pre-shared keys. */
+  pskCallback?: unknown
 }
 
-type WriteCallback = (err?: Error | null) => void
+/** receive()'s out-parameter: [bytes consumed, event bits, plaintext bytes]. */
+const progress = new Float64Array(3)
+/**
+ * Where receive() puts plaintext; the handle copies it out at once. One is
+ * enough: JS runs one receive at a time.
+ */
+const plaintextScratch = Buffer.allocUnsafeSlow(64 * 1024)
 
-/** receive()'s out-parameter: [bytes consumed, event bits]. One is enough: JS runs one receive at a time. */
-const progress = new Float64Array(2)
-
-function connReset(message: string): Error {
-  return codedError('ECONNRESET', message)
+interface QueuedWrite {
+  req: StreamRequest
+  chunks: Buffer[]
+  bytes: number
 }
 
-export class TLSSocket extends net.Socket implements tls.TLSSocket {
-  encrypted = true as const
-  authorized = false
+let tracingWarned = false
+let keylogWarned = false
+let keylogErrorWarned = false
+
+class TLSSocketImpl extends net.Socket implements tls.TLSSocket {
+  declare encrypted: true
+  declare authorized: boolean
   declare authorizationError: Error
-  alpnProtocol: string | false | null = null
-  servername: string | false | null = null
-  secureConnecting = true
-  /** The tls.Server that accepted this socket (server side), as in Node. */
-  server: net.Server | null = null
-  /** @internal net.Socket's timeout refresher, called on I/O activity. */
+  declare alpnProtocol: string | false | null
+  declare servername: string | false | null
+  declare secureConnecting: boolean
+  /** The server that accepted this socket (server side), as in Node. */
+  declare server: net.Server | null
+  /** Node's TLSWrap handle, as `ssl`; here the same object as `_handle`. */
+  declare ssl: TLSHandle | null
+  declare _handle: TLSHandle | null
+  declare _parent: net.Socket | null
+  declare _tlsOptions: TLSSocketInternalOptions
+  declare _secureEstablished: boolean
+  declare _controlReleased: boolean
+  declare _requestCert: boolean
+  declare _rejectUnauthorized: boolean
+  declare _closeAfterHandlingError: boolean
+  declare _hadError: boolean
   declare _unrefTimer: () => void
-  /** @internal */ _secureEstablished = false
-  /** @internal */ _controlReleased = false
+  declare connecting: boolean
 
-  private readonly _tlsOptions: TLSSocketInternalOptions
-  private readonly _isServer: boolean
-  private readonly _requestCert: boolean
-  private readonly _rejectUnauthorized: boolean
-  private _context: SecureContext
-  private _transport: Duplex | null
-  private _conn: NativeConnection | null = null
-  private _started = false
-  private _transportPaused = false
-  private _pendingWrite: (() => void) | null = null
-  private _pendingFinal: (() => void) | null = null
-  private _eofPushed = false
-  private _errorReported = false
-  private _handshakeTimer: NodeJS.Timeout | null = null
-  private _peerChain: Buffer[] | null = null
-  private _maxSendFragment: number | undefined
-  /** The latest session received (client), for getSession(). */
-  private _session: Buffer | undefined
-  /** Server: 'newSession' callbacks not yet called. */
-  private _newSessionsPending = 0
-  /** Server: what to do once they are. */
-  private _afterNewSessions: (() => boolean) | null = null
-  /** Server: what 'resumeSession' found for this ClientHello. */
-  private _resumeData: Buffer | undefined
-  /** Server: ciphertext that arrived while callbacks (SNI, ALPN, OCSP, sessions) ran. */
-  private _heldCiphertext: Buffer[] | null = null
-  /** Application bytes received and sent (`bytesRead`, `bytesWritten`). @internal */
-  _plaintextIn = 0
-  /** @internal */ _plaintextOut = 0
+  declare private _isServer: boolean
+  declare private _context: SecureContext
+  declare private _transport: net.Socket | null
+  declare private _conn: NativeConnection | null
+  declare private _started: boolean
+  /** The reader wants data (the handle's read state). */
+  declare private _reading: boolean
+  /** Writes and a shutdown that came before the handshake completed. */
+  declare private _queuedWrites: QueuedWrite[]
+  declare private _pendingShutdown: StreamRequest | null
+  /** Writes handed to the transport and not yet written by it. */
+  declare private _inflight: Set<QueuedWrite>
+  declare private _pendingBytes: number
+  declare private _handshakeTimer: NodeJS.Timeout | null
+  declare private _peerChain: Buffer[] | null
+  declare private _maxSendFragment: number | undefined
+  declare private _eofEmitted: boolean
   /** After a TLS failure: let the queued alert drain before closing the transport. */
-  private _closeGracefully = false
+  declare private _closeGracefully: boolean
+  /** Client: the latest session received (getSession()). */
+  declare private _session: Buffer | undefined
+  /** Client: 'session' waits until the server is verified, as in Node. */
+  declare private _verified: boolean
+  declare private _pendingSessions: Buffer[]
+  /** Server: 'newSession' callbacks not yet called. */
+  declare private _newSessionsPending: number
+  /** Server: what to do once they are. */
+  declare private _afterNewSessions: (() => boolean) | null
+  /** Server: what 'resumeSession' found for this ClientHello. */
+  declare private _resumeData: Buffer | undefined
+  /** Server: ciphertext that arrived while callbacks (SNI, ALPN, OCSP, sessions) ran. */
+  declare private _heldCiphertext: Buffer[] | null
 
-  constructor(socket?: Duplex | net.Socket, options: TLSSocketInternalOptions = {}) {
-    if (options === null || typeof options !== 'object') throw invalidArgType('options', 'of type object', options)
-    super({
-      allowHalfOpen: socket ? (socket as Duplex).allowHalfOpen : options.allowHalfOpen,
-      highWaterMark: options.highWaterMark,
-    } as net.SocketConstructorOpts)
-    refuseUnsupportedSocketOptions(options)
-    if (options.enableTrace) warnNoTrace()
-    this.authorizationError = null as unknown as Error
-    this._tlsOptions = { ...options }
-    this._isServer = Boolean(options.isServer)
-    this._requestCert = Boolean(options.requestCert) || !this._isServer
-    this._rejectUnauthorized = Boolean(options.rejectUnauthorized)
-    const ctx = options.secureContext
-    if (ctx !== undefined && !(ctx instanceof SecureContext)) {
-      throw codedError('ERR_TLS_INVALID_CONTEXT', 'context must be a SecureContext created by rustls-node', TypeError)
-    }
-    this._context = (ctx as SecureContext | undefined) ?? createSecureContext(options)
+  // Never runs: the exported TLSSocket is the function constructor below,
+  // which shares this prototype. Declared for the types of `new TLSSocket`.
+  constructor(socket?: Duplex | net.Socket | null, options?: TLSSocketInternalOptions) {
+    super()
+    void socket
+    void options
+  }
+
+  // ---- construction -------------------------------------------------------
+
+  /** Constructor guts (Node's `_init`): roles, listeners, the transport. */
+  _init(socket: net.Socket | null, transport: net.Socket | null): void {
+    const options = this._tlsOptions
     this.server = options.server ?? null
-    this._transport = socket ?? null
+    this._requestCert = Boolean(options.requestCert) || !options.isServer
+    this._rejectUnauthorized = Boolean(options.rejectUnauthorized)
     // Key log lines are only collected while someone listens, as in Node.
-    this.on('newListener', (event: string | symbol) => {
-      if (event === 'keylog') this._conn?.enableKeylog(true)
-    })
-    if (socket) this._attach(socket)
+    this.on('newListener', onKeylogListener)
+    if (tlsKeylogFile) logKeysToFile(this, tlsKeylogFile)
     if (this._isServer) {
+      if (options.SNICallback !== undefined) validateFunction(options.SNICallback, 'options.SNICallback')
+      if (options.ALPNCallback !== undefined) validateFunction(options.ALPNCallback, 'options.ALPNCallback')
       const timeout = options.handshakeTimeout ?? 0
       if (timeout > 0) {
         this._handshakeTimer = setTimeout(() => {
@@ -139,61 +172,217 @@ export class TLSSocket extends net.Socket implements tls.TLSSocket {
         }, timeout)
         this._handshakeTimer.unref?.()
       }
-      this._start()
     }
+    if (transport) this._attach(transport, socket)
+    else this.connecting = true // tls.connect() / connect() will make one
+    if (this._isServer) this._conn = native.NativeConnection.server(this._context.context.native)
   }
 
-  // ---- transport plumbing -------------------------------------------------
-
-  private _attach(transport: Duplex): void {
+  private _attach(transport: net.Socket, given: net.Socket | null): void {
+    this._transport = transport
+    this._parent = transport
     transport.on('data', (chunk: Buffer) => this._onCiphertext(chunk))
     transport.on('end', () => this._onTransportEnd())
-    transport.on('error', (err: Error) => this._onTransportError(err))
+    transport.on('error', (err: Error) => this._emitTLSError(err))
     transport.on('close', () => this._onTransportClose())
-    const t = transport as net.Socket
-    if (t.connecting) {
-      this._setConnecting(true)
+    const t = given ?? transport
+    this.connecting = t.connecting || (t instanceof net.Socket && !(t as TLSSocketImpl)._handle)
+    if (this.connecting) {
       t.once('connect', () => {
-        this._setConnecting(false)
-        if (this.destroyed) return
+        this.connecting = false
         this.emit('connect')
-        this.emit('ready')
+        if (!given) this.emit('ready')
       })
     }
   }
 
-  private _setConnecting(value: boolean): void {
-    ;(this as { connecting: boolean }).connecting = value
+  /**
+   * Connects a socket made without one (`new TLSSocket()` then
+   * `connect(...)`, as tls.connect() does): the transport is a new TCP or
+   * IPC socket, and the handshake starts once it is connected.
+   */
+  override connect(...args: unknown[]): this {
+    if (this._transport) throw codedError('ERR_SOCKET_CONNECTING', 'Socket is already connecting')
+    const normalized = (net as unknown as { _normalizeArgs(a: unknown[]): [net.NetConnectOpts, (() => void)?] })._normalizeArgs(args)
+    const [options, cb] = normalized
+    // The transport only moves ciphertext; the TLS socket owns timeouts.
+    const transport = new net.Socket({ allowHalfOpen: true })
+    this._attach(transport, null)
+    if (cb) this.once('connect', cb)
+    transport.connect({ ...options, timeout: undefined } as net.NetConnectOpts)
+    transport.resume()
+    return this
   }
 
-  /** Creates the native connection and sends the ClientHello (client side). @internal */
-  _start(): void {
-    if (this._started || this.destroyed) return
-    const transport = this._transport
-    if (!transport) return
-    if ((transport as net.Socket).connecting) {
-      transport.once('connect', () => this._start())
+  // ---- the handle's side: what net.Socket and C++ consumers ask -----------
+
+  /** @internal */
+  _handleWrite(req: StreamRequest, chunks: Buffer[]): void {
+    let bytes = 0
+    for (const c of chunks) bytes += c.length
+    const write: QueuedWrite = { req, chunks, bytes }
+    this._pendingBytes += bytes
+    if (!this._secureEstablished) {
+      this._queuedWrites.push(write)
+      if (!this._isServer) this._start()
       return
     }
+    this._send(write)
+  }
+
+  /** Encrypts one batch of writes and hands it to the transport in one write. */
+  private _send(write: QueuedWrite): void {
+    const conn = this._conn
+    const t = this._transport
+    this._inflight.add(write)
+    if (!conn || !t || t.destroyed || t.writableEnded) {
+      process.nextTick(() => this._finishWrite(write, UV_EPIPE))
+      return
+    }
+    let records: Buffer | null
+    try {
+      for (const chunk of write.chunks) conn.write(chunk)
+      records = conn.takeOutput()
+    } catch (err) {
+      process.nextTick(() => this._finishWrite(write, UV_EPIPE))
+      this._fail(err as Error)
+      return
+    }
+    if (!records) {
+      process.nextTick(() => this._finishWrite(write, 0))
+      return
+    }
+    t.write(records, (err?: Error | null) => this._finishWrite(write, err ? UV_EPIPE : 0))
+  }
+
+  private _finishWrite(write: QueuedWrite, status: number): void {
+    if (!this._inflight.delete(write)) return // cancelled by close
+    this._pendingBytes -= write.bytes
+    this.ssl?.finishWrite(write.req, status)
+    if (this._pendingShutdown && this._inflight.size === 0) this._shutdownNow()
+  }
+
+  /** @internal */
+  _handleShutdown(req: StreamRequest): void {
+    this._pendingShutdown = req
+    if (!this._secureEstablished) {
+      if (!this._isServer) this._start()
+      return
+    }
+    if (this._inflight.size === 0) this._shutdownNow()
+  }
+
+  /** end(): close_notify (RFC 8446 §6.1), then the transport's end. */
+  private _shutdownNow(): void {
+    const req = this._pendingShutdown
+    if (!req) return
+    const t = this._transport
+    const finish = () => {
+      if (this._pendingShutdown !== req) return
+      this._pendingShutdown = null
+      this.ssl?.finishShutdown(req, 0)
+    }
+    this._conn?.close()
+    this._flush()
+    if (t && !t.destroyed && !t.writableEnded) t.end(finish)
+    else process.nextTick(finish)
+  }
+
+  /** @internal */
+  _handleReading(reading: boolean): void {
+    this._reading = reading
+    if (reading && !this._isServer && !this._started && !this.connecting) this._start()
+    this._applyFlow()
+  }
+
+  /** @internal */
+  _handleClose(done: () => void): void {
+    if (this._handshakeTimer) {
+      clearTimeout(this._handshakeTimer)
+      this._handshakeTimer = null
+    }
+    const t = this._transport
+    const cancel = () => {
+      const handle = this.ssl
+      for (const w of [...this._queuedWrites, ...this._inflight]) handle?.finishWrite(w.req, UV_ECANCELED)
+      this._queuedWrites = []
+      this._inflight.clear()
+      this._pendingBytes = 0
+      const shutdown = this._pendingShutdown
+      this._pendingShutdown = null
+      if (shutdown) handle?.finishShutdown(shutdown, UV_ECANCELED)
+      this._conn = null
+      this.ssl = null
+      done()
+    }
+    if (!t || t.closed) {
+      setImmediate(cancel)
+      return
+    }
+    finished(t, () => setImmediate(cancel))
+    if (this._closeGracefully && !t.destroyed && !t.writableEnded) t.destroySoon()
+    else t.destroy()
+  }
+
+  /** @internal */
+  _transportSocket(): net.Socket | null {
+    return this._transport
+  }
+
+  /** @internal */
+  _pendingWriteBytes(): number {
+    return this._pendingBytes
+  }
+
+  /** @internal Node's `ssl.verifyError()`: the peer chain's verification error. */
+  _verifyError(): Error | null {
+    const failure = this._conn?.authorizationError()
+    return failure ? codedError(failure.code, failure.message) : null
+  }
+
+  /** Pauses the transport while nobody reads (after the handshake) or while callbacks run. */
+  private _applyFlow(): void {
+    const t = this._transport
+    if (!t || t.destroyed) return
+    const flow = this._heldCiphertext === null && (!this._secureEstablished || this._reading)
+    if (flow) {
+      if (t.isPaused()) t.resume()
+    } else if (!t.isPaused()) {
+      t.pause()
+    }
+  }
+
+  // ---- handshake --------------------------------------------------------------
+
+  /** Creates the native connection and sends the ClientHello (client side). */
+  _start(): void {
+    if (this._started || this._isServer) return
+    if (this.connecting) {
+      this.once('connect', () => this._start())
+      return
+    }
+    if (!this._handle || !this._transport) return // destroyed before connecting
     this._started = true
     try {
-      if (this._isServer) {
-        this._conn = native.NativeConnection.server(this._context.context)
-      } else {
-        this._conn = native.NativeConnection.client(this._context.context, {
-          servername: this._sniName() ?? this._tlsOptions.target?.host ?? 'localhost',
-          sni: this._sniName() !== undefined,
-          rejectUnauthorized: this._rejectUnauthorized,
-          alpn: alpnList(this._tlsOptions.ALPNProtocols, 'options.ALPNProtocols'),
-          session: sessionHandle(this._tlsOptions.session),
-          keylog: this.listenerCount('keylog') > 0,
-        })
-        this._flush()
-      }
+      this._conn = native.NativeConnection.client(this._context.context.native, {
+        servername: this._sniName() ?? this._clientHost(),
+        sni: this._sniName() !== undefined,
+        rejectUnauthorized: this._rejectUnauthorized,
+        alpn: alpnList(this._tlsOptions.ALPNProtocols, 'options.ALPNProtocols'),
+        session: sessionHandle(this._tlsOptions.session),
+        keylog: this.listenerCount('keylog') > 0,
+      })
       if (this._maxSendFragment) this._conn.setMaxSendFragment(this._maxSendFragment)
+      this._flush()
     } catch (err) {
       this._fail(err as Error)
     }
+  }
+
+  /** The name the client checks the certificate against and caches sessions under. */
+  private _clientHost(): string {
+    const host = this._tlsOptions.host ?? (this._transport as { _host?: string } | null)?._host
+    return host || 'localhost'
   }
 
   /**
@@ -205,17 +394,17 @@ export class TLSSocket extends net.Socket implements tls.TLSSocket {
     return name && !net.isIP(name) ? name : undefined
   }
 
-  /** Writes pending ciphertext to the transport; false when it is full. */
-  private _flush(): boolean {
+  /** Writes pending ciphertext (handshake, alerts, tickets) to the transport. */
+  private _flush(): void {
     const out = this._conn?.takeOutput()
     const t = this._transport
-    if (!out || !t || t.destroyed || t.writableEnded) return true
-    return t.write(out)
+    if (!out || !t || t.destroyed || t.writableEnded) return
+    t.write(out)
   }
 
   private _onCiphertext(chunk: Buffer): void {
     const conn = this._conn
-    if (!conn || this.destroyed) return
+    if (!conn || !this._handle) return
     if (this._heldCiphertext) {
       this._heldCiphertext.push(chunk)
       return
@@ -226,9 +415,8 @@ export class TLSSocket extends net.Socket implements tls.TLSSocket {
       // Only the native call is guarded: an exception from a user listener
       // run below ('secureConnect', 'data', ...) must propagate as in Node,
       // not turn into a socket error.
-      let plaintext: Buffer | null
       try {
-        plaintext = conn.receive(chunk, offset, progress)
+        conn.receive(chunk, offset, plaintextScratch, progress)
       } catch (err) {
         this._flush() // the alert rustls queued for the peer
         this._fail(err as Error)
@@ -236,6 +424,7 @@ export class TLSSocket extends net.Socket implements tls.TLSSocket {
       }
       const consumed = progress[0]
       const events = progress[1]
+      const plaintext = progress[2]
       offset += consumed
       if (events & CLIENT_HELLO) {
         this._onClientHello(chunk.subarray(offset))
@@ -247,13 +436,15 @@ export class TLSSocket extends net.Socket implements tls.TLSSocket {
       if (events & SERVER_SESSION && this._emitNewSessions(conn)) {
         // As in Node, the handshake waits for the 'newSession' callbacks:
         // hold its completion, this plaintext and all later bytes.
+        const held = plaintext > 0 ? Buffer.from(plaintextScratch.subarray(0, plaintext)) : null
         this._heldCiphertext = offset < chunk.length ? [chunk.subarray(offset)] : []
-        this._afterNewSessions = () => this._deliver(events, plaintext)
+        this._afterNewSessions = () => this._deliver(events, held)
+        this._applyFlow()
         return
       }
-      if (!this._deliver(events, plaintext)) return
-      if (consumed === 0 && !plaintext) break
-    } while (offset < chunk.length)
+      if (!this._deliver(events, plaintext > 0 ? plaintextScratch.subarray(0, plaintext) : null)) return
+      if (consumed === 0 && plaintext < plaintextScratch.length) break
+    } while (offset < chunk.length || progress[2] === plaintextScratch.length)
   }
 
   /**
@@ -263,10 +454,10 @@ export class TLSSocket extends net.Socket implements tls.TLSSocket {
    * waits behind Nagle for the peer's delayed ACK (about 40 ms).
    */
   private _corkUntilNextTick(): void {
-    const t = this._transport as (Duplex & { cork?: () => void; uncork?: () => void }) | null
-    if (!t || typeof t.cork !== 'function' || typeof t.uncork !== 'function') return
+    const t = this._transport
+    if (!t) return
     t.cork()
-    process.nextTick(() => t.uncork!())
+    process.nextTick(() => t.uncork())
   }
 
   /**
@@ -276,26 +467,74 @@ export class TLSSocket extends net.Socket implements tls.TLSSocket {
   private _deliver(events: number, plaintext: Buffer | null): boolean {
     const conn = this._conn
     if (!conn) return false
+    if (events & SESSION) this._takeSessions(conn)
     if (events & HANDSHAKE_DONE) {
-      this._onHandshakeDone()
-      if (this.destroyed) return false
+      this._onHandshakeDone(conn)
+      if (!this._handle) return false
     }
-    if (plaintext && !this._eofPushed) {
-      this._plaintextIn += plaintext.length
-      if (!this.push(plaintext)) this._pauseTransport()
-    }
-    if (events & SESSION) {
-      for (const session of conn.takeSessions()) {
-        this._session = session
-        this.emit('session', session)
-      }
-      if (this.destroyed) return false
-    }
+    if (plaintext) this._handle?.readBuffer(plaintext)
+    if (!this._handle) return false
+    if (events & SESSION && this._verified) this._emitPendingSession()
     if (events & PEER_CLOSED) {
-      this._pushEof()
+      this._emitEOF()
       return false
     }
     return true
+  }
+
+  private _takeSessions(conn: NativeConnection): void {
+    for (const session of conn.takeSessions()) {
+      this._session = session
+      // Before verification Node keeps only the latest.
+      if (this._verified) this._pendingSessions.push(session)
+      else this._pendingSessions = [session]
+    }
+  }
+
+  /** @internal Client: the server is verified; 'session' may be emitted (tls.connect). */
+  _markVerified(): void {
+    this._verified = true
+    this._emitPendingSession()
+  }
+
+  private _emitPendingSession(): void {
+    const sessions = this._pendingSessions
+    this._pendingSessions = []
+    for (const session of sessions) this.emit('session', session)
+  }
+
+  private _onHandshakeDone(conn: NativeConnection): void {
+    if (!this._handle) return
+    this._secureEstablished = true
+    if (this._handshakeTimer) {
+      clearTimeout(this._handshakeTimer)
+      this._handshakeTimer = null
+    }
+    const alpn = conn.alpnProtocol()
+    this.alpnProtocol = alpn ? alpn.toString('latin1') : false
+    if (this._isServer) {
+      this.servername = conn.serverName() ?? false
+      // Set before 'secure', for servers built on a plain net.Server
+      // (STARTTLS), which read them in their 'secure' handler.
+      if (this._requestCert) {
+        const failure = conn.authorizationError()
+        if (failure) this.authorizationError = failure.code as unknown as Error
+        else this.authorized = true
+      }
+    } else {
+      this.servername = this._sniName() ?? false
+      if (this._tlsOptions.requestOCSP) {
+        this.emit('OCSPResponse', conn.ocspResponse())
+        if (!this._handle) return
+      }
+    }
+    this._applyFlow()
+    this.emit('secure')
+    if (!this._handle) return
+    const queued = this._queuedWrites
+    this._queuedWrites = []
+    for (const write of queued) this._send(write)
+    if (this._pendingShutdown && this._inflight.size === 0) this._shutdownNow()
   }
 
   /**
@@ -309,10 +548,10 @@ export class TLSSocket extends net.Socket implements tls.TLSSocket {
     for (let i = 0; i + 1 < flat.length; i += 2) {
       this._newSessionsPending++
       let called = false
-      server.emit('newSession', flat[i], flat[i + 1], () => {
+      const done = () => {
         if (called) return
         called = true
-        if (--this._newSessionsPending > 0 || this.destroyed) return
+        if (--this._newSessionsPending > 0 || !this._handle) return
         const resume = this._afterNewSessions
         this._afterNewSessions = null
         if (resume && !resume()) {
@@ -320,7 +559,8 @@ export class TLSSocket extends net.Socket implements tls.TLSSocket {
           return
         }
         this._releaseHeldCiphertext()
-      })
+      }
+      if (!server.emit('newSession', flat[i], flat[i + 1], done)) done()
     }
     return this._newSessionsPending > 0
   }
@@ -334,6 +574,7 @@ export class TLSSocket extends net.Socket implements tls.TLSSocket {
   private _onClientHello(rest: Buffer): void {
     const conn = this._conn!
     this._heldCiphertext = rest.length > 0 ? [rest] : []
+    this._applyFlow()
     const id = conn.helloSessionId()
     const server = this.server
     if (!id || !server || server.listenerCount('resumeSession') === 0) {
@@ -341,22 +582,19 @@ export class TLSSocket extends net.Socket implements tls.TLSSocket {
       return
     }
     // The session may live in an external store: ask, and wait, as Node does.
-    let called = false
-    server.emit('resumeSession', id, (err: Error | null, data?: Buffer | null) => {
-      if (called) return
-      called = true
-      if (err) {
-        this._fail(err)
-        return
-      }
-      if (data) this._resumeData = data
-      this._chooseContext(conn)
-    })
+    server.emit(
+      'resumeSession',
+      id,
+      this._onceCallback((data?: Buffer | null) => {
+        if (data) this._resumeData = data
+        this._chooseContext(conn)
+      }),
+    )
   }
 
   /** Server: SNICallback (the server's addContext table by default) picks the context. */
   private _chooseContext(conn: NativeConnection): void {
-    if (this.destroyed || this._conn !== conn) return
+    if (!this._handle || this._conn !== conn) return
     const servername = conn.helloServerName()
     const sni = this._tlsOptions.SNICallback
     if (!servername || !sni) {
@@ -364,9 +602,9 @@ export class TLSSocket extends net.Socket implements tls.TLSSocket {
       return
     }
     try {
-      sni(servername, this._onceCallback((ctx?: tls.SecureContext) => this._useContext(ctx, servername)))
+      sni.call(this, servername, this._onceCallback((ctx?: tls.SecureContext) => this._useContext(ctx, servername)))
     } catch (err) {
-      this._fail(err as Error)
+      this.destroy(err as Error)
     }
   }
 
@@ -377,13 +615,14 @@ export class TLSSocket extends net.Socket implements tls.TLSSocket {
    */
   private _useContext(ctx: tls.SecureContext | undefined, servername: string | null): void {
     const conn = this._conn
-    if (!conn || this.destroyed) return
+    if (!conn || !this._handle) return
     if (ctx !== undefined && ctx !== null) {
-      if (!(ctx instanceof SecureContext)) {
-        this._fail(notAContext(ctx))
+      const chosen = asSecureContext(ctx)
+      if (!chosen) {
+        this.destroy(notAContext(ctx))
         return
       }
-      this._context = ctx
+      this._context = chosen
     }
     const server = this.server
     if (!server || !conn.helloWantsOcsp() || server.listenerCount('OCSPRequest') === 0) {
@@ -393,15 +632,15 @@ export class TLSSocket extends net.Socket implements tls.TLSSocket {
     const context = this._context.context
     server.emit(
       'OCSPRequest',
-      context.certificate(),
-      context.certificateIssuer(),
+      context.getCertificate(),
+      context.getIssuer(),
       this._onceCallback((response?: Buffer | null) => this._acceptWith(conn, servername, response ?? undefined)),
     )
   }
 
   /**
    * A Node-style `(err, value)` callback for user code that may answer
-   * later: an error fails the handshake, a second call destroys the socket
+   * later: an error destroys the socket with it, a second call destroys it
    * with ERR_MULTIPLE_CALLBACK (as Node), and nothing runs once destroyed.
    */
   private _onceCallback<T>(next: (value?: T) => void): (err: Error | null, value?: T) => void {
@@ -412,19 +651,27 @@ export class TLSSocket extends net.Socket implements tls.TLSSocket {
         return
       }
       called = true
-      if (err) this._fail(err)
-      else if (!this.destroyed) next(value)
+      if (err) this.destroy(err)
+      else if (!this._handle) this.destroy(codedError('ERR_SOCKET_CLOSED', 'Socket is closed'))
+      else next(value)
     }
   }
 
   private _acceptWith(conn: NativeConnection, servername: string | null, ocsp: Buffer | undefined): void {
-    if (this.destroyed || this._conn !== conn) return
+    if (!this._handle || this._conn !== conn) return
+    let alpn: Buffer[] | undefined
     try {
-      conn.accept(this._context.context, {
+      alpn = this._chooseAlpn(conn, servername)
+    } catch (err) {
+      this.destroy(err as Error)
+      return
+    }
+    try {
+      conn.accept(this._context.context.native, {
         requestCert: Boolean(this._tlsOptions.requestCert),
         rejectUnauthorized: this._rejectUnauthorized,
-        alpn: this._chooseAlpn(conn, servername),
-        keylog: this.listenerCount('keylog') > 0 || (this.server?.listenerCount('keylog') ?? 0) > 0,
+        alpn,
+        keylog: this.listenerCount('keylog') > 0,
         ocsp: ocsp && ocsp.length > 0 ? ocsp : undefined,
         externalSessions: this._storesSessions(),
         resumeData: this._resumeData,
@@ -444,6 +691,7 @@ export class TLSSocket extends net.Socket implements tls.TLSSocket {
     const held = this._heldCiphertext ?? []
     this._heldCiphertext = null
     for (const chunk of held) this._onCiphertext(chunk)
+    this._applyFlow()
   }
 
   /** Whether the server keeps sessions itself ('newSession'/'resumeSession' listeners). */
@@ -476,282 +724,69 @@ export class TLSSocket extends net.Socket implements tls.TLSSocket {
     return [Buffer.from(chosen, 'ascii')]
   }
 
-  /** 'keylog' with NSS key log lines, on the socket and (server side) the server. */
+  /** 'keylog' with NSS key log lines (a tls.Server relays them). */
   private _emitKeylog(conn: NativeConnection): void {
-    for (const line of conn.takeKeylog()) {
-      this.emit('keylog', line)
-      if (this._isServer) this.server?.emit('keylog', line, this)
-    }
+    for (const line of conn.takeKeylog()) this.emit('keylog', line)
   }
 
-  private _pauseTransport(): void {
-    if (!this._transportPaused && this._transport) {
-      this._transportPaused = true
-      this._transport.pause()
-    }
-  }
+  // ---- ends and failures -----------------------------------------------------
 
-  private _pushEof(): void {
-    if (this._eofPushed) return
-    this._eofPushed = true
-    this.push(null)
+  private _emitEOF(): void {
+    if (this._eofEmitted) return
+    this._eofEmitted = true
+    this._handle?.emitEOF()
   }
 
   private _onTransportEnd(): void {
-    if (!this._secureEstablished) {
-      this._fail(
-        connReset(
-          this._isServer ? 'socket hang up' : 'Client network socket disconnected before secure TLS connection was established',
-        ),
-      )
-      return
-    }
-    this._pushEof()
-  }
-
-  private _onTransportError(err: Error): void {
-    if (!this._secureEstablished && !this._isServer && (err as NodeJS.ErrnoException).code === 'ECONNRESET') {
-      const e = connReset('Client network socket disconnected before secure TLS connection was established')
-      this._fail(Object.assign(e, { cause: err }))
-      return
-    }
-    this._fail(err)
+    this._emitEOF()
   }
 
   private _onTransportClose(): void {
     if (this.destroyed) return
-    if (!this._secureEstablished) {
-      this._fail(connReset(this._isServer ? 'socket hang up' : 'Client network socket disconnected before secure TLS connection was established'))
+    if (!this._secureEstablished || this.readableEnded || this.readableLength === 0) {
+      this.destroy()
       return
     }
-    this._pushEof()
-    // Let buffered plaintext be read before going away; autoDestroy then
-    // finishes the job once 'end' has been emitted.
-    if (this.readableEnded || this.readableLength === 0) this.destroy()
-    else this.once('end', () => this.destroy())
+    // Let buffered plaintext be read before going away.
+    this._emitEOF()
+    this.once('end', () => this.destroy())
   }
 
   /**
-   * A TLS or transport failure. A server socket whose handshake has not
-   * completed reports it as the server's 'tlsClientError'; every other
-   * socket is destroyed with it ('error', then 'close').
+   * A TLS failure: the socket is destroyed with it. Before the handshake
+   * completed it stays usable while 'error' (and a server's
+   * 'tlsClientError') are handled, as in Node.
    */
   private _fail(err: Error): void {
     if (this.destroyed) return
     this._closeGracefully = true
-    const server = this._tlsOptions.server
-    if (this._isServer && !this._controlReleased && server) {
-      if (!this._errorReported) {
-        this._errorReported = true
-        server.emit('tlsClientError', err, this)
-      }
-      this.destroy()
-      return
-    }
+    if (!this._secureEstablished) this._closeAfterHandlingError = true
     this.destroy(err)
   }
 
-  private _onHandshakeDone(): void {
-    const conn = this._conn
-    if (!conn) return
-    this._secureEstablished = true
-    this.secureConnecting = false
-    if (this._handshakeTimer) {
-      clearTimeout(this._handshakeTimer)
-      this._handshakeTimer = null
-    }
-    const alpn = conn.alpnProtocol()
-    this.alpnProtocol = alpn ? alpn.toString('latin1') : false
-    if (this._isServer) this.servername = conn.serverName() ?? false
-    else this.servername = this._sniName() ?? false
-    this.emit('secure')
-    if (this._isServer) this._authorizeClient(conn)
-    else this._authorizeServer(conn)
-    if (this.destroyed) return
-    const write = this._pendingWrite
-    this._pendingWrite = null
-    write?.()
-    const final = this._pendingFinal
-    this._pendingFinal = null
-    final?.()
+  /** Node's `_emitTLSError`: 'error' once the owner took control, '_tlsError' always. */
+  _emitTLSError(err: Error): void {
+    const e = this._tlsError(err)
+    if (e) this.emit('error', e)
   }
 
-  private _authorizeClient(conn: NativeConnection): void {
-    if (this._requestCert) {
-      const failure = conn.authorizationError()
-      if (failure) {
-        this.authorizationError = failure.code as unknown as Error
-        if (this._rejectUnauthorized) {
-          this.destroy()
-          return
-        }
-      } else {
-        this.authorized = true
-      }
-    }
+  /** Node's `_tlsError` (also the 'error' listener until control is released). */
+  _tlsError(err: Error): Error | null {
+    this.emit('_tlsError', err)
+    return this._controlReleased ? err : null
+  }
+
+  /** The owner (tls.connect, tls.Server) takes over 'error' handling. */
+  _releaseControl(): boolean {
+    if (this._controlReleased) return false
     this._controlReleased = true
-    this.server?.emit('secureConnection', this)
+    this.removeListener('error', this._tlsError)
+    return true
   }
 
-  private _authorizeServer(conn: NativeConnection): void {
-    if (this._tlsOptions.requestOCSP) {
-      this.emit('OCSPResponse', conn.ocspResponse())
-      if (this.destroyed) return
-    }
-    const failure = conn.authorizationError()
-    let error: Error | undefined = failure ? codedError(failure.code, failure.message) : undefined
-    const target = this._tlsOptions.target
-    // A resumed session was checked when it was first made, as in Node.
-    if (!error && !conn.isResumed()) {
-      const hostname = this._tlsOptions.servername || target?.host || 'localhost'
-      const check = target?.checkServerIdentity ?? checkServerIdentity
-      // The built-in check reads only the leaf's names: spare building the
-      // detailed chain unless it fails (its error carries the chain, as Node's).
-      const passes = check === checkServerIdentity && !checkServerIdentity(hostname, this.getPeerCertificate(false))
-      if (!passes) error = check(hostname, this.getPeerCertificate(true)) ?? undefined
-    }
-    this._controlReleased = true
-    if (error) {
-      this.authorized = false
-      this.authorizationError = ((error as { code?: string }).code || error.message) as unknown as Error
-      if (this._rejectUnauthorized) {
-        this.destroy(error)
-        return
-      }
-    } else {
-      this.authorized = true
-    }
-    this.emit('secureConnect')
-  }
-
-  // ---- stream implementation ---------------------------------------------
-
-  override _read(_size: number): void {
-    if (!this._started && !this._isServer) this._start()
-    if (this._transportPaused && this._transport) {
-      this._transportPaused = false
-      this._transport.resume()
-    }
-  }
-
-  override _write(chunk: Buffer | string, encoding: BufferEncoding, cb: WriteCallback): void {
-    this._writeChunks([typeof chunk === 'string' ? Buffer.from(chunk, encoding) : chunk], cb)
-  }
-
-  override _writev(chunks: Array<{ chunk: Buffer | string; encoding: BufferEncoding }>, cb: WriteCallback): void {
-    this._writeChunks(
-      chunks.map(({ chunk, encoding }) => (typeof chunk === 'string' ? Buffer.from(chunk, encoding) : chunk)),
-      cb,
-    )
-  }
-
-  private _writeChunks(chunks: Buffer[], cb: WriteCallback): void {
-    if (!this._secureEstablished) {
-      this._pendingWrite = () => this._writeChunks(chunks, cb)
-      if (!this._isServer) this._start()
-      return
-    }
-    const conn = this._conn
-    if (!conn) {
-      cb(codedError('ERR_SOCKET_CLOSED', 'Socket is closed'))
-      return
-    }
-    const t = this._transport!
-    let ok = true
-    try {
-      for (const c of chunks) {
-        const records = conn.send(c)
-        this._plaintextOut += c.length
-        if (records && !t.destroyed && !t.writableEnded) ok = t.write(records)
-      }
-    } catch (err) {
-      cb(err as Error)
-      return
-    }
-    this._unrefTimer()
-    if (ok) cb()
-    else t.once('drain', () => cb())
-  }
-
-  override _final(cb: WriteCallback): void {
-    if (!this._secureEstablished) {
-      if (this.destroyed || !this._transport) {
-        cb()
-        return
-      }
-      this._pendingFinal = () => this._final(cb)
-      if (!this._isServer) this._start()
-      return
-    }
-    const conn = this._conn
-    const t = this._transport
-    if (conn) {
-      conn.close()
-      this._flush()
-    }
-    if (t && !t.destroyed && !t.writableEnded) t.end()
-    cb()
-  }
-
-  override _destroy(err: Error | null, cb: (err: Error | null) => void): void {
-    if (this._handshakeTimer) {
-      clearTimeout(this._handshakeTimer)
-      this._handshakeTimer = null
-    }
-    const t = this._transport as (Duplex & { destroySoon?: () => void }) | null
+  /** Node's name for freeing the TLS state; here the handle's close does it. */
+  _destroySSL(): void {
     this._conn = null
-    this._pendingWrite = null
-    this._pendingFinal = null
-    if (t && !t.destroyed) {
-      if (this._closeGracefully && typeof t.destroySoon === 'function') t.destroySoon()
-      else t.destroy()
-    }
-    cb(err)
-    process.nextTick(() => this.emit('close', Boolean(err)))
-  }
-
-  // ---- net.Socket surface that belongs to the transport -------------------
-
-  /** @internal net.Socket's address getters read through this. */
-  _getpeername(): { address?: string; port?: number; family?: string } {
-    const t = this._transport as (Duplex & { _getpeername?: () => object }) | null
-    return (t?._getpeername?.() as { address?: string }) ?? {}
-  }
-
-  /** @internal */
-  _getsockname(): { address?: string; port?: number; family?: string } {
-    const t = this._transport as (Duplex & { _getsockname?: () => object }) | null
-    return (t?._getsockname?.() as { address?: string }) ?? {}
-  }
-
-  override address(): net.AddressInfo | {} {
-    const t = this._transport as net.Socket | null
-    return typeof t?.address === 'function' ? t.address() : {}
-  }
-
-  override setNoDelay(noDelay?: boolean): this {
-    ;(this._transport as net.Socket | null)?.setNoDelay?.(noDelay)
-    return this
-  }
-
-  override setKeepAlive(enable?: boolean, initialDelay?: number): this {
-    ;(this._transport as net.Socket | null)?.setKeepAlive?.(enable, initialDelay)
-    return this
-  }
-
-  /** As in Node, a TLS socket cannot be reset: its handle is not a TCP handle. */
-  override resetAndDestroy(): this {
-    throw codedError('ERR_INVALID_HANDLE_TYPE', 'This handle type cannot be sent', TypeError)
-  }
-
-  override ref(): this {
-    ;(this._transport as net.Socket | null)?.ref?.()
-    return this
-  }
-
-  override unref(): this {
-    ;(this._transport as net.Socket | null)?.unref?.()
-    return this
   }
 
   // ---- TLS introspection ----------------------------------------------------
@@ -769,7 +804,7 @@ export class TLSSocket extends net.Socket implements tls.TLSSocket {
 
   /** The peer's certificates as sent, or null once the socket is gone (as Node). */
   private _peerDers(): Buffer[] | null {
-    const conn = this._conn
+    const conn = this._live()
     if (!conn) return null
     if (this._peerChain) return this._peerChain
     const ders: Buffer[] = []
@@ -781,46 +816,53 @@ export class TLSSocket extends net.Socket implements tls.TLSSocket {
     return ders
   }
 
+  /** The native connection while the socket has its handle (Node's getters go by `_handle`). */
+  private _live(): NativeConnection | null {
+    return this._handle ? this._conn : null
+  }
+
   getCertificate(): tls.PeerCertificate | object | null {
-    if (!this._conn) return null
-    const der = this._context.context.certificate()
+    if (!this._handle) return null
+    const der = this._context.context.getCertificate()
     return der ? certificateObject(der) : {}
   }
 
   getPeerX509Certificate(): X509Certificate | undefined {
-    return x509Of(this._peerDers()?.[0])
+    const ders = this._peerDers()
+    if (!ders?.length) return undefined
+    return x509Of(ders[0], ders.slice(1), this._conn?.trustedIssuerDer() ?? undefined)
   }
 
   getX509Certificate(): X509Certificate | undefined {
-    return this._conn ? x509Of(this._context.context.certificate() ?? undefined) : undefined
+    return this._handle ? x509Of(this._context.context.getCertificate() ?? undefined) : undefined
   }
 
   getCipher(): tls.CipherNameAndProtocol {
-    const c = this._conn?.cipher()
-    return (c ?? null) as tls.CipherNameAndProtocol
+    if (!this._handle) return null as unknown as tls.CipherNameAndProtocol
+    return (this._conn?.cipher() ?? {}) as tls.CipherNameAndProtocol
   }
 
   getProtocol(): string | null {
-    return this._conn?.protocol() ?? null
+    if (!this._handle) return null
+    return this._conn?.protocol() ?? 'unknown'
   }
 
   getEphemeralKeyInfo(): tls.EphemeralKeyInfo | object | null {
     // null once the socket is gone, like every handle-backed getter in Node
-    if (!this._conn) return null
+    const conn = this._live()
+    if (!conn) return null
     if (this._isServer) return null // what node:tls returns (its docs say {})
-    const name = this._conn.keyExchangeGroup()
+    const name = conn.keyExchangeGroup()
     if (!name) return {}
     return { type: 'ECDH', name, size: GROUP_BITS[name] ?? 0 }
   }
 
   exportKeyingMaterial(length: number, label: string, context?: Buffer): NonSharedBuffer {
-    validateNumber(length, 'length', 0)
+    validateUint32(length, 'length', true)
     validateString(label, 'label')
-    if (context !== undefined && !ArrayBuffer.isView(context)) {
-      throw invalidArgType('context', 'an instance of Buffer, TypedArray, or DataView', context)
-    }
-    if (!this._conn) throw codedError('ERR_SOCKET_CLOSED', 'Socket is closed')
-    return this._conn.exportKeyingMaterial(length, Buffer.from(label, 'latin1'), context) as NonSharedBuffer
+    if (context !== undefined) validateBuffer(context, 'context')
+    if (!this._secureEstablished || !this._live()) throw invalidState()
+    return this._conn!.exportKeyingMaterial(length, Buffer.from(label, 'latin1'), context) as NonSharedBuffer
   }
 
   /**
@@ -829,40 +871,44 @@ export class TLSSocket extends net.Socket implements tls.TLSSocket {
    * serialise sessions, so it does not resume across processes).
    */
   getSession(): NonSharedBuffer | undefined {
-    if (this._session) return this._session as NonSharedBuffer // still there after close, as in Node
-    if (!this._conn) return null as unknown as undefined
+    if (!this._handle) return null as unknown as undefined
+    if (this._session) return this._session as NonSharedBuffer
     const given = this._tlsOptions.session
     return this.isSessionReused() && given ? (Buffer.from(given as Uint8Array) as NonSharedBuffer) : undefined
   }
 
   /** Always undefined on a server (as Node); a client's raw ticket is not exposed by rustls. */
   getTLSTicket(): NonSharedBuffer | undefined {
+    if (!this._handle) return null as unknown as undefined
     if (this._isServer) return undefined
     throw notSupported('getTLSTicket()', 'rustls does not expose the raw session ticket on the client')
   }
 
   isSessionReused(): boolean {
-    return this._conn ? this._conn.isResumed() : (null as unknown as boolean)
+    const conn = this._live()
+    return conn ? conn.isResumed() : (null as unknown as boolean)
   }
 
   getFinished(): NonSharedBuffer | undefined {
+    if (!this._handle) return null as unknown as undefined
     throw notSupported('getFinished()', 'rustls does not expose the Finished message')
   }
 
   getPeerFinished(): NonSharedBuffer | undefined {
+    if (!this._handle) return null as unknown as undefined
     throw notSupported('getPeerFinished()', 'rustls does not expose the Finished message')
   }
 
   /** Signature algorithms both sides support, in the peer's order, by OpenSSL's names. */
   getSharedSigalgs(): string[] {
-    return this._conn ? this._conn.sharedSigalgs() : (null as unknown as string[])
+    const conn = this._live()
+    return conn ? conn.sharedSigalgs() : (null as unknown as string[])
   }
 
   /** Caps the plaintext per TLS record this side sends (512 to 16384 bytes). */
   setMaxSendFragment(size: number): boolean {
-    if (typeof size !== 'number' || !Number.isInteger(size)) throw invalidArgType('size', 'of type number', size)
-    if (size < -0x80000000 || size > 0x7fffffff) throw outOfRange('size', '>= -2147483648 && <= 2147483647', size)
-    if (size < 512 || size > 16384 || this.destroyed) return false
+    validateInt32(size, 'size')
+    if (size < 512 || size > 16384 || !this._handle) return false
     this._maxSendFragment = size // applied when the connection is made, if not yet
     return this._conn ? this._conn.setMaxSendFragment(size) : true
   }
@@ -886,11 +932,14 @@ export class TLSSocket extends net.Socket implements tls.TLSSocket {
   /** The session to resume (client, before the handshake starts). */
   setSession(session: string | Buffer): void {
     sessionHandle(session) // validates
-    if (this._started) throw codedError('ERR_TLS_INVALID_STATE', 'setSession() must be called before the handshake starts')
+    if (this._started) throw invalidState('setSession() must be called before the handshake starts')
     this._tlsOptions.session = session as Buffer
   }
 
-  renegotiate(_options: object, callback: (err: Error | null) => void): undefined | boolean {
+  renegotiate(options: object, callback: (err: Error | null) => void): undefined | boolean {
+    if (options === null || typeof options !== 'object') throw invalidArgType('options', 'of type object', options)
+    if (callback !== undefined) validateFunction(callback, 'callback')
+    if (this.destroyed) return undefined
     if (typeof callback === 'function') {
       const err = codedError(
         'ERR_TLS_RENEGOTIATION_UNSUPPORTED',
@@ -911,14 +960,127 @@ export class TLSSocket extends net.Socket implements tls.TLSSocket {
    * is answered, a client socket before it starts.
    */
   setKeyCert(context: tls.SecureContext | tls.SecureContextOptions): void {
-    const ctx = context instanceof SecureContext ? context : createSecureContext(context as tls.SecureContextOptions)
+    if (!this._handle) return
+    const ctx = asSecureContext(context) ?? live.createSecureContext(context as tls.SecureContextOptions)
     const used = this._isServer ? this._conn !== null && this._conn.protocol() !== null : this._started
-    if (used || this.destroyed) {
-      throw codedError('ERR_TLS_INVALID_STATE', 'setKeyCert() must be called before the handshake uses the certificate')
-    }
+    if (used) throw invalidState('setKeyCert() must be called before the handshake uses the certificate')
     this._context = ctx
   }
 }
+
+/**
+ * `new TLSSocket(socket?, options?)`: a function constructor like Node's,
+ * so that `TLSSocket.call(this, ...)` subclasses work too.
+ */
+function TLSSocket(this: TLSSocketImpl, socket?: Duplex | net.Socket | null, options?: TLSSocketInternalOptions): void {
+  if (!(this instanceof TLSSocket)) {
+    throw new TypeError("Class constructor TLSSocket cannot be invoked without 'new'")
+  }
+  const tlsOptions: TLSSocketInternalOptions = { ...options }
+  let enableTrace = tlsOptions.enableTrace as unknown
+  if (enableTrace === undefined || enableTrace === null) {
+    enableTrace = traceTls
+    if (traceTls && !tracingWarned) {
+      tracingWarned = true
+      process.emitWarning('Enabling --trace-tls can expose sensitive data in the resulting log.')
+    }
+  } else {
+    validateBoolean(enableTrace, 'options.enableTrace')
+  }
+  refuseUnsupportedSocketOptions(tlsOptions)
+  // A non-socket Duplex runs under Node's JSStreamSocket, as in Node (which
+  // also rejects what is not a stream, with a TypeError).
+  const transport = socket ? (socket instanceof net.Socket ? socket : wrapDuplex(socket)) : null
+  const given = tlsOptions.secureContext || tlsOptions.credentials
+  const context = given ? asSecureContext(given) : live.createSecureContext(tlsOptions)
+  if (!context) throw codedError('ERR_TLS_INVALID_CONTEXT', 'context must be a SecureContext', TypeError)
+
+  const self = this as unknown as Record<string, unknown>
+  self._tlsOptions = tlsOptions
+  self._isServer = Boolean(tlsOptions.isServer)
+  self._context = context
+  self._secureEstablished = false
+  self._controlReleased = false
+  self.secureConnecting = true
+  self.servername = null
+  self.alpnProtocol = null
+  self.authorized = false
+  self.authorizationError = null
+  self._transport = null
+  self._conn = null
+  self._started = false
+  self._reading = false
+  self._queuedWrites = []
+  self._pendingShutdown = null
+  self._inflight = new Set()
+  self._pendingBytes = 0
+  self._handshakeTimer = null
+  self._peerChain = null
+  self._maxSendFragment = undefined
+  self._eofEmitted = false
+  self._closeGracefully = false
+  self._session = undefined
+  self._verified = false
+  self._pendingSessions = []
+  self._newSessionsPending = 0
+  self._afterNewSessions = null
+  self._resumeData = undefined
+  self._heldCiphertext = null
+  self.encrypted = true
+
+  const handle = createHandle(this)
+  net.Socket.call(this, {
+    handle,
+    allowHalfOpen: socket ? (socket as Duplex).allowHalfOpen : tlsOptions.allowHalfOpen,
+    pauseOnCreate: tlsOptions.pauseOnConnect,
+    manualStart: true,
+    highWaterMark: tlsOptions.highWaterMark,
+    onread: socket ? null : tlsOptions.onread,
+    signal: tlsOptions.signal,
+  } as net.SocketConstructorOpts)
+  this.ssl = handle
+  this.on('error', this._tlsError)
+  this._init(socket instanceof net.Socket ? socket : null, transport)
+  if (enableTrace) this.enableTrace()
+  // Read on the next tick, so the caller can add listeners first.
+  process.nextTick(initRead, this)
+}
+
+function initRead(socket: TLSSocketImpl): void {
+  if (!socket._handle) return
+  const t = socket._transportSocket()
+  if (t && !t.destroyed) t.resume()
+  socket.read(0)
+}
+
+function onKeylogListener(this: TLSSocketImpl, event: string | symbol): void {
+  if (event !== 'keylog') return
+  ;(this as unknown as { _conn: NativeConnection | null })._conn?.enableKeylog(true)
+}
+
+/** `--tls-keylog=file`: append every socket's key log lines, as Node does. */
+function logKeysToFile(socket: TLSSocketImpl, file: string): void {
+  if (!keylogWarned) {
+    keylogWarned = true
+    process.emitWarning(`Using --tls-keylog makes TLS connections insecure by writing secret key material to file ${file}`)
+  }
+  socket.on('keylog', (line: Buffer) => {
+    appendFile(file, line, { mode: 0o600 }, (err) => {
+      if (err && !keylogErrorWarned) {
+        keylogErrorWarned = true
+        process.emitWarning(`Failed to write TLS keylog (this warning will not be repeated): ${err}`)
+      }
+    })
+  })
+}
+
+TLSSocket.prototype = TLSSocketImpl.prototype
+Object.defineProperty(TLSSocketImpl.prototype, 'constructor', { value: TLSSocket, writable: true, configurable: true })
+Object.setPrototypeOf(TLSSocket, net.Socket)
+
+const TLSSocketExport = TLSSocket as unknown as typeof TLSSocketImpl
+type TLSSocketExport = TLSSocketImpl
+export { TLSSocketExport as TLSSocket }
 
 // Bits of security-relevant key size per group, as OpenSSL reports in
 // getEphemeralKeyInfo().size.
@@ -932,16 +1094,16 @@ const GROUP_BITS: Record<string, number> = {
 
 /** The `session` option as bytes for the native side. */
 function sessionHandle(session: unknown): Buffer | undefined {
-  if (session === undefined || session === null) return undefined
+  if (session === undefined || session === null || session === false) return undefined
   if (typeof session === 'string') return Buffer.from(session, 'latin1')
   if (ArrayBuffer.isView(session)) return Buffer.from(session.buffer, session.byteOffset, session.byteLength)
   throw invalidArgType('options.session', 'an instance of Buffer, TypedArray, or DataView', session)
 }
 
-let tracedWarned = false
+let traceWarned = false
 function warnNoTrace(): void {
-  if (tracedWarned) return
-  tracedWarned = true
+  if (traceWarned) return
+  traceWarned = true
   process.emitWarning('enableTrace() has no effect: rustls has no OpenSSL message trace; use the keylog event with a packet capture', {
     code: 'RUSTLS_NODE_TRACE_UNAVAILABLE',
     type: 'UnsupportedWarning',
@@ -951,26 +1113,3 @@ function warnNoTrace(): void {
 function notSupported(what: string, why: string): Error {
   return codedError('ERR_TLS_UNSUPPORTED_BY_RUSTLS', `${what} is not supported by rustls-node: ${why}`)
 }
-
-// net.Socket defines these from its handle, which a TLSSocket never has.
-// As in Node, the byte counts are of application data (plaintext).
-Object.defineProperties(TLSSocket.prototype, {
-  pending: {
-    configurable: true,
-    get(this: { _transport: unknown; connecting: boolean }) {
-      return !this._transport || this.connecting
-    },
-  },
-  bytesRead: {
-    configurable: true,
-    get(this: { _plaintextIn: number }) {
-      return this._plaintextIn
-    },
-  },
-  bytesWritten: {
-    configurable: true,
-    get(this: { _plaintextOut: number }) {
-      return this._plaintextOut
-    },
-  },
-})

@@ -193,6 +193,9 @@ export function drain (stream, ms = 10_000) {
 /** Concatenates everything `stream` emits until 'end' (bounded). */
 export function collect (stream, ms = 20_000) {
   const chunks = []
+  // 'end' may have come already (a peer that closes right after the
+  // handshake): nothing was read, so nothing is missed.
+  if (stream.readableEnded) return Promise.resolve(Buffer.alloc(0))
   return withTimeout(new Promise((resolve, reject) => {
     stream.on('data', (chunk) => chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk))
     stream.once('end', () => resolve(Buffer.concat(chunks)))

@@ -18,7 +18,8 @@ use crate::{Result, TlsError};
 pub struct Anchors {
     pub store: RootCertStore,
     certs: Vec<CertificateDer<'static>>,
-    by_subject: HashMap<Vec<u8>, usize>,
+    /// Raw subject Name → indices into `certs`.
+    by_subject: HashMap<Vec<u8>, Vec<usize>>,
     /// Subjects of trusted certificates that are not self-issued
     /// (intermediates given as `ca`).
     not_roots: Vec<Vec<u8>>,
@@ -43,10 +44,24 @@ impl Anchors {
             if subject != issuer {
                 self.not_roots.push(subject.clone());
             }
-            self.by_subject.entry(subject).or_insert(self.certs.len());
+            self.by_subject.entry(subject).or_default().push(self.certs.len());
         }
         self.certs.push(cert);
         Ok(())
+    }
+
+    /// Adds every certificate of `other` (Node's default roots and a
+    /// context's own CAs, when `addCACert()` extends the default store).
+    pub fn extend_from(&mut self, other: &Anchors) -> Result<()> {
+        for cert in &other.certs {
+            self.add(cert.clone())?;
+        }
+        Ok(())
+    }
+
+    /// The trusted certificates whose subject is the raw DER Name `subject`.
+    pub fn with_subject<'a>(&'a self, subject: &[u8]) -> impl Iterator<Item = &'a CertificateDer<'static>> + 'a {
+        self.by_subject.get(subject).into_iter().flatten().map(|&i| &self.certs[i])
     }
 
     pub fn len(&self) -> usize {
@@ -79,7 +94,7 @@ impl Anchors {
         if subject == issuer {
             return None;
         }
-        self.by_subject.get(&issuer).map(|&i| &self.certs[i])
+        self.with_subject(&issuer).next()
     }
 }
 

@@ -171,6 +171,42 @@ fn build_public_key_der(der: &[u8]) -> Option<Vec<u8>> {
     }
 }
 
+/// What checking a certificate's signature, and a signature made with its
+/// key, needs, as encoded: for webpki's algorithms, which name algorithms
+/// by the contents of their AlgorithmIdentifier.
+pub(crate) struct SignedParts<'a> {
+    /// The TBSCertificate, as encoded: what the issuer signed.
+    pub tbs: &'a [u8],
+    /// The contents of signatureAlgorithm.
+    pub signature_algorithm: &'a [u8],
+    pub signature: Vec<u8>,
+    /// The contents of the subjectPublicKeyInfo's algorithm.
+    pub key_algorithm: &'a [u8],
+    /// The subjectPublicKey bits.
+    pub public_key: Vec<u8>,
+}
+
+/// The [`SignedParts`] of a DER certificate of any version.
+pub(crate) fn signed_parts(der: &[u8]) -> Option<SignedParts<'_>> {
+    let (certificate, _) = read_tlv(der)?;
+    let [tbs, signature_algorithm, signature] = elements(certificate.content)?[..] else {
+        return None;
+    };
+    let mut items = elements(tbs.content)?.into_iter().peekable();
+    items.next_if(|t| t.tag == 0xa0);
+    let spki = items.nth(5).filter(|t| t.tag == TAG_SEQUENCE)?;
+    let [key_algorithm, key] = elements(spki.content)?[..] else {
+        return None;
+    };
+    Some(SignedParts {
+        tbs: tbs.encoded,
+        signature_algorithm: signature_algorithm.content,
+        signature: bit_string(signature)?,
+        key_algorithm: key_algorithm.content,
+        public_key: bit_string(key)?,
+    })
+}
+
 /// What Node throws for bytes that are not a certificate (or that OpenSSL
 /// refuses as one): `new X509Certificate(buf)` reports the complaint of its
 /// last attempt, reading PEM, whatever the input looked like.

@@ -23,7 +23,7 @@
 //! have. Everything malformed inside the ClientHello is
 //! `ERR_SSL_PROTOCOL_ERROR` (OpenSSL has a dozen finer codes there).
 
-use crate::{Result, TlsError};
+use crate::{ssl_error, Result, TlsError};
 
 /// What Node needs from a ClientHello.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -61,13 +61,19 @@ const EXT_SESSION_TICKET: u16 = 35;
 const EXT_PRE_SHARED_KEY: u16 = 41;
 
 /// How OpenSSL names a first record that is plain text (`ssl3_get_record`).
-const PLAINTEXT_STARTS: [(&[u8], &str, &str); 5] = [
-    (b"GET ", "ERR_SSL_HTTP_REQUEST", "http request"),
-    (b"POST ", "ERR_SSL_HTTP_REQUEST", "http request"),
-    (b"HEAD ", "ERR_SSL_HTTP_REQUEST", "http request"),
-    (b"PUT ", "ERR_SSL_HTTP_REQUEST", "http request"),
-    (b"CONNE", "ERR_SSL_HTTPS_PROXY_REQUEST", "https proxy request"),
+const PLAINTEXT_STARTS: [(&[u8], ssl_error::SslReason); 5] = [
+    (b"GET ", ssl_error::HTTP_REQUEST),
+    (b"POST ", ssl_error::HTTP_REQUEST),
+    (b"HEAD ", ssl_error::HTTP_REQUEST),
+    (b"PUT ", ssl_error::HTTP_REQUEST),
+    (b"CONNE", ssl_error::HTTPS_PROXY_REQUEST),
 ];
+
+/// Plain text where a ClientHello should be, named as OpenSSL names it: an
+/// HTTP request, or a `CONNECT` (the port used as an HTTPS proxy).
+pub fn plaintext_request(data: &[u8]) -> Option<ssl_error::SslReason> {
+    PLAINTEXT_STARTS.iter().find(|(start, _)| data.starts_with(start)).map(|(_, reason)| *reason)
+}
 
 /// Reads the ClientHello at the start of `bytes` (everything the client has
 /// sent so far). `Ok(None)` while more bytes are needed, `Err` as soon as the
@@ -78,12 +84,12 @@ pub fn parse_client_hello(bytes: &[u8]) -> Result<Option<HelloInfo>> {
     let mut pos = 0;
     loop {
         if !message.is_empty() && message[0] != HANDSHAKE_CLIENT_HELLO {
-            return Err(TlsError::new("ERR_SSL_UNEXPECTED_MESSAGE", "unexpected message"));
+            return Err(ssl_error::UNEXPECTED_MESSAGE.error());
         }
         if message.len() >= HANDSHAKE_HEADER_LEN {
             let len = u24(&message[1..HANDSHAKE_HEADER_LEN]);
             if len > MAX_CLIENT_HELLO_LEN {
-                return Err(TlsError::new("ERR_SSL_EXCESSIVE_MESSAGE_SIZE", "excessive message size"));
+                return Err(ssl_error::EXCESSIVE_MESSAGE_SIZE.error());
             }
             if let Some(body) = message.get(HANDSHAKE_HEADER_LEN..HANDSHAKE_HEADER_LEN + len) {
                 return parse_body(body).map(Some);
@@ -97,7 +103,7 @@ pub fn parse_client_hello(bytes: &[u8]) -> Result<Option<HelloInfo>> {
         if message.is_empty() {
             if let Some(&t) = rest.get(RECORD_HEADER_LEN) {
                 if t != HANDSHAKE_CLIENT_HELLO {
-                    return Err(TlsError::new("ERR_SSL_UNEXPECTED_MESSAGE", "unexpected message"));
+                    return Err(ssl_error::UNEXPECTED_MESSAGE.error());
                 }
             }
         }
@@ -124,27 +130,24 @@ fn record_header(rest: &[u8], first: bool) -> Result<Option<usize>> {
     };
     if major != 3 {
         if first {
-            for (start, code, message) in PLAINTEXT_STARTS {
-                let n = rest.len().min(start.len());
-                if rest[..n] == start[..n] {
-                    if n == start.len() {
-                        return Err(TlsError::new(code, message));
-                    }
-                    return Ok(None);
-                }
+            if let Some(reason) = plaintext_request(rest) {
+                return Err(reason.error());
+            }
+            if PLAINTEXT_STARTS.iter().any(|(start, _)| start.starts_with(&rest[..rest.len().min(start.len())])) {
+                return Ok(None);
             }
         }
-        return Err(TlsError::new("ERR_SSL_WRONG_VERSION_NUMBER", "wrong version number"));
+        return Err(ssl_error::WRONG_VERSION_NUMBER.error());
     }
     if content_type != CONTENT_HANDSHAKE {
-        return Err(TlsError::new("ERR_SSL_UNEXPECTED_MESSAGE", "unexpected message"));
+        return Err(ssl_error::UNEXPECTED_MESSAGE.error());
     }
     let Some(len) = rest.get(3..RECORD_HEADER_LEN) else {
         return Ok(None);
     };
     let len = usize::from(u16::from_be_bytes([len[0], len[1]]));
     if len > MAX_FRAGMENT_LEN {
-        return Err(TlsError::new("ERR_SSL_DATA_LENGTH_TOO_LONG", "data length too long"));
+        return Err(ssl_error::DATA_LENGTH_TOO_LONG.error());
     }
     if len == 0 {
         // RFC 8446 §5.1: no zero-length handshake fragments.
@@ -283,7 +286,7 @@ fn psk_identities(data: &[u8]) -> Result<Vec<Vec<u8>>> {
 }
 
 fn bad(what: &str) -> TlsError {
-    TlsError::new("ERR_SSL_PROTOCOL_ERROR", format!("malformed ClientHello: {what}"))
+    ssl_error::BAD_PACKET.error_with(&format!("malformed ClientHello: {what}"))
 }
 
 fn u24(b: &[u8]) -> usize {
@@ -578,11 +581,11 @@ mod tests {
 
         // pre_shared_key must be last
         let msg = hello(&[], Some(&[ext(EXT_PRE_SHARED_KEY, &psk), sni(b"psk.example")]));
-        assert_eq!(code(parse_client_hello(&records(&msg, 1 << 14))), "ERR_SSL_PROTOCOL_ERROR");
+        assert_eq!(code(parse_client_hello(&records(&msg, 1 << 14))), "ERR_SSL_BAD_PACKET");
         // one binder for two identities
         let short = [vec16(&ids), vec16(&binders[..33])].concat();
         let msg = hello(&[], Some(&[ext(EXT_PRE_SHARED_KEY, &short)]));
-        assert_eq!(code(parse_client_hello(&records(&msg, 1 << 14))), "ERR_SSL_PROTOCOL_ERROR");
+        assert_eq!(code(parse_client_hello(&records(&msg, 1 << 14))), "ERR_SSL_BAD_PACKET");
     }
 
     #[test]
@@ -595,14 +598,14 @@ mod tests {
         assert!(parse(&[1, 0, 3, 0, 1, 9, 0, 0]).unwrap().unwrap().status_request);
         assert!(!parse(&[2, 0, 0, 0, 0]).unwrap().unwrap().status_request, "not ocsp");
         for bad in [&[][..], &[1], &[1, 0, 0, 0], &[1, 0, 0, 0, 0, 0], &[1, 0, 2, 0, 0, 0, 0]] {
-            assert_eq!(code(parse(bad)), "ERR_SSL_PROTOCOL_ERROR", "{bad:?}");
+            assert_eq!(code(parse(bad)), "ERR_SSL_BAD_PACKET", "{bad:?}");
         }
     }
 
     #[test]
     fn malformed_hellos() {
         let p = |msg: Vec<u8>| code(parse_client_hello(&records(&msg, 1 << 14)));
-        let protocol = "ERR_SSL_PROTOCOL_ERROR";
+        let protocol = "ERR_SSL_BAD_PACKET";
         assert_eq!(p(hello(&[0; 33], None)), protocol, "long session id");
         assert_eq!(p(hello(&[], Some(&[sni(b"a"), sni(b"b")]))), protocol, "duplicate extension");
         assert_eq!(p(hello(&[], Some(&[sni(b"")]))), protocol, "empty name");
@@ -652,7 +655,7 @@ mod tests {
         assert_eq!(code(p(&[22, 3, 1, 0, 4, 2])), "ERR_SSL_UNEXPECTED_MESSAGE", "not a ClientHello");
         assert_eq!(code(p(&[22, 3, 1, 0x40, 0x01])), "ERR_SSL_DATA_LENGTH_TOO_LONG");
         assert_eq!(code(p(&[22, 3, 1, 0, 4, 1, 0xff, 0xff, 0xff])), "ERR_SSL_EXCESSIVE_MESSAGE_SIZE");
-        assert_eq!(code(p(&[22, 3, 1, 0, 0])), "ERR_SSL_PROTOCOL_ERROR", "empty record");
+        assert_eq!(code(p(&[22, 3, 1, 0, 0])), "ERR_SSL_BAD_PACKET", "empty record");
         // a second record of another type or version
         let msg = hello(&[], None);
         let mut b = records(&msg[..10], 1 << 14);

@@ -23,7 +23,7 @@ use crate::hooks::{ActiveHooks, NoTickets};
 use crate::ticketer::{NodeTicketer, TicketKeys, DEFAULT_SESSION_TIMEOUT};
 use crate::resolver::IdentityResolver;
 use crate::verifier::{ClientChainVerifier, ServerChainVerifier, TrustPolicy};
-use crate::{keys, suites, Result, TlsError};
+use crate::{cert_info, cipher_string, keys, legacy_rsa, ssl_error, suites, Result, TlsError};
 
 /// A set of trust anchors, e.g. Node's bundled root list.
 pub fn root_store(pems: &[&[u8]]) -> Result<Arc<Anchors>> {
@@ -55,7 +55,8 @@ pub struct ContextBuilder {
     default_roots: Option<Arc<Anchors>>,
     min_version: Option<String>,
     max_version: Option<String>,
-    ciphers: Option<String>,
+    cipher_list: Option<String>,
+    cipher_suites: Option<String>,
     ecdh_curve: Option<String>,
     ticket_keys: Option<Vec<u8>>,
     session_timeout: Option<u32>,
@@ -85,8 +86,9 @@ impl ContextBuilder {
         self.inputs.push(Input::Pfx(input.to_vec(), passphrase.map(<[u8]>::to_vec)));
     }
 
-    /// One `ca` entry (a bundle). Giving any `ca` replaces the default roots,
-    /// as in Node.
+    /// One `ca` entry (a bundle). It joins the default roots only if those
+    /// are given too (Node uses them when no `ca` is given, and
+    /// `addRootCerts()` / `addCACert()` can combine them).
     pub fn add_ca(&mut self, input: &[u8]) {
         self.inputs.push(Input::Ca(input.to_vec()));
     }
@@ -95,7 +97,7 @@ impl ContextBuilder {
         self.inputs.push(Input::Crl(input.to_vec()));
     }
 
-    /// The roots used when no `ca` is given.
+    /// Node's default roots, trusted as well as any `ca`.
     pub fn default_roots(&mut self, roots: Arc<Anchors>) {
         self.default_roots = Some(roots);
     }
@@ -105,8 +107,14 @@ impl ContextBuilder {
         self.max_version = max.map(str::to_owned);
     }
 
-    pub fn ciphers(&mut self, spec: &str) {
-        self.ciphers = Some(spec.to_owned());
+    /// OpenSSL's cipher list (`setCiphers`): TLS 1.2 suites, `@SECLEVEL`.
+    pub fn cipher_list(&mut self, spec: &str) {
+        self.cipher_list = Some(spec.to_owned());
+    }
+
+    /// The TLS 1.3 suites (`setCipherSuites`).
+    pub fn cipher_suites(&mut self, spec: &str) {
+        self.cipher_suites = Some(spec.to_owned());
     }
 
     pub fn ecdh_curve(&mut self, spec: &str) {
@@ -194,9 +202,10 @@ impl ContextBuilder {
         for (tag, s) in [
             (8, &self.min_version),
             (9, &self.max_version),
-            (10, &self.ciphers),
+            (10, &self.cipher_list),
             (11, &self.ecdh_curve),
             (12, &self.sigalgs),
+            (13, &self.cipher_suites),
         ] {
             field(tag, s.as_deref().map_or(b"\xff-none".as_slice(), str::as_bytes));
         }
@@ -207,14 +216,19 @@ impl ContextBuilder {
 
     fn parse(self) -> Result<Material> {
         let sigalgs = self.sigalgs.as_deref().map(suites::select_sigalgs).transpose()?;
-        let provider = Arc::new(suites::provider(
-            self.ciphers.as_deref(),
-            self.ecdh_curve.as_deref(),
-            sigalgs.as_deref(),
-        )?);
-        let versions = suites::select_versions(
-            self.min_version.as_deref().unwrap_or("TLSv1.2"),
-            self.max_version.as_deref().unwrap_or("TLSv1.3"),
+        let (provider, level) = suites::provider(suites::ProviderChoices {
+            cipher_list: self.cipher_list.as_deref(),
+            cipher_suites: self.cipher_suites.as_deref(),
+            ecdh_curve: self.ecdh_curve.as_deref(),
+            sigalgs: sigalgs.as_deref(),
+        })?;
+        let security_level = level.unwrap_or(cipher_string::DEFAULT_SECURITY_LEVEL);
+        let versions = suites::usable_versions(
+            suites::select_versions(
+                self.min_version.as_deref().unwrap_or("TLSv1.2"),
+                self.max_version.as_deref().unwrap_or("TLSv1.3"),
+            )?,
+            &provider.cipher_suites,
         )?;
         let mut chains = Vec::new();
         let mut private_keys = Vec::new();
@@ -244,17 +258,28 @@ impl ContextBuilder {
                 Input::Crl(b) => crls.extend(keys::parse_crls(&b)?),
             }
         }
-        let identities = pair_keys(&provider, chains, private_keys)?;
-        let anchors = match ca {
-            Some(ca) => Arc::new(ca),
-            None => self.default_roots.unwrap_or_default(),
+        let anchors = match (ca, self.default_roots) {
+            (Some(mut ca), Some(roots)) => {
+                ca.extend_from(&roots)?;
+                Arc::new(ca)
+            }
+            (Some(ca), None) => Arc::new(ca),
+            (None, roots) => roots.unwrap_or_default(),
         };
-        let policy = Arc::new(TrustPolicy {
-            anchors,
-            crls,
-            algorithms: provider.signature_verification_algorithms,
-        });
-        Ok(Material { provider, versions, identities, policy, sigalgs, client_configs: Mutex::new(Vec::new()) })
+        let identities = pair_keys(&provider, chains, private_keys, security_level, &anchors)?;
+        let algorithms = match &sigalgs {
+            Some(schemes) => suites::restrict_verification(legacy_rsa::verification_algorithms(security_level), schemes),
+            None => legacy_rsa::verification_algorithms(security_level),
+        };
+        let policy = Arc::new(TrustPolicy { anchors, crls, algorithms });
+        Ok(Material {
+            provider: Arc::new(provider),
+            versions,
+            identities,
+            policy,
+            sigalgs,
+            client_configs: Mutex::new(Vec::new()),
+        })
     }
 }
 
@@ -299,35 +324,50 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 /// Pairs each certificate chain with the key whose public half is in its
 /// leaf, as OpenSSL's `SSL_CTX_use_PrivateKey` requires; a chain without its
 /// key is a mismatch and fails now rather than at the first handshake.
+/// The public keys are compared as encoded in the certificate, so any
+/// certificate version pairs (webpki would refuse v1 ones here). As
+/// OpenSSL, a leaf key weaker than the security level allows is "ee key
+/// too small", and a lone leaf gets its issuers from the trust store.
 fn pair_keys(
     provider: &CryptoProvider,
     chains: Vec<Vec<CertificateDer<'static>>>,
     keys: Vec<PrivateKeyDer<'static>>,
+    security_level: u8,
+    anchors: &Anchors,
 ) -> Result<Vec<Arc<CertifiedKey>>> {
     let mut signing = Vec::with_capacity(keys.len());
     for key in keys {
-        let k = provider.key_provider.load_private_key(key).map_err(|e| {
-            TlsError::new("ERR_OSSL_UNSUPPORTED", format!("unsupported private key: {e}"))
-        })?;
-        signing.push(Some(k));
+        let k = match provider.key_provider.load_private_key(key.clone_key()) {
+            Ok(k) => k,
+            // aws-lc-rs takes RSA keys of 2048 bits and up; OpenSSL's
+            // security levels 0 and 1 allow smaller ones.
+            Err(e) => legacy_rsa::signing_key(&key)
+                .filter(|_| security_level <= 1)
+                .ok_or_else(|| TlsError::new("ERR_OSSL_UNSUPPORTED", format!("unsupported private key: {e}")))?,
+        };
+        let public = k.public_key().and_then(|spki| public_key_bits(spki.as_ref()));
+        signing.push(Some((k, public)));
     }
     let mut out = Vec::with_capacity(chains.len());
-    for chain in chains {
-        if chain.is_empty() {
-            continue;
-        }
+    for mut chain in chains {
+        let Some(leaf) = chain.first() else { continue };
+        let leaf_key = cert_info::signed_parts(leaf.as_ref()).map(|p| p.public_key);
+        check_key_strength(leaf, security_level)?;
         let mut found = None;
         for slot in signing.iter_mut() {
-            let Some(key) = slot.as_ref() else { continue };
-            let candidate = CertifiedKey::new(chain.clone(), key.clone());
-            if candidate.keys_match().is_ok() {
-                found = Some(candidate);
-                *slot = None;
+            let matches = slot.as_ref().is_some_and(|(_, public)| public.is_some() && *public == leaf_key);
+            if matches {
+                found = slot.take();
                 break;
             }
         }
         match found {
-            Some(ck) => out.push(Arc::new(ck)),
+            Some((key, _)) => {
+                if chain.len() == 1 {
+                    complete_chain(&mut chain, anchors);
+                }
+                out.push(Arc::new(CertifiedKey::new(chain, key)))
+            }
             None if signing.is_empty() => {}
             None => {
                 return Err(TlsError::new(
@@ -338,6 +378,48 @@ fn pair_keys(
         }
     }
     Ok(out)
+}
+
+/// The subjectPublicKey bits of a DER SubjectPublicKeyInfo.
+fn public_key_bits(spki: &[u8]) -> Option<Vec<u8>> {
+    use x509_parser::prelude::FromDer;
+    let (_, info) = x509_parser::x509::SubjectPublicKeyInfo::from_der(spki).ok()?;
+    Some(info.subject_public_key.data.to_vec())
+}
+
+/// OpenSSL's security levels 1 to 5 ask RSA keys for 1024, 2048, 3072,
+/// 7680 and 15360 bits, and elliptic curves for 160, 224, 256, 384 and 512.
+fn check_key_strength(leaf: &CertificateDer<'_>, level: u8) -> Result<()> {
+    use x509_parser::prelude::FromDer;
+    use x509_parser::public_key::PublicKey;
+    const RSA: [usize; 6] = [0, 1024, 2048, 3072, 7680, 15360];
+    const EC: [usize; 6] = [0, 160, 224, 256, 384, 512];
+    let Ok((_, cert)) = x509_parser::certificate::X509Certificate::from_der(leaf.as_ref()) else {
+        return Ok(());
+    };
+    let level = usize::from(level.min(5));
+    let too_small = match cert.public_key().parsed() {
+        Ok(PublicKey::RSA(rsa)) => rsa.key_size() < RSA[level],
+        Ok(PublicKey::EC(point)) => point.key_size() < EC[level],
+        _ => false,
+    };
+    if too_small {
+        return Err(ssl_error::EE_KEY_TOO_SMALL.error());
+    }
+    Ok(())
+}
+
+/// A certificate given alone is sent with its issuers from the trust
+/// store (`ca`), as OpenSSL builds the chain when none is configured:
+/// intermediates put in `ca` instead of `cert` still reach the client.
+fn complete_chain(chain: &mut Vec<CertificateDer<'static>>, anchors: &Anchors) {
+    while chain.len() < 10 {
+        let last = chain.last().expect("a chain has its leaf");
+        match anchors.issuer_of(last) {
+            Some(issuer) if !chain.contains(issuer) => chain.push(issuer.clone()),
+            _ => break,
+        }
+    }
 }
 
 /// Per-connection client options that shape a `ClientConfig`.

@@ -29,7 +29,9 @@ impl TlsError {
     pub fn openssl_parts(&self) -> Option<(&str, &str)> {
         if let Some(rest) = self.message.strip_prefix("error:") {
             let mut parts = rest.splitn(4, ':');
-            let (_code, library, _func, reason) = (parts.next()?, parts.next()?, parts.next()?, parts.next()?);
+            let (_code, library, _func, rest) = (parts.next()?, parts.next()?, parts.next()?, parts.next()?);
+            // After the reason OpenSSL may add detail (": SSL alert number 40").
+            let reason = rest.split(':').next().unwrap_or(rest);
             return Some((library, reason));
         }
         if self.code.starts_with("ERR_SSL_") {
@@ -58,7 +60,10 @@ mod tests {
     fn openssl_parts() {
         let e = TlsError::new("ERR_OSSL_PEM_NO_START_LINE", "error:0480006C:PEM routines::no start line");
         assert_eq!(e.openssl_parts(), Some(("PEM routines", "no start line")));
-        let e = TlsError::new("ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE", "sslv3 alert handshake failure (SSL alert number 40)");
+        let e = TlsError::new(
+            "ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE",
+            "error:0A000410:SSL routines::sslv3 alert handshake failure:SSL alert number 40",
+        );
         assert_eq!(e.openssl_parts(), Some(("SSL routines", "sslv3 alert handshake failure")));
         assert_eq!(TlsError::new("ERR_X", "plain").openssl_parts(), None);
     }

@@ -19,15 +19,19 @@
 
 pub mod anchors;
 pub mod cert_info;
+pub mod cipher_string;
 pub mod client_hello;
 pub mod config;
 pub mod error;
 pub mod hooks;
 pub mod keys;
+pub mod legacy_rsa;
+mod openssl_path;
 pub mod pump;
 pub mod resolver;
 pub mod self_signed;
 pub mod session_store;
+pub mod ssl_error;
 pub mod suites;
 pub mod ticketer;
 pub mod verifier;

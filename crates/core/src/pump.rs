@@ -24,7 +24,7 @@ use crate::config::{ClientOptions, SecureContext, ServerOptions};
 use crate::hooks::{self, Hooks};
 use crate::suites;
 use crate::verifier::{self, PeerRole, TrustPolicy, VerifyFailure};
-use crate::{Result, TlsError};
+use crate::{ssl_error, Result, TlsError};
 
 /// rustls refuses to read more records once this much plaintext waits
 /// (its `DEFAULT_RECEIVED_PLAINTEXT_LIMIT`); [`Pump::receive`] stops there so
@@ -124,7 +124,7 @@ impl Pump {
         };
         let conn = {
             let _in = hooks::enter(Some(&hooks)); // the session to resume
-            ClientConnection::new(config, name).map_err(|e| map_error(&e, false))?
+            ClientConnection::new(config, name).map_err(|e| ssl_error::from_rustls(&e, false))?
         };
         let mut pump = Self::new(ctx, Stage::Live(Connection::Client(conn)));
         pump.check_chain_after = !opts.reject_unauthorized;
@@ -217,8 +217,10 @@ impl Pump {
         let _in = hooks::enter(self.hooks.as_ref());
         if !self.first_bytes_seen && !data.is_empty() {
             self.first_bytes_seen = true;
-            if matches!(self.stage, Stage::ReadingHello(_)) && looks_like_http(data) {
-                return Err(TlsError::new("ERR_SSL_HTTP_REQUEST", "http request"));
+            if matches!(self.stage, Stage::ReadingHello(_)) {
+                if let Some(reason) = client_hello::plaintext_request(data) {
+                    return Err(reason.error());
+                }
             }
         }
         match &mut self.stage {
@@ -259,7 +261,7 @@ impl Pump {
                 while progress.consumed < data.len() && self.plaintext_pending < PLAINTEXT_HIGH_WATER {
                     let mut rest = &data[progress.consumed..];
                     let n = conn.read_tls(&mut rest).map_err(|e| {
-                        TlsError::new("ERR_SSL_INTERNAL_ERROR", format!("reading TLS records: {e}"))
+                        ssl_error::INTERNAL_ERROR.error_with(&format!("reading TLS records: {e}"))
                     })?;
                     if n == 0 {
                         // After close_notify rustls reads nothing more; the
@@ -270,7 +272,7 @@ impl Pump {
                     progress.consumed += n;
                     let state = conn
                         .process_new_packets()
-                        .map_err(|e| map_error(&e, self.handshake_done))?;
+                        .map_err(|e| ssl_error::from_rustls(&e, self.handshake_done))?;
                     self.plaintext_pending = state.plaintext_bytes_to_read();
                     if state.peer_has_closed() {
                         progress.events |= event::PEER_CLOSED;
@@ -353,7 +355,7 @@ impl Pump {
                 let mut conn = Connection::Server(conn);
                 unlimit(&mut conn);
                 // Records that came with the ClientHello.
-                let state = conn.process_new_packets().map_err(|e| map_error(&e, false))?;
+                let state = conn.process_new_packets().map_err(|e| ssl_error::from_rustls(&e, false))?;
                 self.plaintext_pending = state.plaintext_bytes_to_read();
                 self.stage = Stage::Live(conn);
                 self.policy = ctx.policy().clone();
@@ -368,7 +370,7 @@ impl Pump {
     /// the alert for the peer and make the error sticky.
     fn refuse_hello(&mut self, err: &rustls::Error, mut alert: AcceptedAlert) -> TlsError {
         let _ = alert.write_all(&mut self.out);
-        let err = map_error(err, false);
+        let err = ssl_error::from_rustls(err, false);
         self.stage = Stage::Failed(err.clone());
         err
     }
@@ -405,7 +407,7 @@ impl Pump {
         for chunk in plaintext.chunks(piece) {
             conn.writer()
                 .write_all(chunk)
-                .map_err(|e| TlsError::new("ERR_SSL_INTERNAL_ERROR", format!("encrypting: {e}")))?;
+                .map_err(|e| ssl_error::INTERNAL_ERROR.error_with(&format!("encrypting: {e}")))?;
         }
         Ok(())
     }
@@ -549,118 +551,6 @@ fn unlimit(conn: &mut Connection) {
     conn.set_buffer_limit(None);
 }
 
-/// A plaintext HTTP request where a ClientHello should be (OpenSSL's
-/// `SSL_R_HTTP_REQUEST` check looks at the same method names).
-fn looks_like_http(data: &[u8]) -> bool {
-    const METHODS: [&[u8]; 9] = [
-        b"GET ", b"POST ", b"HEAD ", b"PUT ", b"DELETE ", b"OPTIONS ", b"CONNECT ", b"PATCH ",
-        b"TRACE ",
-    ];
-    data.len() >= 4
-        && METHODS.iter().any(|m| {
-            let n = m.len().min(data.len());
-            data[..n] == m[..n]
-        })
-}
-
-/// Maps a rustls error to Node's error code for the same failure under
-/// OpenSSL, so code that switches on `err.code` keeps working.
-pub fn map_error(err: &rustls::Error, after_handshake: bool) -> TlsError {
-    use rustls::Error as E;
-    if let Some(f) = verifier::failure_of(err) {
-        return TlsError::new(f.code, f.message);
-    }
-    match err {
-        E::AlertReceived(alert) => alert_error(*alert),
-        E::InvalidMessage(_) if !after_handshake => {
-            TlsError::new("ERR_SSL_WRONG_VERSION_NUMBER", "wrong version number")
-        }
-        E::InvalidMessage(m) => TlsError::new("ERR_SSL_PROTOCOL_ERROR", format!("invalid message: {m:?}")),
-        E::NoCertificatesPresented => TlsError::new(
-            "ERR_SSL_PEER_DID_NOT_RETURN_A_CERTIFICATE",
-            "peer did not return a certificate",
-        ),
-        E::NoApplicationProtocol => {
-            TlsError::new("ERR_SSL_NO_APPLICATION_PROTOCOL", "no application protocol")
-        }
-        E::DecryptError => TlsError::new(
-            "ERR_SSL_DECRYPTION_FAILED_OR_BAD_RECORD_MAC",
-            "decryption failed or bad record mac",
-        ),
-        E::PeerIncompatible(p) => {
-            use rustls::PeerIncompatible as P;
-            match p {
-                P::NoCipherSuitesInCommon | P::NoKxGroupsInCommon => {
-                    TlsError::new("ERR_SSL_NO_SHARED_CIPHER", "no shared cipher")
-                }
-                P::NoSignatureSchemesInCommon => TlsError::new(
-                    "ERR_SSL_NO_SUITABLE_SIGNATURE_ALGORITHM",
-                    "no suitable signature algorithm",
-                ),
-                P::ServerDoesNotSupportTls12Or13
-                | P::SupportedVersionsExtensionRequired
-                | P::Tls12NotOffered
-                | P::Tls12NotOfferedOrEnabled
-                | P::Tls13RequiredForQuic => TlsError::new(
-                    "ERR_SSL_UNSUPPORTED_PROTOCOL",
-                    "unsupported protocol: the peer offers no TLS version rustls implements (TLS 1.2, TLS 1.3)",
-                ),
-                other => TlsError::new("ERR_SSL_HANDSHAKE_FAILURE", format!("peer incompatible: {other:?}")),
-            }
-        }
-        E::InvalidCertificate(c) => TlsError::new(
-            "ERR_SSL_CERTIFICATE_VERIFY_FAILED",
-            format!("certificate verify failed: {c:?}"),
-        ),
-        E::PeerMisbehaved(m) => TlsError::new("ERR_SSL_PROTOCOL_ERROR", format!("peer misbehaved: {m:?}")),
-        other => TlsError::new("ERR_SSL_INTERNAL_ERROR", other.to_string()),
-    }
-}
-
-/// OpenSSL names received alerts `SSL_R_SSLV3_ALERT_*` for those SSLv3
-/// defined and `SSL_R_TLSV1_ALERT_*`/`TLSV13_*` for later ones; Node
-/// prefixes `ERR_SSL_`.
-fn alert_error(alert: rustls::AlertDescription) -> TlsError {
-    use rustls::AlertDescription as A;
-    let (code, text) = match alert {
-        A::CloseNotify => ("ERR_SSL_CLOSE_NOTIFY", "close notify"),
-        A::UnexpectedMessage => ("ERR_SSL_SSLV3_ALERT_UNEXPECTED_MESSAGE", "sslv3 alert unexpected message"),
-        A::BadRecordMac => ("ERR_SSL_SSLV3_ALERT_BAD_RECORD_MAC", "sslv3 alert bad record mac"),
-        A::HandshakeFailure => ("ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE", "sslv3 alert handshake failure"),
-        A::BadCertificate => ("ERR_SSL_SSLV3_ALERT_BAD_CERTIFICATE", "sslv3 alert bad certificate"),
-        A::UnsupportedCertificate => (
-            "ERR_SSL_SSLV3_ALERT_UNSUPPORTED_CERTIFICATE",
-            "sslv3 alert unsupported certificate",
-        ),
-        A::CertificateRevoked => ("ERR_SSL_SSLV3_ALERT_CERTIFICATE_REVOKED", "sslv3 alert certificate revoked"),
-        A::CertificateExpired => ("ERR_SSL_SSLV3_ALERT_CERTIFICATE_EXPIRED", "sslv3 alert certificate expired"),
-        A::CertificateUnknown => ("ERR_SSL_SSLV3_ALERT_CERTIFICATE_UNKNOWN", "sslv3 alert certificate unknown"),
-        A::IllegalParameter => ("ERR_SSL_SSLV3_ALERT_ILLEGAL_PARAMETER", "sslv3 alert illegal parameter"),
-        A::UnknownCA => ("ERR_SSL_TLSV1_ALERT_UNKNOWN_CA", "tlsv1 alert unknown ca"),
-        A::AccessDenied => ("ERR_SSL_TLSV1_ALERT_ACCESS_DENIED", "tlsv1 alert access denied"),
-        A::DecodeError => ("ERR_SSL_TLSV1_ALERT_DECODE_ERROR", "tlsv1 alert decode error"),
-        A::DecryptError => ("ERR_SSL_TLSV1_ALERT_DECRYPT_ERROR", "tlsv1 alert decrypt error"),
-        A::ProtocolVersion => ("ERR_SSL_TLSV1_ALERT_PROTOCOL_VERSION", "tlsv1 alert protocol version"),
-        A::InsufficientSecurity => (
-            "ERR_SSL_TLSV1_ALERT_INSUFFICIENT_SECURITY",
-            "tlsv1 alert insufficient security",
-        ),
-        A::InternalError => ("ERR_SSL_TLSV1_ALERT_INTERNAL_ERROR", "tlsv1 alert internal error"),
-        A::UnrecognisedName => ("ERR_SSL_TLSV1_UNRECOGNIZED_NAME", "tlsv1 unrecognized name"),
-        A::NoApplicationProtocol => (
-            "ERR_SSL_TLSV1_ALERT_NO_APPLICATION_PROTOCOL",
-            "tlsv1 alert no application protocol",
-        ),
-        A::CertificateRequired => (
-            "ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED",
-            "tlsv13 alert certificate required",
-        ),
-        _ => ("ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE", "sslv3 alert handshake failure"),
-    };
-    let number = u8::from(alert);
-    TlsError::new(code, format!("{text} (SSL alert number {number})"))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -668,21 +558,12 @@ mod tests {
 
     #[test]
     fn http_detection() {
-        assert!(looks_like_http(b"GET / HTTP/1.1\r\n"));
-        assert!(looks_like_http(b"POST /x"));
-        assert!(!looks_like_http(b"\x16\x03\x01\x02\x00"));
-        assert!(!looks_like_http(b"GE"));
-    }
-
-    #[test]
-    fn alerts_have_openssl_names() {
-        let e = alert_error(rustls::AlertDescription::HandshakeFailure);
-        assert_eq!(e.code, "ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE");
-        assert!(e.message.ends_with("(SSL alert number 40)"));
-        assert_eq!(
-            alert_error(rustls::AlertDescription::CertificateRequired).code,
-            "ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED"
-        );
+        use client_hello::plaintext_request;
+        assert_eq!(plaintext_request(b"GET / HTTP/1.1\r\n"), Some(ssl_error::HTTP_REQUEST));
+        assert_eq!(plaintext_request(b"POST /x"), Some(ssl_error::HTTP_REQUEST));
+        assert_eq!(plaintext_request(b"CONNECT example.com:443 HTTP/1.1"), Some(ssl_error::HTTPS_PROXY_REQUEST));
+        assert_eq!(plaintext_request(b"\x16\x03\x01\x02\x00"), None);
+        assert_eq!(plaintext_request(b"GE"), None);
     }
 
     #[test]

@@ -15,7 +15,7 @@ use rustls::crypto::{aws_lc_rs, CryptoProvider, SupportedKxGroup, WebPkiSupporte
 use rustls::pki_types::SignatureVerificationAlgorithm;
 use rustls::{CipherSuite, SignatureScheme, SupportedCipherSuite, SupportedProtocolVersion};
 
-use crate::{Result, TlsError};
+use crate::{cipher_string, ssl_error, Result, TlsError};
 
 /// OpenSSL's name for a suite (`getCipher().name`, `tls.getCiphers()` in
 /// lower case) and the IANA/RFC name (`getCipher().standardName`).
@@ -83,109 +83,31 @@ pub fn supported_cipher_names() -> Vec<String> {
         .collect()
 }
 
-/// Node's `DEFAULT_ECDH_CURVE`.
-pub const DEFAULT_ECDH_CURVE: &str = "auto";
+/// OpenSSL's default TLS 1.3 suites, in its order: what a `ciphers` string
+/// without `TLS_*` names leaves in place.
+const OPENSSL_DEFAULT_TLS13: &str = "TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256:TLS_AES_128_GCM_SHA256";
 
-/// Selects suites with an OpenSSL cipher string (`ciphers` option), the
-/// subset of `man 1 ciphers` that can mean something for rustls's suites:
-/// `:`/`,`/space separated items; exact OpenSSL or IANA names; `!X` and `-X`
-/// remove; `+X` is accepted as "move to end"; the keywords `DEFAULT`, `ALL`,
-/// `HIGH`, `ECDHE`, `EECDH`, `AESGCM`, `AES128`, `AES256`, `CHACHA20`,
-/// `ECDSA`, `aECDSA`, `RSA`, `aRSA`, `kECDHE`, `TLSv1.2`. Items naming only
-/// suites rustls lacks (`aNULL`, `MD5`, `DHE`, `3DES`, ...) match nothing,
-/// as in OpenSSL where a missing suite is simply not added.
+/// The suites Node's `ciphers` option selects, as OpenSSL evaluates it (see
+/// [`crate::cipher_string`]), narrowed to the ones rustls implements, TLS
+/// 1.3 first; and the security level the cipher list sets, if it does.
 ///
-/// Like Node 20, TLS 1.3 names in the string select TLS 1.3 suites; if the
-/// string names no TLS 1.3 suite, all TLS 1.3 suites stay enabled (Node
-/// keeps TLS 1.3 suites in a separate list with its own default).
+/// `cipher_list` is the TLS ≤ 1.2 part (`None`: OpenSSL's `DEFAULT`),
+/// `tls13` the `TLS_*` part (`None`: OpenSSL's default TLS 1.3 suites).
 pub fn select_cipher_suites(
     all: &[SupportedCipherSuite],
-    spec: &str,
-) -> Result<Vec<SupportedCipherSuite>> {
+    cipher_list: Option<&str>,
+    tls13: Option<&str>,
+) -> Result<(Vec<SupportedCipherSuite>, Option<u8>)> {
+    let by_name = |name: &str| all.iter().copied().find(|s| names(s.suite()).is_some_and(|n| n.openssl == name));
     let mut chosen: Vec<SupportedCipherSuite> = Vec::new();
-    let mut removed: Vec<SupportedCipherSuite> = Vec::new();
-    for item in spec.split([':', ',', ' ']).filter(|s| !s.is_empty()) {
-        let (op, word) = match item.as_bytes()[0] {
-            b'!' | b'-' => ('!', &item[1..]),
-            b'+' => ('+', &item[1..]),
-            _ => (' ', item),
-        };
-        // `@STRENGTH`, `@SECLEVEL=n`: ordering/level directives, no suites.
-        if word.starts_with('@') {
-            continue;
-        }
-        let matched: Vec<SupportedCipherSuite> = all
-            .iter()
-            .copied()
-            .filter(|s| word.split('+').all(|part| matches_word(*s, part)))
-            .collect();
-        match op {
-            '!' => removed.extend(matched),
-            '+' => {
-                for s in matched {
-                    if let Some(i) = chosen.iter().position(|c| c.suite() == s.suite()) {
-                        let s = chosen.remove(i);
-                        chosen.push(s);
-                    }
-                }
-            }
-            _ => {
-                for s in matched {
-                    if !chosen.iter().any(|c| c.suite() == s.suite()) {
-                        chosen.push(s);
-                    }
-                }
-            }
-        }
+    for name in cipher_string::tls13_suites(tls13.unwrap_or(OPENSSL_DEFAULT_TLS13))? {
+        chosen.extend(by_name(name));
     }
-    chosen.retain(|s| !removed.iter().any(|r| r.suite() == s.suite()));
-    let names_tls13 = chosen.iter().any(|s| s.version() == &rustls::version::TLS13);
-    if !names_tls13 {
-        let tls13: Vec<_> = all
-            .iter()
-            .copied()
-            .filter(|s| s.version() == &rustls::version::TLS13)
-            .filter(|s| !removed.iter().any(|r| r.suite() == s.suite()))
-            .collect();
-        chosen.splice(0..0, tls13);
+    let list = cipher_string::cipher_list(cipher_list.unwrap_or("DEFAULT"))?;
+    for name in &list.suites {
+        chosen.extend(by_name(name));
     }
-    let any_tls12 = chosen.iter().any(|s| s.version() == &rustls::version::TLS12);
-    if chosen.is_empty() || (!any_tls12 && !names_tls13 && !spec_is_tls13_only(spec)) {
-        return Err(TlsError::new(
-            "ERR_SSL_NO_CIPHER_MATCH",
-            "No cipher match: the cipher list names none of the suites rustls supports",
-        ));
-    }
-    Ok(chosen)
-}
-
-fn spec_is_tls13_only(spec: &str) -> bool {
-    spec.split([':', ',', ' '])
-        .filter(|s| !s.is_empty())
-        .all(|w| w.starts_with("TLS_"))
-}
-
-fn matches_word(suite: SupportedCipherSuite, word: &str) -> bool {
-    let Some(n) = names(suite.suite()) else { return false };
-    if word.eq_ignore_ascii_case(n.openssl) || word.eq_ignore_ascii_case(n.standard) {
-        return true;
-    }
-    let tls12 = suite.version() == &rustls::version::TLS12;
-    let o = n.openssl;
-    match word {
-        "DEFAULT" | "ALL" | "HIGH" | "COMPLEMENTOFDEFAULT" => true,
-        "ECDHE" | "EECDH" | "kECDHE" | "kEECDH" | "TLSv1.2" => tls12,
-        "AESGCM" => o.contains("GCM"),
-        "AES" => o.contains("AES"),
-        "AES128" => o.contains("AES128") || o.contains("AES_128"),
-        "AES256" => o.contains("AES256") || o.contains("AES_256"),
-        "CHACHA20" => o.contains("CHACHA20"),
-        "SHA256" => o.ends_with("SHA256"),
-        "SHA384" => o.ends_with("SHA384"),
-        "ECDSA" | "aECDSA" => tls12 && o.contains("ECDSA"),
-        "RSA" | "aRSA" => tls12 && o.contains("-RSA-"),
-        _ => false,
-    }
+    Ok((chosen, list.security_level))
 }
 
 /// Node / OpenSSL group names for rustls's key-exchange groups.
@@ -349,7 +271,7 @@ fn scheme_is_rsa(s: SignatureScheme) -> bool {
 /// The verification algorithms narrowed to `schemes`. rustls wants a
 /// `'static` table; each distinct list is built once and kept for the life
 /// of the process (there are few: one per distinct `sigalgs` string).
-fn restrict_verification(
+pub(crate) fn restrict_verification(
     base: WebPkiSupportedAlgorithms,
     schemes: &[SignatureScheme],
 ) -> WebPkiSupportedAlgorithms {
@@ -364,15 +286,20 @@ fn restrict_verification(
     WebPkiSupportedAlgorithms { all: base.all, mapping }
 }
 
+/// The choices of a context that narrow rustls's crypto provider.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct ProviderChoices<'a> {
+    pub cipher_list: Option<&'a str>,
+    pub cipher_suites: Option<&'a str>,
+    pub ecdh_curve: Option<&'a str>,
+    pub sigalgs: Option<&'a [SignatureScheme]>,
+}
+
 /// The aws-lc-rs provider narrowed to the given suites, groups and
-/// signature schemes.
-pub fn provider(
-    ciphers: Option<&str>,
-    ecdh_curve: Option<&str>,
-    sigalgs: Option<&[SignatureScheme]>,
-) -> Result<CryptoProvider> {
+/// signature schemes, and the OpenSSL security level the cipher list set.
+pub fn provider(choices: ProviderChoices<'_>) -> Result<(CryptoProvider, Option<u8>)> {
     let mut p = aws_lc_rs::default_provider();
-    if let Some(schemes) = sigalgs {
+    if let Some(schemes) = choices.sigalgs {
         p.signature_verification_algorithms = restrict_verification(p.signature_verification_algorithms, schemes);
         // TLS 1.2 suites name the signature kind; drop those no allowed
         // scheme can serve, as OpenSSL does, so the peer cannot pick one.
@@ -384,13 +311,27 @@ pub fn provider(
             _ => true,
         });
     }
-    if let Some(spec) = ciphers {
-        p.cipher_suites = select_cipher_suites(&p.cipher_suites, spec)?;
-    }
-    if let Some(spec) = ecdh_curve {
+    let (suites, level) = select_cipher_suites(&p.cipher_suites, choices.cipher_list, choices.cipher_suites)?;
+    p.cipher_suites = suites;
+    if let Some(spec) = choices.ecdh_curve {
         p.kx_groups = select_kx_groups(&p.kx_groups, spec)?;
     }
-    Ok(p)
+    Ok((p, level))
+}
+
+/// The versions of `versions` that have a suite in `suites`: with none
+/// left, the context could never handshake, which OpenSSL reports as "no
+/// cipher match" (rustls implements none of the suites asked for).
+pub fn usable_versions(
+    versions: Vec<&'static SupportedProtocolVersion>,
+    suites: &[SupportedCipherSuite],
+) -> Result<Vec<&'static SupportedProtocolVersion>> {
+    let usable: Vec<_> = versions.into_iter().filter(|v| suites.iter().any(|s| s.version() == *v)).collect();
+    if usable.is_empty() {
+        return Err(ssl_error::NO_CIPHER_MATCH
+            .error_with("rustls implements none of the suites the cipher list selects for the enabled TLS versions"));
+    }
+    Ok(usable)
 }
 
 #[cfg(test)]
@@ -414,34 +355,39 @@ mod tests {
         assert!(supported_cipher_names().contains(&"ecdhe-rsa-aes128-gcm-sha256".to_string()));
     }
 
-    #[test]
-    fn exact_tls12_name_keeps_tls13_defaults() {
-        let v = select_cipher_suites(&all(), "ECDHE-RSA-AES128-GCM-SHA256").unwrap();
-        let n = openssl_names(&v);
-        assert_eq!(n.last(), Some(&"ECDHE-RSA-AES128-GCM-SHA256"));
-        assert_eq!(n.iter().filter(|s| s.starts_with("TLS_")).count(), 3);
-        assert_eq!(n.len(), 4);
+    fn select(list: Option<&str>, tls13: Option<&str>) -> Vec<&'static str> {
+        openssl_names(&select_cipher_suites(&all(), list, tls13).unwrap().0)
     }
 
     #[test]
-    fn tls13_name_selects_only_that_tls13_suite() {
-        let v = select_cipher_suites(&all(), "TLS_AES_128_GCM_SHA256").unwrap();
-        assert_eq!(openssl_names(&v), vec!["TLS_AES_128_GCM_SHA256"]);
+    fn a_tls12_list_keeps_the_tls13_defaults() {
+        let n = select(Some("ECDHE-RSA-AES128-GCM-SHA256"), None);
+        assert_eq!(
+            n,
+            vec!["TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256", "TLS_AES_128_GCM_SHA256", "ECDHE-RSA-AES128-GCM-SHA256"]
+        );
+    }
+
+    #[test]
+    fn tls13_names_select_tls13_suites() {
+        assert_eq!(select(Some(""), Some("TLS_AES_128_GCM_SHA256")), vec!["TLS_AES_128_GCM_SHA256"]);
     }
 
     #[test]
     fn exclusions_and_keywords() {
-        let v = select_cipher_suites(&all(), "HIGH:!aNULL:!MD5:!CHACHA20").unwrap();
-        assert!(openssl_names(&v).iter().all(|n| !n.contains("CHACHA20")));
-        let v = select_cipher_suites(&all(), "ECDHE+AESGCM:!RSA").unwrap();
-        let n = openssl_names(&v);
+        let n = select(Some("HIGH:!aNULL:!MD5:!CHACHA20"), Some(""));
+        assert!(!n.is_empty() && n.iter().all(|n| !n.contains("CHACHA20")));
+        let n = select(Some("ECDHE+AESGCM:!aRSA"), Some(""));
         assert!(n.contains(&"ECDHE-ECDSA-AES256-GCM-SHA384"));
         assert!(!n.iter().any(|s| s.contains("-RSA-")));
     }
 
     #[test]
-    fn a_list_of_unsupported_suites_fails() {
-        let e = select_cipher_suites(&all(), "DHE-RSA-AES128-SHA:RC4-MD5").unwrap_err();
+    fn suites_rustls_lacks_select_nothing_but_are_no_error() {
+        assert_eq!(select(Some("AES256-SHA:DHE-RSA-AES128-SHA"), Some("")), Vec::<&str>::new());
+        let e = select_cipher_suites(&all(), Some("FOOBARBAZ"), None).unwrap_err();
+        assert_eq!(e.code, "ERR_SSL_NO_CIPHER_MATCH");
+        let e = usable_versions(vec![&rustls::version::TLS12], &[]).unwrap_err();
         assert_eq!(e.code, "ERR_SSL_NO_CIPHER_MATCH");
     }
 
@@ -460,7 +406,7 @@ mod tests {
         let s = select_sigalgs("RSA+SHA256:ecdsa_secp256r1_sha256:RSA-PSS+SHA256").unwrap();
         assert_eq!(s, vec![SignatureScheme::RSA_PKCS1_SHA256, SignatureScheme::ECDSA_NISTP256_SHA256, SignatureScheme::RSA_PSS_SHA256]);
         assert_eq!(select_sigalgs("foo").unwrap_err().code, "ERR_TLS_INVALID_SIGALGS");
-        let p = provider(None, None, Some(&s)).unwrap();
+        let (p, _) = provider(ProviderChoices { sigalgs: Some(&s), ..Default::default() }).unwrap();
         let offered = p.signature_verification_algorithms.supported_schemes();
         assert_eq!(offered.len(), 3);
         assert!(!offered.contains(&SignatureScheme::ED25519));

@@ -24,9 +24,9 @@
 //! §4.6.1 (TLS 1.3 `NewSessionTicket.ticket`) and RFC 5077 §3.3 only ask that
 //! the server can recover and authenticate its own state from it.
 //!
-//! After `setTicketKeys()` the previous key stays available for decryption,
-//! so tickets issued just before a rotation still resume; a second rotation
-//! drops it. `lifetime()` is Node's `sessionTimeout` (default 300 seconds),
+//! After `setTicketKeys()` tickets issued under the old keys no longer
+//! decrypt, as in Node: rotating keys after a leak has to end the old
+//! sessions. `lifetime()` is Node's `sessionTimeout` (default 300 seconds),
 //! which is sent to clients as the ticket lifetime hint.
 
 use std::fmt;
@@ -80,15 +80,9 @@ impl Drop for KeySlot {
     }
 }
 
-struct Slots {
-    current: KeySlot,
-    previous: Option<KeySlot>,
-}
-
-/// Node's session ticket keys: the current 48 bytes and, after a rotation,
-/// the previous ones (still accepted for decryption).
+/// Node's session ticket keys: the current 48 bytes.
 pub struct TicketKeys {
-    slots: RwLock<Slots>,
+    current: RwLock<KeySlot>,
 }
 
 impl TicketKeys {
@@ -117,17 +111,16 @@ impl TicketKeys {
     }
 
     fn from_raw(raw: [u8; TICKET_KEYS_LEN]) -> Result<Self> {
-        let current = KeySlot::derive(raw)?;
-        Ok(Self { slots: RwLock::new(Slots { current, previous: None }) })
+        Ok(Self { current: RwLock::new(KeySlot::derive(raw)?) })
     }
 
     /// The current 48 bytes: `server.getTicketKeys()`.
     pub fn get(&self) -> [u8; TICKET_KEYS_LEN] {
-        self.read().current.raw
+        self.read().raw
     }
 
-    /// `server.setTicketKeys(keys)`: `keys` become current and the old
-    /// current keys are kept (only) as the previous keys. Safe to call while
+    /// `server.setTicketKeys(keys)`: `keys` replace the current keys, and
+    /// tickets under the old ones stop resuming. Safe to call while
     /// connections are running. Anything but 48 bytes fails like Node v20's
     /// `setTicketKeys()`, which reports it as an internal assertion
     /// (`ERR_INTERNAL_ASSERTION`, "Session ticket keys must be a 48-byte
@@ -141,27 +134,23 @@ impl TicketKeys {
                  Please open an issue with this stack trace at https://github.com/nodejs/node/issues\n",
             )
         })?;
-        let slot = KeySlot::derive(raw)?;
-        let mut slots = self.write();
-        let old = std::mem::replace(&mut slots.current, slot);
-        slots.previous = Some(old);
+        *self.write() = KeySlot::derive(raw)?;
         Ok(())
     }
 
-    // A panic elsewhere while holding the lock cannot leave the slots half
+    // A panic elsewhere while holding the lock cannot leave the key half
     // written (every write is a whole-value replacement), so poisoning is
     // ignored rather than turned into a panic here.
-    fn read(&self) -> RwLockReadGuard<'_, Slots> {
-        self.slots.read().unwrap_or_else(|e| e.into_inner())
+    fn read(&self) -> RwLockReadGuard<'_, KeySlot> {
+        self.current.read().unwrap_or_else(|e| e.into_inner())
     }
 
-    fn write(&self) -> RwLockWriteGuard<'_, Slots> {
-        self.slots.write().unwrap_or_else(|e| e.into_inner())
+    fn write(&self) -> RwLockWriteGuard<'_, KeySlot> {
+        self.current.write().unwrap_or_else(|e| e.into_inner())
     }
 
     fn encrypt(&self, plain: &[u8]) -> Option<Vec<u8>> {
-        let slots = self.read();
-        let key = &slots.current;
+        let key = self.read();
         let mut nonce = [0u8; NONCE_LEN];
         aws_lc_rs::rand::fill(&mut nonce).ok()?;
         let mut out = Vec::with_capacity(KEY_NAME_LEN + NONCE_LEN + plain.len() + TAG_LEN);
@@ -186,34 +175,24 @@ impl TicketKeys {
         let (name, rest) = ticket.split_at(KEY_NAME_LEN);
         let (nonce, sealed) = rest.split_at(NONCE_LEN);
         let nonce: [u8; NONCE_LEN] = nonce.try_into().ok()?;
-        let slots = self.read();
-        // Both slots may carry the same key name (keys rotated to ones that
-        // only differ in their secrets): try every slot whose name matches.
-        for slot in std::iter::once(&slots.current).chain(slots.previous.as_ref()) {
-            if slot.name() != name {
-                continue;
-            }
-            let mut body = sealed.to_vec();
-            if let Ok(plain) = slot.aead.open_in_place(
-                Nonce::assume_unique_for_key(nonce),
-                Aad::from(name),
-                &mut body,
-            ) {
-                let len = plain.len();
-                body.truncate(len);
-                return Some(body);
-            }
+        let key = self.read();
+        if key.name() != name {
+            return None;
         }
-        None
+        let mut body = sealed.to_vec();
+        let len = key
+            .aead
+            .open_in_place(Nonce::assume_unique_for_key(nonce), Aad::from(name), &mut body)
+            .ok()?
+            .len();
+        body.truncate(len);
+        Some(body)
     }
 }
 
 impl fmt::Debug for TicketKeys {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let slots = self.read();
-        f.debug_struct("TicketKeys")
-            .field("has_previous", &slots.previous.is_some())
-            .finish_non_exhaustive()
+        f.debug_struct("TicketKeys").finish_non_exhaustive()
     }
 }
 
@@ -323,29 +302,25 @@ mod tests {
     }
 
     #[test]
-    fn rotation_keeps_one_previous_key() {
+    fn rotation_ends_tickets_under_the_old_keys() {
         let t = ticketer(&keys(1));
         let old = t.encrypt(b"old").unwrap();
         t.keys().set(&keys(2)).unwrap();
         assert_eq!(t.keys().get(), keys(2));
-        let mid = t.encrypt(b"mid").unwrap();
-        assert_eq!(&mid[..16], &keys(2)[..16]);
-        assert_eq!(t.decrypt(&old).unwrap(), b"old");
-        assert_eq!(t.decrypt(&mid).unwrap(), b"mid");
-        t.keys().set(&keys(3)).unwrap();
+        let new = t.encrypt(b"new").unwrap();
+        assert_eq!(&new[..16], &keys(2)[..16]);
         assert_eq!(t.decrypt(&old), None);
-        assert_eq!(t.decrypt(&mid).unwrap(), b"mid");
-        assert_eq!(t.decrypt(&t.encrypt(b"new").unwrap()).unwrap(), b"new");
+        assert_eq!(t.decrypt(&new).unwrap(), b"new");
     }
 
     #[test]
-    fn rotation_to_same_key_name() {
+    fn rotation_to_same_key_name_still_ends_old_tickets() {
         let t = ticketer(&keys(1));
         let old = t.encrypt(b"old").unwrap();
         let mut next = keys(1);
         next[47] ^= 0xff;
         t.keys().set(&next).unwrap();
-        assert_eq!(t.decrypt(&old).unwrap(), b"old");
+        assert_eq!(t.decrypt(&old), None);
         assert_eq!(t.decrypt(&t.encrypt(b"new").unwrap()).unwrap(), b"new");
     }
 

@@ -19,12 +19,12 @@ use std::fmt;
 use std::sync::Arc;
 
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
-use rustls::crypto::{verify_tls12_signature, verify_tls13_signature, WebPkiSupportedAlgorithms};
+use rustls::crypto::WebPkiSupportedAlgorithms;
 use rustls::pki_types::{CertificateDer, CertificateRevocationListDer, ServerName, UnixTime};
 use rustls::server::danger::{ClientCertVerified, ClientCertVerifier};
 
 use crate::anchors::Anchors;
-use crate::hooks;
+use crate::{cert_info, hooks, openssl_path};
 use rustls::{
     CertificateError, DigitallySignedStruct, DistinguishedName, Error, OtherError,
     SignatureScheme,
@@ -114,7 +114,13 @@ impl TrustPolicy {
         if self.anchors.contains_root(end_entity) {
             return check_validity(end_entity, now);
         }
-        let cert = webpki::EndEntityCert::try_from(end_entity).map_err(|_| CERT_REJECTED)?;
+        let cert = match webpki::EndEntityCert::try_from(end_entity) {
+            Ok(cert) => cert,
+            Err(webpki::Error::UnsupportedCertVersion) => {
+                return openssl_path::verify(self, role, end_entity, intermediates, now)
+            }
+            Err(_) => return Err(CERT_REJECTED),
+        };
         let usage = match role {
             PeerRole::Server => webpki::KeyUsage::server_auth(),
             PeerRole::Client => webpki::KeyUsage::client_auth(),
@@ -141,17 +147,27 @@ impl TrustPolicy {
                         .build()
                 })
         };
-        let path = cert
-            .verify_for_usage(
-                self.algorithms.all,
-                &self.anchors.store.roots,
-                intermediates,
-                now,
-                usage,
-                revocation,
-                None,
-            )
-            .map_err(|e| openssl_name(&e, end_entity, intermediates))?;
+        let verified = cert.verify_for_usage(
+            self.algorithms.all,
+            &self.anchors.store.roots,
+            intermediates,
+            now,
+            usage,
+            revocation,
+            None,
+        );
+        let path = match verified {
+            Ok(path) => path,
+            // What OpenSSL accepts and webpki does not: a CA certificate as
+            // the peer's own, X.509 v1 certificates in the chain.
+            Err(webpki::Error::CaUsedAsEndEntity) => {
+                return openssl_path::verify(self, role, end_entity, intermediates, now)
+            }
+            Err(webpki::Error::UnknownIssuer) if intermediates.iter().any(is_v1) => {
+                return openssl_path::verify(self, role, end_entity, intermediates, now)
+            }
+            Err(e) => return Err(openssl_name(&e, end_entity, intermediates)),
+        };
         // A chain that ends at a trusted intermediate is a partial chain,
         // which OpenSSL (and so Node) does not accept by default.
         if self.anchors.is_intermediate(path.anchor().subject.as_ref()) {
@@ -198,6 +214,52 @@ fn openssl_name(
         E::PathLenConstraintViolated => PATH_LENGTH_EXCEEDED,
         _ => CERT_REJECTED,
     }
+}
+
+/// An X.509 v1 certificate (no version field), which webpki does not take.
+fn is_v1(cert: &CertificateDer<'_>) -> bool {
+    use x509_parser::prelude::FromDer;
+    x509_parser::certificate::X509Certificate::from_der(cert.as_ref()).is_ok_and(|(_, c)| c.version().0 == 0)
+}
+
+/// Verifies a handshake signature (TLS 1.2 ServerKeyExchange or
+/// CertificateVerify) with the key in the peer's certificate, read directly:
+/// whatever the certificate's version, as OpenSSL does. Whether the
+/// certificate is trusted is the chain check's business, not this one's.
+fn verify_handshake_signature(
+    message: &[u8],
+    cert: &CertificateDer<'_>,
+    dss: &DigitallySignedStruct,
+    algorithms: &WebPkiSupportedAlgorithms,
+    tls13: bool,
+) -> Result<HandshakeSignatureValid, Error> {
+    use rustls::PeerMisbehaved;
+    // RFC 8446 §4.4.3: no PKCS#1 v1.5 and no SHA-1 in TLS 1.3 CertificateVerify.
+    let allowed_in_tls13 = !matches!(
+        dss.scheme,
+        SignatureScheme::RSA_PKCS1_SHA1
+            | SignatureScheme::RSA_PKCS1_SHA256
+            | SignatureScheme::RSA_PKCS1_SHA384
+            | SignatureScheme::RSA_PKCS1_SHA512
+            | SignatureScheme::ECDSA_SHA1_Legacy
+    );
+    if tls13 && !allowed_in_tls13 {
+        return Err(PeerMisbehaved::SignedHandshakeWithUnadvertisedSigScheme.into());
+    }
+    let parts = cert_info::signed_parts(cert.as_ref()).ok_or(Error::InvalidCertificate(CertificateError::BadEncoding))?;
+    let algs = algorithms
+        .mapping
+        .iter()
+        .find(|(scheme, _)| *scheme == dss.scheme)
+        .map(|(_, algs)| *algs)
+        .ok_or(PeerMisbehaved::SignedHandshakeWithUnadvertisedSigScheme)?;
+    let alg = algs
+        .iter()
+        .find(|a| a.public_key_alg_id().as_ref() == parts.key_algorithm)
+        .ok_or(Error::InvalidCertificate(CertificateError::BadSignature))?;
+    alg.verify_signature(&parts.public_key, message, dss.signature())
+        .map(|()| HandshakeSignatureValid::assertion())
+        .map_err(|_| Error::InvalidCertificate(CertificateError::BadSignature))
 }
 
 /// The validity period check OpenSSL applies to a directly trusted leaf.
@@ -275,7 +337,7 @@ impl ServerCertVerifier for ServerChainVerifier {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, Error> {
-        verify_tls12_signature(message, cert, dss, &self.policy.algorithms)
+        verify_handshake_signature(message, cert, dss, &self.policy.algorithms, false)
     }
 
     fn verify_tls13_signature(
@@ -284,7 +346,7 @@ impl ServerCertVerifier for ServerChainVerifier {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, Error> {
-        verify_tls13_signature(message, cert, dss, &self.policy.algorithms)
+        verify_handshake_signature(message, cert, dss, &self.policy.algorithms, true)
     }
 
     fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
@@ -341,7 +403,7 @@ impl ClientCertVerifier for ClientChainVerifier {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, Error> {
-        verify_tls12_signature(message, cert, dss, &self.policy.algorithms)
+        verify_handshake_signature(message, cert, dss, &self.policy.algorithms, false)
     }
 
     fn verify_tls13_signature(
@@ -350,7 +412,7 @@ impl ClientCertVerifier for ClientChainVerifier {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, Error> {
-        verify_tls13_signature(message, cert, dss, &self.policy.algorithms)
+        verify_handshake_signature(message, cert, dss, &self.policy.algorithms, true)
     }
 
     fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {

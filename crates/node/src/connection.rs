@@ -1,12 +1,12 @@
 //! `NativeConnection`: one TLS connection, a thin shell over the core pump.
 //!
-//! The JS `TLSSocket` drives it: `receive()` with socket bytes,
-//! `takePlaintext()` for the stream, `send()` with user data,
+//! The JS `TLSSocket` drives it: `receive()` with socket bytes (plaintext
+//! comes back in the caller's buffer), `write()` with user data,
 //! `takeOutput()` for the socket. Calls are few and coarse (one per chunk)
 //! because crossing Node-API costs more than most of the work inside.
 
-use napi::bindgen_prelude::{Buffer, BufferSlice, Float64ArraySlice, FromNapiValue};
-use napi::{sys, Env, Status};
+use napi::bindgen_prelude::{Buffer, BufferSlice, Float64ArraySlice};
+use napi::Env;
 use napi_derive::napi;
 use std::sync::Arc;
 
@@ -89,30 +89,36 @@ impl NativeConnection {
         Self { pump: Pump::server(&ctx.inner) }
     }
 
-    /// Feeds socket bytes from `offset` and returns the plaintext they
-    /// decrypted to (or null), with `progress[0]` = bytes consumed and
-    /// `progress[1]` = event bits (1 handshake done, 2 peer sent
-    /// close_notify, 4 the ClientHello is read, 8 new client sessions, 16 key
-    /// log lines, 32 new server sessions, 64 records to send). One call per
-    /// step on the data path; `progress` is a Float64Array the caller reuses.
+    /// Feeds socket bytes from `offset` and copies the plaintext they
+    /// decrypted to into `out` (a buffer the caller reuses; rustls holds at
+    /// most about two records of plaintext, so 64 KiB takes all of it).
+    /// Reports `progress[0]` = bytes consumed, `progress[1]` = event bits
+    /// (1 handshake done, 2 peer sent close_notify, 4 the ClientHello is
+    /// read, 8 new client sessions, 16 key log lines, 32 new server sessions,
+    /// 64 records to send) and `progress[2]` = plaintext bytes in `out`. One
+    /// call per step on the data path; `progress` is a Float64Array the
+    /// caller reuses.
     #[napi(catch_unwind)]
-    pub fn receive<'e>(
+    pub fn receive(
         &mut self,
-        env: &'e Env,
+        env: Env,
         data: &[u8],
         offset: u32,
+        mut out: BufferSlice<'_>,
         mut progress: Float64ArraySlice<'_>,
-    ) -> napi::Result<Option<BufferSlice<'e>>> {
+    ) -> napi::Result<()> {
         let start = (offset as usize).min(data.len());
-        let p = self.pump.receive(&data[start..]).or_throw(env)?;
+        let p = self.pump.receive(&data[start..]).or_throw(&env)?;
+        let plaintext = self.pump.read_plaintext(&mut out);
         // SAFETY: JS runs nothing while this native call runs, so nothing
         // else touches the array's memory; the slice does not outlive the
         // call.
-        if let [consumed, events, ..] = unsafe { progress.as_mut() } {
+        if let [consumed, events, read, ..] = unsafe { progress.as_mut() } {
             *consumed = p.consumed as f64;
             *events = f64::from(p.events);
+            *read = plaintext as f64;
         }
-        self.take_plaintext(env)
+        Ok(())
     }
 
     /// Session Buffers received since the last call (client).
@@ -205,28 +211,11 @@ impl NativeConnection {
             .or_throw(&env)
     }
 
-    /// Waiting plaintext as a new Buffer, or null. The bytes go from rustls
-    /// straight into the Buffer's memory.
+    /// Encrypts user data; the records wait for `takeOutput()`, so a batch
+    /// of writes leaves as one transport write.
     #[napi(catch_unwind)]
-    pub fn take_plaintext<'e>(&mut self, env: &'e Env) -> napi::Result<Option<BufferSlice<'e>>> {
-        let len = self.pump.plaintext_len();
-        if len == 0 {
-            return Ok(None);
-        }
-        let mut slice = new_buffer(env, len)?;
-        let n = self.pump.read_plaintext(&mut slice);
-        if n != len {
-            return Err(napi::Error::new(Status::GenericFailure, "plaintext length changed"));
-        }
-        Ok(Some(slice))
-    }
-
-    /// Encrypts user data and returns the records to send (one call per
-    /// write on the data path).
-    #[napi(catch_unwind)]
-    pub fn send<'e>(&mut self, env: &'e Env, data: &[u8]) -> napi::Result<Option<BufferSlice<'e>>> {
-        self.pump.send(data).or_throw(env)?;
-        self.take_output(env)
+    pub fn write(&mut self, env: Env, data: &[u8]) -> napi::Result<()> {
+        self.pump.send(data).or_throw(&env)
     }
 
     /// Ciphertext for the socket, or null when there is none.
@@ -329,18 +318,4 @@ impl NativeConnection {
             .or_throw(&env)?;
         Ok(Buffer::from(out))
     }
-}
-
-/// An uninitialised-then-filled Node Buffer of `len` bytes.
-fn new_buffer(env: &Env, len: usize) -> napi::Result<BufferSlice<'_>> {
-    let mut data = std::ptr::null_mut();
-    let mut value = std::ptr::null_mut();
-    // SAFETY: `env` is the live env of this call; napi_create_buffer writes
-    // both out-params on success, checked below.
-    let status = unsafe { sys::napi_create_buffer(env.raw(), len, &mut data, &mut value) };
-    if status != sys::Status::napi_ok {
-        return Err(napi::Error::new(Status::GenericFailure, "could not allocate a Buffer"));
-    }
-    // SAFETY: `value` is a Buffer created just above in this env.
-    unsafe { BufferSlice::from_napi_value(env.raw(), value) }
 }

@@ -27,7 +27,10 @@ pub struct ContextInit {
     pub crl: Option<Vec<Buffer>>,
     pub min_version: Option<String>,
     pub max_version: Option<String>,
-    pub ciphers: Option<String>,
+    /// OpenSSL's cipher list (TLS 1.2 suites, `@SECLEVEL=n`).
+    pub cipher_list: Option<String>,
+    /// The TLS 1.3 suites (`TLS_*` names).
+    pub cipher_suites: Option<String>,
     pub ecdh_curve: Option<String>,
     pub ticket_keys: Option<Buffer>,
     pub session_timeout: Option<u32>,
@@ -91,8 +94,11 @@ impl NativeContext {
             b.default_roots(roots.inner.clone());
         }
         b.versions(init.min_version.as_deref(), init.max_version.as_deref());
-        if let Some(c) = &init.ciphers {
-            b.ciphers(c);
+        if let Some(c) = &init.cipher_list {
+            b.cipher_list(c);
+        }
+        if let Some(c) = &init.cipher_suites {
+            b.cipher_suites(c);
         }
         if let Some(c) = &init.ecdh_curve {
             b.ecdh_curve(c);
@@ -118,7 +124,7 @@ impl NativeContext {
         Buffer::from(self.inner.ticket_keys().get().to_vec())
     }
 
-    /// Rotates the ticket keys; tickets under the previous keys still resume.
+    /// Replaces the ticket keys; tickets under the old keys no longer resume.
     #[napi(catch_unwind)]
     pub fn set_ticket_keys(&self, env: Env, keys: &[u8]) -> napi::Result<()> {
         self.inner.ticket_keys().set(keys).or_throw(&env)

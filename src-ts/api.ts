@@ -1,0 +1,19 @@
+// The public API of `require('rustls-node')`, for its types: Node's `tls`
+// names. The module object itself is built in index.ts.
+
+import type { SecureVersion } from 'node:tls'
+
+export { CLIENT_RENEG_LIMIT, CLIENT_RENEG_WINDOW, getCiphers, rootCertificates } from './constants'
+export { convertALPNProtocols } from './alpn'
+export { checkServerIdentity } from './check-server-identity'
+export { SecureContext, createSecureContext } from './secure-context'
+export { TLSSocket } from './tls-socket'
+export { Server, createServer } from './server'
+export { connect } from './connect'
+export { createSecurePair } from './secure-pair'
+
+// Plain writable properties of the module object, as in Node.
+export declare let DEFAULT_CIPHERS: string
+export declare let DEFAULT_ECDH_CURVE: string
+export declare let DEFAULT_MIN_VERSION: SecureVersion
+export declare let DEFAULT_MAX_VERSION: SecureVersion
