@@ -37,5 +37,5 @@ export function getCiphers(): string[] {
   return ciphers.slice()
 }
 
-/** Node's bundled root certificates: rustls-node trusts exactly what Node trusts. */
+/** Node's bundled root certificates (a frozen array): rustls-node trusts exactly what Node trusts. */
 export const rootCertificates: readonly string[] = nodeTls.rootCertificates

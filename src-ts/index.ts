@@ -41,6 +41,8 @@ const tls: typeof api = Object.assign(live, {
   createSecurePair,
 })
 
+// As in Node: read-only (assigning to it throws in strict mode), one frozen array.
+Object.defineProperty(tls, 'rootCertificates', { get: () => rootCertificates, enumerable: true, configurable: false })
 Object.defineProperty(tls, 'default', { value: tls, enumerable: false, writable: true, configurable: true })
 
 export = tls as typeof api & { readonly default: typeof api }

@@ -487,7 +487,3 @@ export function asSecureContext(value: unknown): SecureContextImpl | null {
   }
   return null
 }
-
-export function notAContext(value: unknown): Error {
-  return codedError('ERR_TLS_INVALID_CONTEXT', `context must be a SecureContext. Received ${typeof value}`, TypeError)
-}

@@ -24,7 +24,7 @@ import { appendFile } from 'node:fs'
 import type * as tls from 'node:tls'
 import type { X509Certificate } from 'node:crypto'
 import { native, type NativeConnection } from './native'
-import { SecureContext, asSecureContext, notAContext } from './secure-context'
+import { SecureContext, asSecureContext } from './secure-context'
 import { live } from './tls-module'
 import { certificateObject, detailedChain, x509Of } from './certificate'
 import {
@@ -183,7 +183,7 @@ class TLSSocketImpl extends net.Socket implements tls.TLSSocket {
     this._parent = transport
     transport.on('data', (chunk: Buffer) => this._onCiphertext(chunk))
     transport.on('end', () => this._onTransportEnd())
-    transport.on('error', (err: Error) => this._emitTLSError(err))
+    transport.on('error', (err: Error) => this._onTransportError(err))
     transport.on('close', () => this._onTransportClose())
     const t = given ?? transport
     this.connecting = t.connecting || (t instanceof net.Socket && !(t as TLSSocketImpl)._handle)
@@ -291,7 +291,6 @@ class TLSSocketImpl extends net.Socket implements tls.TLSSocket {
   /** @internal */
   _handleReading(reading: boolean): void {
     this._reading = reading
-    if (reading && !this._isServer && !this._started && !this.connecting) this._start()
     this._applyFlow()
   }
 
@@ -596,6 +595,8 @@ class TLSSocketImpl extends net.Socket implements tls.TLSSocket {
   private _chooseContext(conn: NativeConnection): void {
     if (!this._handle || this._conn !== conn) return
     const servername = conn.helloServerName()
+    // Set here already, as Node's SNI callback does.
+    if (servername) this.servername = servername
     const sni = this._tlsOptions.SNICallback
     if (!servername || !sni) {
       this._useContext(undefined, servername)
@@ -619,7 +620,7 @@ class TLSSocketImpl extends net.Socket implements tls.TLSSocket {
     if (ctx !== undefined && ctx !== null) {
       const chosen = asSecureContext(ctx)
       if (!chosen) {
-        this.destroy(notAContext(ctx))
+        this.destroy(codedError('ERR_TLS_INVALID_CONTEXT', 'Invalid SNI context', TypeError))
         return
       }
       this._context = chosen
@@ -735,6 +736,18 @@ class TLSSocketImpl extends net.Socket implements tls.TLSSocket {
     if (this._eofEmitted) return
     this._eofEmitted = true
     this._handle?.emitEOF()
+  }
+
+  /**
+   * The transport failed. A failed write of ours is reported to the write
+   * it belongs to (a user's write gets the error in its callback) or, for
+   * handshake records, alerts and close_notify, is only followed by the
+   * close, as with Node's TLSWrap; anything else (a reset while reading, a
+   * refused connection) is the socket's error.
+   */
+  private _onTransportError(err: Error): void {
+    if ((err as NodeJS.ErrnoException).syscall === 'write') return
+    this._emitTLSError(err)
   }
 
   private _onTransportEnd(): void {

@@ -71,8 +71,26 @@ const PLAINTEXT_STARTS: [(&[u8], ssl_error::SslReason); 5] = [
 
 /// Plain text where a ClientHello should be, named as OpenSSL names it: an
 /// HTTP request, or a `CONNECT` (the port used as an HTTPS proxy).
-pub fn plaintext_request(data: &[u8]) -> Option<ssl_error::SslReason> {
+fn plaintext_request(data: &[u8]) -> Option<ssl_error::SslReason> {
     PLAINTEXT_STARTS.iter().find(|(start, _)| data.starts_with(start)).map(|(_, reason)| *reason)
+}
+
+/// The fatal alert OpenSSL sends with each of this reader's errors (RFC
+/// 8446 §6.2 names them), or none: to bytes that are not TLS at all
+/// (plain text, HTTP) OpenSSL says nothing, it only closes.
+pub fn alert_for(err: &TlsError) -> Option<u8> {
+    const UNEXPECTED_MESSAGE: u8 = 10;
+    const RECORD_OVERFLOW: u8 = 22;
+    const ILLEGAL_PARAMETER: u8 = 47;
+    const DECODE_ERROR: u8 = 50;
+    match err.code {
+        c if c == ssl_error::WRONG_VERSION_NUMBER.code => None,
+        c if c == ssl_error::HTTP_REQUEST.code || c == ssl_error::HTTPS_PROXY_REQUEST.code => None,
+        c if c == ssl_error::UNEXPECTED_MESSAGE.code => Some(UNEXPECTED_MESSAGE),
+        c if c == ssl_error::DATA_LENGTH_TOO_LONG.code => Some(RECORD_OVERFLOW),
+        c if c == ssl_error::EXCESSIVE_MESSAGE_SIZE.code => Some(ILLEGAL_PARAMETER),
+        _ => Some(DECODE_ERROR),
+    }
 }
 
 /// Reads the ClientHello at the start of `bytes` (everything the client has
@@ -341,6 +359,21 @@ impl<'a> Reader<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn plain_text_is_named_as_openssl_names_it() {
+        assert_eq!(plaintext_request(b"GET / HTTP/1.1\r\n"), Some(ssl_error::HTTP_REQUEST));
+        assert_eq!(plaintext_request(b"POST /x"), Some(ssl_error::HTTP_REQUEST));
+        assert_eq!(plaintext_request(b"CONNECT example.com:443 HTTP/1.1"), Some(ssl_error::HTTPS_PROXY_REQUEST));
+        assert_eq!(plaintext_request(b"\x16\x03\x01\x02\x00"), None);
+        assert_eq!(plaintext_request(b"GE"), None);
+        let http = parse_client_hello(b"GET / HTTP/1.1\r\n").unwrap_err();
+        assert_eq!((http.code, alert_for(&http)), ("ERR_SSL_HTTP_REQUEST", None));
+        let junk = parse_client_hello(b"blah\nblah\n").unwrap_err();
+        assert_eq!((junk.code, alert_for(&junk)), ("ERR_SSL_WRONG_VERSION_NUMBER", None));
+        let data = parse_client_hello(&[23, 3, 3, 0, 2, 1, 2]).unwrap_err();
+        assert_eq!((data.code, alert_for(&data)), ("ERR_SSL_UNEXPECTED_MESSAGE", Some(10)));
+    }
     use std::sync::Arc;
 
     use rustls::pki_types::ServerName;

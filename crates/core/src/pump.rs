@@ -87,7 +87,6 @@ pub struct Pump {
     hello: Option<HelloInfo>,
     out: Vec<u8>,
     handshake_done: bool,
-    first_bytes_seen: bool,
     plaintext_pending: usize,
     policy: Arc<TrustPolicy>,
     /// Whether the peer's chain must be (re)checked for `authorizationError`:
@@ -149,7 +148,6 @@ impl Pump {
             hello: None,
             out: Vec::with_capacity(4096),
             handshake_done: false,
-            first_bytes_seen: false,
             plaintext_pending: 0,
             policy: ctx.policy().clone(),
             check_chain_after: false,
@@ -215,14 +213,6 @@ impl Pump {
     /// on a server when the ClientHello is complete (accept, then go on).
     pub fn receive(&mut self, data: &[u8]) -> Result<Progress> {
         let _in = hooks::enter(self.hooks.as_ref());
-        if !self.first_bytes_seen && !data.is_empty() {
-            self.first_bytes_seen = true;
-            if matches!(self.stage, Stage::ReadingHello(_)) {
-                if let Some(reason) = client_hello::plaintext_request(data) {
-                    return Err(reason.error());
-                }
-            }
-        }
         match &mut self.stage {
             Stage::ReadingHello(acceptor) => {
                 let mut rest = data;
@@ -238,13 +228,23 @@ impl Pump {
                             }
                         }
                     }
+                    // OpenSSL's verdict on the bytes so far comes first: it
+                    // names what is wrong (and answers with the alert, or
+                    // none) as Node reports it.
+                    match client_hello::parse_client_hello(&self.hello_bytes) {
+                        Err(err) => {
+                            if let Some(alert) = client_hello::alert_for(&err) {
+                                self.out.extend_from_slice(&[21, 3, 3, 0, 2, 2, alert]);
+                            }
+                            self.stage = Stage::Failed(err.clone());
+                            return Err(err);
+                        }
+                        Ok(info) => self.hello = info,
+                    }
                     match acceptor.accept() {
                         Ok(None) => continue,
                         Ok(Some(accepted)) => {
                             self.stage = Stage::HelloRead(Box::new(accepted));
-                            // rustls accepted it, so this reads; a None
-                            // only loses the extra fields.
-                            self.hello = client_hello::parse_client_hello(&self.hello_bytes).ok().flatten();
                             self.hello_bytes = Vec::new();
                             progress.events |= event::CLIENT_HELLO;
                             return Ok(progress);
@@ -555,16 +555,6 @@ fn unlimit(conn: &mut Connection) {
 mod tests {
     use super::*;
     use crate::config::ContextBuilder;
-
-    #[test]
-    fn http_detection() {
-        use client_hello::plaintext_request;
-        assert_eq!(plaintext_request(b"GET / HTTP/1.1\r\n"), Some(ssl_error::HTTP_REQUEST));
-        assert_eq!(plaintext_request(b"POST /x"), Some(ssl_error::HTTP_REQUEST));
-        assert_eq!(plaintext_request(b"CONNECT example.com:443 HTTP/1.1"), Some(ssl_error::HTTPS_PROXY_REQUEST));
-        assert_eq!(plaintext_request(b"\x16\x03\x01\x02\x00"), None);
-        assert_eq!(plaintext_request(b"GE"), None);
-    }
 
     #[test]
     fn junk_before_handshake_is_wrong_version_number() {
