@@ -34,15 +34,25 @@ test('CLIENT_RENEG_LIMIT and CLIENT_RENEG_WINDOW are exported with the documente
   t.is(tls.CLIENT_RENEG_WINDOW, 600)
 })
 
-ours('renegotiate() returns false and calls back with ERR_TLS_RENEGOTIATION_UNSUPPORTED; disableRenegotiation() exists', async (t) => {
+test('renegotiate() over TLS 1.3 returns false and calls back with OpenSSL\'s wrong ssl version, as Node', async (t) => {
   const { port } = await listen(t, nodeTls, rsa, (s) => { s.on('error', () => {}); s.resume() })
+  const socket = await connect(t, tls, { port, servername: 'localhost', ca: f.ca.cert })
+  const err = await new Promise((resolve) => t.false(socket.renegotiate({ rejectUnauthorized: true }, resolve)))
+  t.like(err, { code: 'ERR_SSL_WRONG_SSL_VERSION', message: 'error:0A00010A:SSL routines::wrong ssl version', library: 'SSL routines', reason: 'wrong ssl version' })
+  t.throws(() => socket.renegotiate(), { code: 'ERR_INVALID_ARG_TYPE' })
+  t.throws(() => socket.renegotiate({}, null), { code: 'ERR_INVALID_ARG_TYPE' })
+  // the connection is unaffected
+  t.is(socket.getProtocol(), 'TLSv1.3')
+})
+
+ours('renegotiate() over TLS 1.2 returns false and calls back with ERR_TLS_RENEGOTIATION_UNSUPPORTED; disableRenegotiation() exists', async (t) => {
+  const { port } = await listen(t, nodeTls, { ...rsa, maxVersion: 'TLSv1.2' }, (s) => { s.on('error', () => {}); s.resume() })
   const socket = await connect(t, tls, { port, servername: 'localhost', ca: f.ca.cert })
   const err = await new Promise((resolve) => t.false(socket.renegotiate({ rejectUnauthorized: true }, resolve)))
   t.is(err.code, 'ERR_TLS_RENEGOTIATION_UNSUPPORTED')
   t.is(typeof socket.disableRenegotiation, 'function')
   socket.disableRenegotiation()
-  // the connection is unaffected
-  t.is(socket.getProtocol(), 'TLSv1.3')
+  t.is(socket.getProtocol(), 'TLSv1.2')
 })
 
 ours('pskCallback / pskIdentityHint throw ERR_TLS_PSK_UNSUPPORTED', (t) => {

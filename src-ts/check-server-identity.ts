@@ -21,13 +21,12 @@ function labelsOf(host: string): string[] {
   return withoutTrailingDot(host).replace(/[A-Z]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 32)).split('.')
 }
 
-function canonicalIP(ip: string): string {
-  if (isIP(ip) !== 6) return ip
-  try {
-    return new URL(`http://[${ip}]/`).hostname.slice(1, -1)
-  } catch {
-    return ip
-  }
+/** An IP address in canonical form, or undefined if it is not one (as Node's c-ares helper answers). */
+function canonicalIP(ip: string): string | undefined {
+  const family = isIP(ip)
+  if (family === 4) return ip
+  if (family !== 6) return undefined
+  return new URL(`http://[${ip}]/`).hostname.slice(1, -1)
 }
 
 function nameMatches(host: string[], pattern: string | undefined): boolean {
@@ -81,7 +80,7 @@ export function checkServerIdentity(hostname: string, cert: PeerCertificate): Er
   const host = withoutTrailingDot(String(hostname))
   const altNames = cert.subjectaltname
   const dns: string[] = []
-  const ips: string[] = []
+  const ips: Array<string | undefined> = []
   for (const entry of altNames ? altNameEntries(altNames) : []) {
     if (entry.startsWith('DNS:')) dns.push(entry.slice(4))
     else if (entry.startsWith('IP Address:')) ips.push(canonicalIP(entry.slice(11)))

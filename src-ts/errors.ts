@@ -13,6 +13,15 @@ export function codedError(code: string, message: string, Base: ErrorConstructor
   return err
 }
 
+/**
+ * An error as Node reports one from OpenSSL's SSL library: code
+ * `ERR_SSL_<REASON>`, OpenSSL's message, `library` and `reason`.
+ */
+export function sslError(code: string, reasonNumber: number, reason: string): CodedError {
+  const err = codedError(code, `error:0A${reasonNumber.toString(16).toUpperCase().padStart(6, '0')}:SSL routines::${reason}`)
+  return Object.assign(err, { library: 'SSL routines', reason })
+}
+
 function describeReceived(value: unknown): string {
   if (value == null) return ` Received ${value}`
   if (typeof value === 'function') return ` Received function ${(value as { name?: string }).name || '<anonymous>'}`

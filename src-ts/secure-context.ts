@@ -107,6 +107,15 @@ export class NativeSecureContext {
     this.inputs = { defaultRoots: false, ca: [], cert: [], key: [], pfx: [], crl: [], range, effects }
   }
 
+  /** Marks real instances (Node's accessors throw on anything else). */
+  readonly #own = true
+
+  /** Node's handle to the native context; like Node's, a TypeError on anything but the context itself. */
+  get _external(): NativeContext {
+    void this.#own
+    return this.native
+  }
+
   /** The rustls context; built on first use. */
   get native(): NativeContext {
     return (this.built ??= this.build())

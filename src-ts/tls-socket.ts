@@ -30,6 +30,7 @@ import { certificateObject, detailedChain, x509Of } from './certificate'
 import {
   codedError,
   invalidArgType,
+  sslError,
   invalidState,
   validateBoolean,
   validateBuffer,
@@ -51,6 +52,7 @@ const SESSION = 8
 const KEYLOG = 16
 const SERVER_SESSION = 32
 const OUTPUT = 64
+const MORE_PLAINTEXT = 128
 
 /** Options accepted by `new TLSSocket()`, plus the internal ones tls.connect / tls.Server pass. */
 export interface TLSSocketInternalOptions extends tls.TLSSocketOptions {
@@ -127,8 +129,8 @@ class TLSSocketImpl extends net.Socket implements tls.TLSSocket {
   declare private _peerChain: Buffer[] | null
   declare private _maxSendFragment: number | undefined
   declare private _eofEmitted: boolean
-  /** After a TLS failure: let the queued alert drain before closing the transport. */
-  declare private _closeGracefully: boolean
+  /** The peer's close_notify came (EOF follows the plaintext before it). */
+  declare private _peerClosed: boolean
   /** Client: the latest session received (getSession()). */
   declare private _session: Buffer | undefined
   /** Client: 'session' waits until the server is verified, as in Node. */
@@ -142,6 +144,8 @@ class TLSSocketImpl extends net.Socket implements tls.TLSSocket {
   declare private _resumeData: Buffer | undefined
   /** Server: ciphertext that arrived while callbacks (SNI, ALPN, OCSP, sessions) ran. */
   declare private _heldCiphertext: Buffer[] | null
+  /** Server: SNICallback chose the context. */
+  declare private _sniChosen: boolean
 
   // Never runs: the exported TLSSocket is the function constructor below,
   // which shares this prototype. Declared for the types of `new TLSSocket`.
@@ -318,9 +322,9 @@ class TLSSocketImpl extends net.Socket implements tls.TLSSocket {
       setImmediate(cancel)
       return
     }
+    // Any alert was written already; as Node's TLSWrap, close at once.
     finished(t, () => setImmediate(cancel))
-    if (this._closeGracefully && !t.destroyed && !t.writableEnded) t.destroySoon()
-    else t.destroy()
+    t.destroy()
   }
 
   /** @internal */
@@ -410,6 +414,7 @@ class TLSSocketImpl extends net.Socket implements tls.TLSSocket {
     }
     this._unrefTimer()
     let offset = 0
+    let more = false
     do {
       // Only the native call is guarded: an exception from a user listener
       // run below ('secureConnect', 'data', ...) must propagate as in Node,
@@ -442,8 +447,10 @@ class TLSSocketImpl extends net.Socket implements tls.TLSSocket {
         return
       }
       if (!this._deliver(events, plaintext > 0 ? plaintextScratch.subarray(0, plaintext) : null)) return
-      if (consumed === 0 && plaintext < plaintextScratch.length) break
-    } while (offset < chunk.length || progress[2] === plaintextScratch.length)
+      // One record's plaintext per step; go on while more waits.
+      more = (events & MORE_PLAINTEXT) !== 0
+      if (!more && consumed === 0 && plaintext === 0) break
+    } while (more || offset < chunk.length)
   }
 
   /**
@@ -474,7 +481,9 @@ class TLSSocketImpl extends net.Socket implements tls.TLSSocket {
     if (plaintext) this._handle?.readBuffer(plaintext)
     if (!this._handle) return false
     if (events & SESSION && this._verified) this._emitPendingSession()
-    if (events & PEER_CLOSED) {
+    // close_notify ends the stream once the plaintext before it is out.
+    if (events & PEER_CLOSED) this._peerClosed = true
+    if (this._peerClosed && !(events & MORE_PLAINTEXT)) {
       this._emitEOF()
       return false
     }
@@ -624,6 +633,7 @@ class TLSSocketImpl extends net.Socket implements tls.TLSSocket {
         return
       }
       this._context = chosen
+      this._sniChosen = true
     }
     const server = this.server
     if (!server || !conn.helloWantsOcsp() || server.listenerCount('OCSPRequest') === 0) {
@@ -676,6 +686,7 @@ class TLSSocketImpl extends net.Socket implements tls.TLSSocket {
         ocsp: ocsp && ocsp.length > 0 ? ocsp : undefined,
         externalSessions: this._storesSessions(),
         resumeData: this._resumeData,
+        sniContext: this._sniChosen,
       })
       this._emitKeylog(conn)
     } catch (err) {
@@ -772,7 +783,6 @@ class TLSSocketImpl extends net.Socket implements tls.TLSSocket {
    */
   private _fail(err: Error): void {
     if (this.destroyed) return
-    this._closeGracefully = true
     if (!this._secureEstablished) this._closeAfterHandlingError = true
     this.destroy(err)
   }
@@ -886,8 +896,8 @@ class TLSSocketImpl extends net.Socket implements tls.TLSSocket {
   getSession(): NonSharedBuffer | undefined {
     if (!this._handle) return null as unknown as undefined
     if (this._session) return this._session as NonSharedBuffer
-    const given = this._tlsOptions.session
-    return this.isSessionReused() && given ? (Buffer.from(given as Uint8Array) as NonSharedBuffer) : undefined
+    // Before a TLS 1.3 ticket came: the group its tickets will join.
+    return (this._conn?.sessionHandle() ?? undefined) as NonSharedBuffer | undefined
   }
 
   /** Always undefined on a server (as Node); a client's raw ticket is not exposed by rustls. */
@@ -953,13 +963,16 @@ class TLSSocketImpl extends net.Socket implements tls.TLSSocket {
     if (options === null || typeof options !== 'object') throw invalidArgType('options', 'of type object', options)
     if (callback !== undefined) validateFunction(callback, 'callback')
     if (this.destroyed) return undefined
-    if (typeof callback === 'function') {
-      const err = codedError(
-        'ERR_TLS_RENEGOTIATION_UNSUPPORTED',
-        'TLS renegotiation is not supported: rustls never renegotiates (RFC 8446 removed it; use a new connection)',
-      )
-      process.nextTick(callback, err)
-    }
+    // TLS 1.3 has no renegotiation: OpenSSL's own refusal. TLS 1.2 does, but
+    // rustls never renegotiates.
+    const err =
+      this.getProtocol() === 'TLSv1.3'
+        ? sslError('ERR_SSL_WRONG_SSL_VERSION', 0x10a, 'wrong ssl version')
+        : codedError(
+            'ERR_TLS_RENEGOTIATION_UNSUPPORTED',
+            'TLS renegotiation is not supported: rustls never renegotiates (RFC 8446 removed it; use a new connection)',
+          )
+    if (typeof callback === 'function') process.nextTick(callback, err)
     return false
   }
 
@@ -1031,7 +1044,7 @@ function TLSSocket(this: TLSSocketImpl, socket?: Duplex | net.Socket | null, opt
   self._peerChain = null
   self._maxSendFragment = undefined
   self._eofEmitted = false
-  self._closeGracefully = false
+  self._peerClosed = false
   self._session = undefined
   self._verified = false
   self._pendingSessions = []
@@ -1039,6 +1052,7 @@ function TLSSocket(this: TLSSocketImpl, socket?: Duplex | net.Socket | null, opt
   self._afterNewSessions = null
   self._resumeData = undefined
   self._heldCiphertext = null
+  self._sniChosen = false
   self.encrypted = true
 
   const handle = createHandle(this)

@@ -87,6 +87,26 @@ impl Anchors {
         self.not_roots.iter().any(|s| name_contents(s) == Some(anchor_subject))
     }
 
+    /// Whether the trusted intermediate with this subject (DER contents of
+    /// the Name) leads, through trusted certificates, to a trusted root:
+    /// OpenSSL then completes the chain from its store and accepts it.
+    /// `verifies(cert, issuer)` checks a link's signature.
+    pub fn reaches_root(&self, anchor_subject: &[u8], verifies: impl Fn(&[u8], &[u8]) -> bool) -> bool {
+        let start = self.certs.iter().find(|c| names(c).is_some_and(|(subject, _)| name_contents(&subject) == Some(anchor_subject)));
+        let Some(mut current) = start else { return false };
+        for _ in 0..10 {
+            let Some((subject, issuer)) = names(current) else { return false };
+            if subject == issuer {
+                return true;
+            }
+            match self.with_subject(&issuer).find(|c| verifies(current.as_ref(), c.as_ref())) {
+                Some(next) => current = next,
+                None => return false,
+            }
+        }
+        false
+    }
+
     /// The trusted certificate that issued `cert` (matched by name, as
     /// OpenSSL's chain building starts), unless `cert` is self-issued.
     pub fn issuer_of(&self, cert: &CertificateDer<'_>) -> Option<&CertificateDer<'static>> {

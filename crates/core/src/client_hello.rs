@@ -42,6 +42,9 @@ pub struct HelloInfo {
     pub status_request: bool,
     /// SNI `host_name`, exactly as sent.
     pub server_name: Option<String>,
+    /// Whether the client offers TLS 1.2 or 1.3: in `supported_versions`
+    /// (RFC 8446 §4.2.1) when it sends that, else by `legacy_version`.
+    pub offers_tls12_or_13: bool,
 }
 
 const CONTENT_HANDSHAKE: u8 = 22;
@@ -59,6 +62,7 @@ const EXT_SERVER_NAME: u16 = 0;
 const EXT_STATUS_REQUEST: u16 = 5;
 const EXT_SESSION_TICKET: u16 = 35;
 const EXT_PRE_SHARED_KEY: u16 = 41;
+const EXT_SUPPORTED_VERSIONS: u16 = 43;
 
 /// How OpenSSL names a first record that is plain text (`ssl3_get_record`).
 const PLAINTEXT_STARTS: [(&[u8], ssl_error::SslReason); 5] = [
@@ -191,7 +195,11 @@ fn parse_body(body: &[u8]) -> Result<HelloInfo> {
     if r.vec8()?.is_empty() {
         return Err(bad("no compression methods"));
     }
-    let mut info = HelloInfo { legacy_session_id: session_id.to_vec(), ..HelloInfo::default() };
+    let mut info = HelloInfo {
+        legacy_session_id: session_id.to_vec(),
+        offers_tls12_or_13: u16::from_be_bytes([legacy_version[0], legacy_version[1]]) >= 0x0303,
+        ..HelloInfo::default()
+    };
     if r.is_empty() {
         // RFC 5246 §7.4.1.2: a ClientHello without extensions ends here.
         return Ok(info);
@@ -216,10 +224,23 @@ fn parse_body(body: &[u8]) -> Result<HelloInfo> {
             EXT_STATUS_REQUEST => info.status_request = status_request(data)?,
             EXT_SESSION_TICKET => info.session_ticket = Some(data.to_vec()),
             EXT_PRE_SHARED_KEY => info.psk_identities = psk_identities(data)?,
+            EXT_SUPPORTED_VERSIONS => info.offers_tls12_or_13 = offers_tls12_or_13(data)?,
             _ => {}
         }
     }
     Ok(info)
+}
+
+/// RFC 8446 §4.2.1: `ProtocolVersion versions<2..254>`; TLS 1.2 is 0x0303,
+/// TLS 1.3 0x0304.
+fn offers_tls12_or_13(data: &[u8]) -> Result<bool> {
+    let mut outer = Reader(data);
+    let versions = outer.vec8()?;
+    outer.end()?;
+    if versions.is_empty() || versions.len() % 2 != 0 {
+        return Err(bad("bad supported_versions"));
+    }
+    Ok(versions.chunks(2).any(|v| v == [3, 3] || v == [3, 4]))
 }
 
 /// RFC 6066 §3: `ServerNameList server_name_list<1..2^16-1>` of

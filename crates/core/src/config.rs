@@ -440,6 +440,8 @@ pub struct ServerOptions {
     /// Sessions in the user's store ('newSession'/'resumeSession'
     /// listeners) instead of stateless tickets.
     pub external_sessions: bool,
+    /// The context came from the SNI callback (it only names errors).
+    pub sni_context: bool,
 }
 
 /// A built Node secure context.
@@ -462,6 +464,11 @@ impl std::fmt::Debug for SecureContext {
 }
 
 impl SecureContext {
+    /// Whether the context holds a key and certificate (a server needs one).
+    pub fn has_identity(&self) -> bool {
+        !self.material.identities.is_empty()
+    }
+
     /// The local certificate chain (`getCertificate()`), if any.
     pub fn certificate(&self) -> Option<&CertificateDer<'static>> {
         self.material.identities.first().and_then(|id| id.cert.first())
@@ -511,7 +518,10 @@ impl SecureContext {
         let identities = self.material.identities.iter().map(|id| {
             Arc::new(CertifiedKey { ocsp: Some(ocsp.clone()), ..(**id).clone() })
         });
-        cfg.cert_resolver = Arc::new(IdentityResolver::new(identities.collect(), self.material.sigalgs.clone()));
+        cfg.cert_resolver = Arc::new(
+            IdentityResolver::new(identities.collect(), self.material.sigalgs.clone())
+                .for_server(&self.material.provider.cipher_suites, self.honor_cipher_order),
+        );
         Ok(Arc::new(cfg))
     }
 
@@ -540,7 +550,10 @@ impl SecureContext {
             .with_protocol_versions(&m.versions)
             .map_err(config_error)?
             .with_client_cert_verifier(verifier)
-            .with_cert_resolver(Arc::new(IdentityResolver::new(m.identities.clone(), m.sigalgs.clone())));
+            .with_cert_resolver(Arc::new(
+                IdentityResolver::new(m.identities.clone(), m.sigalgs.clone())
+                    .for_server(&m.provider.cipher_suites, self.honor_cipher_order),
+            ));
         cfg.alpn_protocols = opts.alpn.clone();
         cfg.key_log = Arc::new(ActiveHooks);
         // Stateless tickets (RFC 5077, RFC 8446 §4.6.1) under the context's

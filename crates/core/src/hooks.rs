@@ -104,6 +104,20 @@ impl Hooks {
         lock(&self.ocsp).clone()
     }
 
+    /// The handle of the group this connection's sessions go to, made now
+    /// if none came yet (`getSession()` before a TLS 1.3 ticket).
+    pub fn session_group(&self, server_name: ServerName<'static>) -> Vec<u8> {
+        let mut group = lock(&self.group);
+        if let Some(handle) = group.as_ref() {
+            return handle.clone();
+        }
+        let handle = session_store::reserve(self.resume.as_deref(), server_name);
+        if !handle.is_empty() {
+            *group = Some(handle.clone());
+        }
+        handle
+    }
+
     /// Keeps a session received on this connection: in the group it
     /// resumed from (refilling it), else in this connection's own group.
     fn keep(&self, server_name: ServerName<'static>, value: SessionValue) {

@@ -12,7 +12,7 @@
 //! [`Pump::plaintext_len`] bytes) and ciphertext is staged in one reused
 //! `Vec`.
 
-use std::io::{Read, Write};
+use std::io::Write;
 use std::sync::Arc;
 
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
@@ -53,6 +53,9 @@ pub mod event {
     pub const SERVER_SESSION: u32 = 32;
     /// Records are waiting to go to the socket ([`super::Pump::output`]).
     pub const OUTPUT: u32 = 64;
+    /// More plaintext is waiting than was read ([`super::Pump::read_plaintext`]
+    /// reads one record's worth).
+    pub const MORE_PLAINTEXT: u32 = 128;
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -96,6 +99,8 @@ pub struct Pump {
     max_send_fragment: Option<usize>,
     /// Server: the signature schemes the ClientHello offered.
     peer_sigschemes: Vec<rustls::SignatureScheme>,
+    /// Client: the name sessions are kept under.
+    server_name: Option<ServerName<'static>>,
 }
 
 impl Pump {
@@ -123,11 +128,12 @@ impl Pump {
         };
         let conn = {
             let _in = hooks::enter(Some(&hooks)); // the session to resume
-            ClientConnection::new(config, name).map_err(|e| ssl_error::from_rustls(&e, false))?
+            ClientConnection::new(config, name.clone()).map_err(|e| ssl_error::from_rustls(&e, false))?
         };
         let mut pump = Self::new(ctx, Stage::Live(Connection::Client(conn)));
         pump.check_chain_after = !opts.reject_unauthorized;
         pump.hooks = Some(hooks);
+        pump.server_name = Some(name);
         Ok(pump)
     }
 
@@ -154,6 +160,7 @@ impl Pump {
             hooks: None,
             max_send_fragment: None,
             peer_sigschemes: Vec::new(),
+            server_name: None,
         }
     }
 
@@ -171,6 +178,16 @@ impl Pump {
             events |= event::SERVER_SESSION;
         }
         events
+    }
+
+    /// Client: the session Buffer for `getSession()`, once the handshake is
+    /// done: the latest session's group, or the group its sessions will go to.
+    pub fn session_handle(&self) -> Option<Vec<u8>> {
+        if !self.handshake_done {
+            return None;
+        }
+        let (hooks, name) = (self.hooks.as_ref()?, self.server_name.clone()?);
+        Some(hooks.session_group(name)).filter(|h| !h.is_empty())
     }
 
     pub fn take_sessions(&self) -> Vec<Vec<u8>> {
@@ -239,6 +256,15 @@ impl Pump {
                             self.stage = Stage::Failed(err.clone());
                             return Err(err);
                         }
+                        // A client with nothing newer than TLS 1.1 hears
+                        // protocol_version (RFC 8446 §4.2.1), as from OpenSSL.
+                        Ok(Some(info)) if !info.offers_tls12_or_13 => {
+                            const PROTOCOL_VERSION: u8 = 70;
+                            self.out.extend_from_slice(&[21, 3, 3, 0, 2, 2, PROTOCOL_VERSION]);
+                            let err = ssl_error::UNSUPPORTED_PROTOCOL.error();
+                            self.stage = Stage::Failed(err.clone());
+                            return Err(err);
+                        }
                         Ok(info) => self.hello = info,
                     }
                     match acceptor.accept() {
@@ -258,24 +284,28 @@ impl Pump {
             Stage::Failed(err) => Err(err.clone()),
             Stage::Live(conn) => {
                 let mut progress = Progress::default();
-                while progress.consumed < data.len() && self.plaintext_pending < PLAINTEXT_HIGH_WATER {
-                    let mut rest = &data[progress.consumed..];
-                    let n = conn.read_tls(&mut rest).map_err(|e| {
-                        ssl_error::INTERNAL_ERROR.error_with(&format!("reading TLS records: {e}"))
-                    })?;
-                    if n == 0 {
+                // Records rustls holds back while its plaintext buffer is
+                // full are processed here too, even with no new bytes.
+                while self.plaintext_pending < PLAINTEXT_HIGH_WATER {
+                    let mut read = 0;
+                    if progress.consumed < data.len() {
+                        let mut rest = &data[progress.consumed..];
+                        read = conn.read_tls(&mut rest).map_err(|e| {
+                            ssl_error::INTERNAL_ERROR.error_with(&format!("reading TLS records: {e}"))
+                        })?;
                         // After close_notify rustls reads nothing more; the
                         // rest is truncation-safe garbage we may drop.
-                        progress.consumed = data.len();
-                        break;
+                        progress.consumed = if read == 0 { data.len() } else { progress.consumed + read };
                     }
-                    progress.consumed += n;
                     let state = conn
                         .process_new_packets()
                         .map_err(|e| ssl_error::from_rustls(&e, self.handshake_done))?;
                     self.plaintext_pending = state.plaintext_bytes_to_read();
                     if state.peer_has_closed() {
                         progress.events |= event::PEER_CLOSED;
+                    }
+                    if read == 0 {
+                        break;
                     }
                 }
                 if !self.handshake_done && !conn.is_handshaking() {
@@ -338,6 +368,20 @@ impl Pump {
         hooks: Option<Arc<Hooks>>,
         ocsp: Option<Vec<u8>>,
     ) -> Result<()> {
+        if !ctx.has_identity() {
+            // OpenSSL answers handshake_failure: a context from SNICallback
+            // without a certificate is "passed a null parameter", a server
+            // without one "no suitable signature algorithm".
+            const HANDSHAKE_FAILURE: u8 = 40;
+            self.out.extend_from_slice(&[21, 3, 3, 0, 2, 2, HANDSHAKE_FAILURE]);
+            let reason = if opts.sni_context {
+                ssl_error::PASSED_A_NULL_PARAMETER
+            } else {
+                ssl_error::NO_SUITABLE_SIGNATURE_ALGORITHM
+            };
+            self.stage = Stage::Failed(reason.error());
+            return Err(reason.error());
+        }
         let not_ready = TlsError::new("ERR_TLS_INVALID_STATE", "accept() without a ClientHello");
         let Stage::HelloRead(accepted) = std::mem::replace(&mut self.stage, Stage::Failed(not_ready.clone()))
         else {
@@ -380,18 +424,25 @@ impl Pump {
         self.plaintext_pending
     }
 
-    /// Copies waiting plaintext into `buf`; returns the count.
+    /// Copies the plaintext of the next record (or as much of it as fits)
+    /// into `buf`; returns the count. One record at a time, as OpenSSL's
+    /// `SSL_read` gives it, so a reader sees Node's chunks (a record is at
+    /// most 16 KiB, less after the peer's `setMaxSendFragment`).
     pub fn read_plaintext(&mut self, buf: &mut [u8]) -> usize {
+        use std::io::BufRead;
         let Stage::Live(conn) = &mut self.stage else { return 0 };
-        let mut filled = 0;
-        while filled < buf.len() {
-            match conn.reader().read(&mut buf[filled..]) {
-                Ok(0) | Err(_) => break,
-                Ok(n) => filled += n,
+        let mut reader = conn.reader();
+        let n = match reader.fill_buf() {
+            Ok(chunk) => {
+                let n = chunk.len().min(buf.len());
+                buf[..n].copy_from_slice(&chunk[..n]);
+                n
             }
-        }
-        self.plaintext_pending = self.plaintext_pending.saturating_sub(filled);
-        filled
+            Err(_) => 0,
+        };
+        reader.consume(n);
+        self.plaintext_pending = self.plaintext_pending.saturating_sub(n);
+        n
     }
 
     /// Encrypts application data written by the user. rustls seals each

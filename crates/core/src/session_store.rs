@@ -57,33 +57,48 @@ fn lock() -> std::sync::MutexGuard<'static, Store> {
     store().lock().unwrap_or_else(|p| p.into_inner())
 }
 
+/// The group `handle` names if it is for the same server, else a new empty
+/// one: where a connection's sessions will go. Its handle is what Node's
+/// `getSession()` returns before any ticket arrived (TLS 1.3): tickets that
+/// come later join the group, so the Buffer resumes once they have.
+pub fn reserve(handle: Option<&[u8]>, server_name: ServerName<'static>) -> Vec<u8> {
+    let mut s = lock();
+    group_for(&mut s, handle, server_name).map(handle_of).unwrap_or_default()
+}
+
+fn handle_of(id: [u8; 16]) -> Vec<u8> {
+    let mut out = MAGIC.to_vec();
+    out.extend_from_slice(&id);
+    out
+}
+
+fn group_for(s: &mut Store, handle: Option<&[u8]>, server_name: ServerName<'static>) -> Option<[u8; 16]> {
+    let existing = handle
+        .and_then(id_of)
+        .filter(|id| s.groups.get(id).is_some_and(|g| g.server_name == server_name));
+    if existing.is_some() {
+        return existing;
+    }
+    let mut id = [0u8; 16];
+    aws_lc_rs::rand::fill(&mut id).ok()?;
+    while s.groups.len() >= CAPACITY {
+        match s.order.pop_front() {
+            Some(old) => {
+                s.groups.remove(&old);
+            }
+            None => break,
+        }
+    }
+    s.groups.insert(id, Group { server_name, tls12: None, tls13: VecDeque::new() });
+    s.order.push_back(id);
+    Some(id)
+}
+
 /// Keeps a session in the group `handle` names (if it is for the same
 /// server), else in a new group; returns the group's handle.
 pub fn save(handle: Option<&[u8]>, server_name: ServerName<'static>, value: SessionValue) -> Vec<u8> {
     let mut s = lock();
-    let existing = handle
-        .and_then(id_of)
-        .filter(|id| s.groups.get(id).is_some_and(|g| g.server_name == server_name));
-    let id = match existing {
-        Some(id) => id,
-        None => {
-            let mut id = [0u8; 16];
-            if aws_lc_rs::rand::fill(&mut id).is_err() {
-                return Vec::new();
-            }
-            while s.groups.len() >= CAPACITY {
-                match s.order.pop_front() {
-                    Some(old) => {
-                        s.groups.remove(&old);
-                    }
-                    None => break,
-                }
-            }
-            s.groups.insert(id, Group { server_name, tls12: None, tls13: VecDeque::new() });
-            s.order.push_back(id);
-            id
-        }
-    };
+    let Some(id) = group_for(&mut s, handle, server_name) else { return Vec::new() };
     let group = s.groups.get_mut(&id).expect("group just found or made");
     match value {
         SessionValue::Tls12(v) => group.tls12 = Some(v),
@@ -94,9 +109,7 @@ pub fn save(handle: Option<&[u8]>, server_name: ServerName<'static>, value: Sess
             group.tls13.push_back(v);
         }
     }
-    let mut out = MAGIC.to_vec();
-    out.extend_from_slice(&id);
-    out
+    handle_of(id)
 }
 
 fn id_of(handle: &[u8]) -> Option<[u8; 16]> {

@@ -86,6 +86,8 @@ pub fn from_rustls(err: &rustls::Error, after_handshake: bool) -> TlsError {
         E::InvalidMessage(m) => {
             use rustls::InvalidMessage as M;
             match m {
+                // A record header that is not TLS: OpenSSL's name for it.
+                M::InvalidContentType | M::UnknownProtocolVersion => WRONG_VERSION_NUMBER.error(),
                 M::MessageTooLarge | M::CertificatePayloadTooLarge => PACKET_LENGTH_TOO_LONG.error(),
                 M::TrailingData(_) | M::MessageTooShort | M::MissingData(_) => LENGTH_MISMATCH.error(),
                 other => UNEXPECTED_MESSAGE.error_with(&format!("{other:?}")),

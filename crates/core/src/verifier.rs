@@ -169,8 +169,12 @@ impl TrustPolicy {
             Err(e) => return Err(openssl_name(&e, end_entity, intermediates)),
         };
         // A chain that ends at a trusted intermediate is a partial chain,
-        // which OpenSSL (and so Node) does not accept by default.
-        if self.anchors.is_intermediate(path.anchor().subject.as_ref()) {
+        // which OpenSSL (and so Node) does not accept by default, unless
+        // the store also holds the way from it to a root.
+        let anchor = path.anchor().subject.as_ref();
+        if self.anchors.is_intermediate(anchor)
+            && !self.anchors.reaches_root(anchor, |cert, issuer| openssl_path::signature_verifies(self, cert, issuer))
+        {
             return Err(UNABLE_TO_GET_ISSUER_CERT);
         }
         Ok(())

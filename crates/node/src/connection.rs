@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use rustls_node_core::config::{ClientOptions, ServerOptions};
 use rustls_node_core::hooks::Hooks;
-use rustls_node_core::pump::Pump;
+use rustls_node_core::pump::{event, Pump};
 
 use crate::context::NativeContext;
 use crate::js_error::OrThrow;
@@ -44,6 +44,8 @@ pub struct ServerInit {
     pub external_sessions: bool,
     /// What 'resumeSession' returned for `helloSessionId()`.
     pub resume_data: Option<Buffer>,
+    /// The context was chosen by SNICallback.
+    pub sni_context: bool,
 }
 
 #[napi(object)]
@@ -95,7 +97,7 @@ impl NativeConnection {
     /// Reports `progress[0]` = bytes consumed, `progress[1]` = event bits
     /// (1 handshake done, 2 peer sent close_notify, 4 the ClientHello is
     /// read, 8 new client sessions, 16 key log lines, 32 new server sessions,
-    /// 64 records to send) and `progress[2]` = plaintext bytes in `out`. One
+    /// 64 records to send, 128 more plaintext waiting) and `progress[2]` = plaintext bytes in `out`. One
     /// call per step on the data path; `progress` is a Float64Array the
     /// caller reuses.
     #[napi(catch_unwind)]
@@ -113,9 +115,10 @@ impl NativeConnection {
         // SAFETY: JS runs nothing while this native call runs, so nothing
         // else touches the array's memory; the slice does not outlive the
         // call.
+        let more = if self.pump.plaintext_len() > 0 { event::MORE_PLAINTEXT } else { 0 };
         if let [consumed, events, read, ..] = unsafe { progress.as_mut() } {
             *consumed = p.consumed as f64;
-            *events = f64::from(p.events);
+            *events = f64::from(p.events | more);
             *read = plaintext as f64;
         }
         Ok(())
@@ -125,6 +128,13 @@ impl NativeConnection {
     #[napi(catch_unwind)]
     pub fn take_sessions(&self) -> Vec<Buffer> {
         self.pump.take_sessions().into_iter().map(Buffer::from).collect()
+    }
+
+    /// Client: the session Buffer `getSession()` returns (null before the
+    /// handshake is done).
+    #[napi(catch_unwind)]
+    pub fn session_handle(&self) -> Option<Buffer> {
+        self.pump.session_handle().map(Buffer::from)
     }
 
     /// NSS key log lines collected since the last call.
@@ -197,6 +207,7 @@ impl NativeConnection {
             reject_unauthorized: init.reject_unauthorized,
             alpn: alpn_list(init.alpn),
             external_sessions: init.external_sessions,
+            sni_context: init.sni_context,
         };
         let hooks = (init.keylog || init.external_sessions).then(|| {
             let h = Arc::new(Hooks::new(None));
