@@ -564,6 +564,24 @@ mod tests {
     }
 
     #[test]
+    fn offered_versions() {
+        let with_versions = |versions: &[u8]| {
+            let mut data = vec![versions.len() as u8];
+            data.extend_from_slice(versions);
+            parse_client_hello(&records(&hello(&[], Some(&[ext(EXT_SUPPORTED_VERSIONS, &data)])), 1 << 14))
+                .unwrap()
+                .unwrap()
+                .offers_tls12_or_13
+        };
+        assert!(with_versions(&[3, 4, 3, 3]));
+        assert!(with_versions(&[3, 3]));
+        assert!(!with_versions(&[3, 2, 3, 1]));
+        let mut old = hello(&[], None);
+        old[5] = 2; // legacy_version TLS 1.1, no supported_versions
+        assert!(!parse_client_hello(&records(&old, 1 << 14)).unwrap().unwrap().offers_tls12_or_13);
+    }
+
+    #[test]
     fn hand_built_tls12_hello() {
         let info = parse_client_hello(&tls12_hello()).unwrap().unwrap();
         assert_eq!(
@@ -574,6 +592,7 @@ mod tests {
                 session_ticket: Some(b"an opaque tls1.2 session ticket".to_vec()),
                 status_request: true,
                 server_name: Some("tls12.example".into()),
+                offers_tls12_or_13: true,
             }
         );
     }
@@ -582,7 +601,7 @@ mod tests {
     fn hello_without_extensions() {
         let info = parse_client_hello(&records(&hello(&[1, 2, 3], None), 1 << 14)).unwrap().unwrap();
         assert_eq!(info.legacy_session_id, vec![1, 2, 3]);
-        assert_eq!(info, HelloInfo { legacy_session_id: vec![1, 2, 3], ..Default::default() });
+        assert_eq!(info, HelloInfo { legacy_session_id: vec![1, 2, 3], offers_tls12_or_13: true, ..Default::default() });
     }
 
     #[test]
