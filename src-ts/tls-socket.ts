@@ -131,7 +131,7 @@ class TLSSocketImpl extends net.Socket implements tls.TLSSocket {
   declare private _eofEmitted: boolean
   /** The peer's close_notify came (EOF follows the plaintext before it). */
   declare private _peerClosed: boolean
-  /** Client: the latest session received (getSession()). */
+  /** Client: the latest session delivered by 'session' (getSession()). */
   declare private _session: Buffer | undefined
   /** Client: 'session' waits until the server is verified, as in Node. */
   declare private _verified: boolean
@@ -146,6 +146,8 @@ class TLSSocketImpl extends net.Socket implements tls.TLSSocket {
   declare private _heldCiphertext: Buffer[] | null
   /** Server: SNICallback chose the context. */
   declare private _sniChosen: boolean
+  /** The `signal` option: once it aborted, connect() starts nothing (net's `_aborted`). */
+  declare private _signal: AbortSignal | undefined
 
   // Never runs: the exported TLSSocket is the function constructor below,
   // which shares this prototype. Declared for the types of `new TLSSocket`.
@@ -207,6 +209,7 @@ class TLSSocketImpl extends net.Socket implements tls.TLSSocket {
    */
   override connect(...args: unknown[]): this {
     if (this._transport) throw codedError('ERR_SOCKET_CONNECTING', 'Socket is already connecting')
+    if (this._signal?.aborted) return this
     const normalized = (net as unknown as { _normalizeArgs(a: unknown[]): [net.NetConnectOpts, (() => void)?] })._normalizeArgs(args)
     const [options, cb] = normalized
     // The transport only moves ciphertext; the TLS socket owns timeouts.
@@ -492,7 +495,6 @@ class TLSSocketImpl extends net.Socket implements tls.TLSSocket {
 
   private _takeSessions(conn: NativeConnection): void {
     for (const session of conn.takeSessions()) {
-      this._session = session
       // Before verification Node keeps only the latest.
       if (this._verified) this._pendingSessions.push(session)
       else this._pendingSessions = [session]
@@ -508,7 +510,12 @@ class TLSSocketImpl extends net.Socket implements tls.TLSSocket {
   private _emitPendingSession(): void {
     const sessions = this._pendingSessions
     this._pendingSessions = []
-    for (const session of sessions) this.emit('session', session)
+    for (const session of sessions) {
+      // During its 'session' event, getSession() is that session (Node's
+      // SSL_get_session() in the new-session callback).
+      this._session = session
+      this.emit('session', session)
+    }
   }
 
   private _onHandshakeDone(conn: NativeConnection): void {
@@ -766,12 +773,17 @@ class TLSSocketImpl extends net.Socket implements tls.TLSSocket {
   }
 
   private _onTransportClose(): void {
-    if (this.destroyed) return
-    if (!this._secureEstablished || this.readableEnded || this.readableLength === 0) {
+    // Also when destroyed and then revived by `_undestroy()`: the handle
+    // is gone either way.
+    if (this.destroyed || !this._handle) return
+    // A transport destroyed under us takes the socket with it at once, as
+    // in Node; after the peer's orderly close, buffered plaintext can
+    // still be read before the socket goes away.
+    const orderly = this._transport?.readableEnded === true
+    if (!orderly || !this._secureEstablished || this.readableEnded || this.readableLength === 0) {
       this.destroy()
       return
     }
-    // Let buffered plaintext be read before going away.
     this._emitEOF()
     this.once('end', () => this.destroy())
   }
@@ -1053,6 +1065,7 @@ function TLSSocket(this: TLSSocketImpl, socket?: Duplex | net.Socket | null, opt
   self._resumeData = undefined
   self._heldCiphertext = null
   self._sniChosen = false
+  self._signal = tlsOptions.signal
   self.encrypted = true
 
   const handle = createHandle(this)

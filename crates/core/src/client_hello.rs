@@ -42,9 +42,22 @@ pub struct HelloInfo {
     pub status_request: bool,
     /// SNI `host_name`, exactly as sent.
     pub server_name: Option<String>,
-    /// Whether the client offers TLS 1.2 or 1.3: in `supported_versions`
-    /// (RFC 8446 §4.2.1) when it sends that, else by `legacy_version`.
-    pub offers_tls12_or_13: bool,
+    /// The versions the client offers: `supported_versions` (RFC 8446
+    /// §4.2.1) when it sends that, else `legacy_version`.
+    pub offers: OfferedVersions,
+}
+
+/// Which of the versions rustls speaks a ClientHello offers.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct OfferedVersions {
+    pub tls12: bool,
+    pub tls13: bool,
+}
+
+impl OfferedVersions {
+    pub fn any(self) -> bool {
+        self.tls12 || self.tls13
+    }
 }
 
 const CONTENT_HANDSHAKE: u8 = 22;
@@ -197,7 +210,10 @@ fn parse_body(body: &[u8]) -> Result<HelloInfo> {
     }
     let mut info = HelloInfo {
         legacy_session_id: session_id.to_vec(),
-        offers_tls12_or_13: u16::from_be_bytes([legacy_version[0], legacy_version[1]]) >= 0x0303,
+        offers: OfferedVersions {
+            tls12: u16::from_be_bytes([legacy_version[0], legacy_version[1]]) >= 0x0303,
+            tls13: false,
+        },
         ..HelloInfo::default()
     };
     if r.is_empty() {
@@ -224,7 +240,7 @@ fn parse_body(body: &[u8]) -> Result<HelloInfo> {
             EXT_STATUS_REQUEST => info.status_request = status_request(data)?,
             EXT_SESSION_TICKET => info.session_ticket = Some(data.to_vec()),
             EXT_PRE_SHARED_KEY => info.psk_identities = psk_identities(data)?,
-            EXT_SUPPORTED_VERSIONS => info.offers_tls12_or_13 = offers_tls12_or_13(data)?,
+            EXT_SUPPORTED_VERSIONS => info.offers = offered_versions(data)?,
             _ => {}
         }
     }
@@ -233,14 +249,17 @@ fn parse_body(body: &[u8]) -> Result<HelloInfo> {
 
 /// RFC 8446 §4.2.1: `ProtocolVersion versions<2..254>`; TLS 1.2 is 0x0303,
 /// TLS 1.3 0x0304.
-fn offers_tls12_or_13(data: &[u8]) -> Result<bool> {
+fn offered_versions(data: &[u8]) -> Result<OfferedVersions> {
     let mut outer = Reader(data);
     let versions = outer.vec8()?;
     outer.end()?;
     if versions.is_empty() || versions.len() % 2 != 0 {
         return Err(bad("bad supported_versions"));
     }
-    Ok(versions.chunks(2).any(|v| v == [3, 3] || v == [3, 4]))
+    Ok(OfferedVersions {
+        tls12: versions.chunks(2).any(|v| v == [3, 3]),
+        tls13: versions.chunks(2).any(|v| v == [3, 4]),
+    })
 }
 
 /// RFC 6066 §3: `ServerNameList server_name_list<1..2^16-1>` of
@@ -571,14 +590,15 @@ mod tests {
             parse_client_hello(&records(&hello(&[], Some(&[ext(EXT_SUPPORTED_VERSIONS, &data)])), 1 << 14))
                 .unwrap()
                 .unwrap()
-                .offers_tls12_or_13
+                .offers
         };
-        assert!(with_versions(&[3, 4, 3, 3]));
-        assert!(with_versions(&[3, 3]));
-        assert!(!with_versions(&[3, 2, 3, 1]));
+        assert_eq!(with_versions(&[3, 4, 3, 3]), OfferedVersions { tls12: true, tls13: true });
+        assert_eq!(with_versions(&[3, 3]), OfferedVersions { tls12: true, tls13: false });
+        assert_eq!(with_versions(&[3, 4]), OfferedVersions { tls12: false, tls13: true });
+        assert!(!with_versions(&[3, 2, 3, 1]).any());
         let mut old = hello(&[], None);
         old[5] = 2; // legacy_version TLS 1.1, no supported_versions
-        assert!(!parse_client_hello(&records(&old, 1 << 14)).unwrap().unwrap().offers_tls12_or_13);
+        assert!(!parse_client_hello(&records(&old, 1 << 14)).unwrap().unwrap().offers.any());
     }
 
     #[test]
@@ -592,7 +612,7 @@ mod tests {
                 session_ticket: Some(b"an opaque tls1.2 session ticket".to_vec()),
                 status_request: true,
                 server_name: Some("tls12.example".into()),
-                offers_tls12_or_13: true,
+                offers: OfferedVersions { tls12: true, tls13: false },
             }
         );
     }
@@ -601,7 +621,11 @@ mod tests {
     fn hello_without_extensions() {
         let info = parse_client_hello(&records(&hello(&[1, 2, 3], None), 1 << 14)).unwrap().unwrap();
         assert_eq!(info.legacy_session_id, vec![1, 2, 3]);
-        assert_eq!(info, HelloInfo { legacy_session_id: vec![1, 2, 3], offers_tls12_or_13: true, ..Default::default() });
+        assert_eq!(info, HelloInfo {
+                legacy_session_id: vec![1, 2, 3],
+                offers: OfferedVersions { tls12: true, tls13: false },
+                ..Default::default()
+            });
     }
 
     #[test]

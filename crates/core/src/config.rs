@@ -14,16 +14,17 @@ use std::sync::{Arc, Mutex, OnceLock, Weak};
 
 use rustls::client::Resumption;
 use rustls::crypto::CryptoProvider;
-use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+use rustls::pki_types::CertificateDer;
 use rustls::sign::CertifiedKey;
 use rustls::{ClientConfig, ServerConfig, SupportedProtocolVersion};
 
 use crate::anchors::Anchors;
+use crate::identities::Identities;
 use crate::hooks::{ActiveHooks, NoTickets};
 use crate::ticketer::{NodeTicketer, TicketKeys, DEFAULT_SESSION_TIMEOUT};
 use crate::resolver::IdentityResolver;
 use crate::verifier::{ClientChainVerifier, ServerChainVerifier, TrustPolicy};
-use crate::{cert_info, cipher_string, keys, legacy_rsa, ssl_error, suites, Result, TlsError};
+use crate::{cipher_string, keys, legacy_rsa, suites, Result, TlsError};
 
 /// A set of trust anchors, e.g. Node's bundled root list.
 pub fn root_store(pems: &[&[u8]]) -> Result<Arc<Anchors>> {
@@ -216,7 +217,7 @@ impl ContextBuilder {
 
     fn parse(self) -> Result<Material> {
         let sigalgs = self.sigalgs.as_deref().map(suites::select_sigalgs).transpose()?;
-        let (provider, level) = suites::provider(suites::ProviderChoices {
+        let (mut provider, level) = suites::provider(suites::ProviderChoices {
             cipher_list: self.cipher_list.as_deref(),
             cipher_suites: self.cipher_suites.as_deref(),
             ecdh_curve: self.ecdh_curve.as_deref(),
@@ -230,22 +231,25 @@ impl ContextBuilder {
             )?,
             &provider.cipher_suites,
         )?;
-        let mut chains = Vec::new();
-        let mut private_keys = Vec::new();
+        // OpenSSL offers only the suites of the versions it enables: a
+        // TLS 1.2-only client that listed TLS 1.3 suites would look to a
+        // server as if it could speak TLS 1.3.
+        provider.cipher_suites.retain(|s| versions.contains(&s.version()));
+        let mut identities = Identities::new(&provider, security_level);
         let mut ca: Option<Anchors> = None;
         let mut crls = Vec::new();
         for input in self.inputs {
             match input {
-                Input::Cert(b) => chains.push(keys::parse_certificates_pem(&b)?),
-                Input::Key(b, p) => private_keys.push(keys::parse_private_key(&b, p.as_deref())?),
+                Input::Cert(b) => identities.use_certificate(keys::parse_certificates_pem(&b)?)?,
+                Input::Key(b, p) => identities.use_private_key(keys::parse_private_key(&b, p.as_deref())?)?,
                 Input::Pfx(b, p) => {
                     let pfx = keys::parse_pkcs12(&b, p.as_deref())?;
-                    private_keys.push(pfx.key);
                     let anchors = ca.get_or_insert_with(Anchors::new);
                     for cert in pfx.chain.iter().skip(1).chain(pfx.ca.iter()) {
                         anchors.add(cert.clone())?;
                     }
-                    chains.push(pfx.chain);
+                    identities.use_certificate(pfx.chain)?;
+                    identities.use_private_key(pfx.key)?;
                 }
                 Input::Ca(b) => {
                     // Node trusts what it can read of a CA bundle and skips
@@ -266,10 +270,10 @@ impl ContextBuilder {
             (Some(ca), None) => Arc::new(ca),
             (None, roots) => roots.unwrap_or_default(),
         };
-        let identities = pair_keys(&provider, chains, private_keys, security_level, &anchors)?;
+        let identities = identities.finish(&anchors);
         let algorithms = match &sigalgs {
             Some(schemes) => suites::restrict_verification(legacy_rsa::verification_algorithms(security_level), schemes),
-            None => legacy_rsa::verification_algorithms(security_level),
+            None => suites::in_openssl_order(legacy_rsa::verification_algorithms(security_level)),
         };
         let policy = Arc::new(TrustPolicy { anchors, crls, algorithms });
         Ok(Material {
@@ -321,107 +325,6 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
-/// Pairs each certificate chain with the key whose public half is in its
-/// leaf, as OpenSSL's `SSL_CTX_use_PrivateKey` requires; a chain without its
-/// key is a mismatch and fails now rather than at the first handshake.
-/// The public keys are compared as encoded in the certificate, so any
-/// certificate version pairs (webpki would refuse v1 ones here). As
-/// OpenSSL, a leaf key weaker than the security level allows is "ee key
-/// too small", and a lone leaf gets its issuers from the trust store.
-fn pair_keys(
-    provider: &CryptoProvider,
-    chains: Vec<Vec<CertificateDer<'static>>>,
-    keys: Vec<PrivateKeyDer<'static>>,
-    security_level: u8,
-    anchors: &Anchors,
-) -> Result<Vec<Arc<CertifiedKey>>> {
-    let mut signing = Vec::with_capacity(keys.len());
-    for key in keys {
-        let k = match provider.key_provider.load_private_key(key.clone_key()) {
-            Ok(k) => k,
-            // aws-lc-rs takes RSA keys of 2048 bits and up; OpenSSL's
-            // security levels 0 and 1 allow smaller ones.
-            Err(e) => legacy_rsa::signing_key(&key)
-                .filter(|_| security_level <= 1)
-                .ok_or_else(|| TlsError::new("ERR_OSSL_UNSUPPORTED", format!("unsupported private key: {e}")))?,
-        };
-        let public = k.public_key().and_then(|spki| public_key_bits(spki.as_ref()));
-        signing.push(Some((k, public)));
-    }
-    let mut out = Vec::with_capacity(chains.len());
-    for mut chain in chains {
-        let Some(leaf) = chain.first() else { continue };
-        let leaf_key = cert_info::signed_parts(leaf.as_ref()).map(|p| p.public_key);
-        check_key_strength(leaf, security_level)?;
-        let mut found = None;
-        for slot in signing.iter_mut() {
-            let matches = slot.as_ref().is_some_and(|(_, public)| public.is_some() && *public == leaf_key);
-            if matches {
-                found = slot.take();
-                break;
-            }
-        }
-        match found {
-            Some((key, _)) => {
-                if chain.len() == 1 {
-                    complete_chain(&mut chain, anchors);
-                }
-                out.push(Arc::new(CertifiedKey::new(chain, key)))
-            }
-            None if signing.is_empty() => {}
-            None => {
-                return Err(TlsError::new(
-                    "ERR_OSSL_X509_KEY_VALUES_MISMATCH",
-                    "error:05800074:x509 certificate routines::key values mismatch",
-                ))
-            }
-        }
-    }
-    Ok(out)
-}
-
-/// The subjectPublicKey bits of a DER SubjectPublicKeyInfo.
-fn public_key_bits(spki: &[u8]) -> Option<Vec<u8>> {
-    use x509_parser::prelude::FromDer;
-    let (_, info) = x509_parser::x509::SubjectPublicKeyInfo::from_der(spki).ok()?;
-    Some(info.subject_public_key.data.to_vec())
-}
-
-/// OpenSSL's security levels 1 to 5 ask RSA keys for 1024, 2048, 3072,
-/// 7680 and 15360 bits, and elliptic curves for 160, 224, 256, 384 and 512.
-fn check_key_strength(leaf: &CertificateDer<'_>, level: u8) -> Result<()> {
-    use x509_parser::prelude::FromDer;
-    use x509_parser::public_key::PublicKey;
-    const RSA: [usize; 6] = [0, 1024, 2048, 3072, 7680, 15360];
-    const EC: [usize; 6] = [0, 160, 224, 256, 384, 512];
-    let Ok((_, cert)) = x509_parser::certificate::X509Certificate::from_der(leaf.as_ref()) else {
-        return Ok(());
-    };
-    let level = usize::from(level.min(5));
-    let too_small = match cert.public_key().parsed() {
-        Ok(PublicKey::RSA(rsa)) => rsa.key_size() < RSA[level],
-        Ok(PublicKey::EC(point)) => point.key_size() < EC[level],
-        _ => false,
-    };
-    if too_small {
-        return Err(ssl_error::EE_KEY_TOO_SMALL.error());
-    }
-    Ok(())
-}
-
-/// A certificate given alone is sent with its issuers from the trust
-/// store (`ca`), as OpenSSL builds the chain when none is configured:
-/// intermediates put in `ca` instead of `cert` still reach the client.
-fn complete_chain(chain: &mut Vec<CertificateDer<'static>>, anchors: &Anchors) {
-    while chain.len() < 10 {
-        let last = chain.last().expect("a chain has its leaf");
-        match anchors.issuer_of(last) {
-            Some(issuer) if !chain.contains(issuer) => chain.push(issuer.clone()),
-            _ => break,
-        }
-    }
-}
-
 /// Per-connection client options that shape a `ClientConfig`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ClientOptions {
@@ -467,6 +370,22 @@ impl SecureContext {
     /// Whether the context holds a key and certificate (a server needs one).
     pub fn has_identity(&self) -> bool {
         !self.material.identities.is_empty()
+    }
+
+    /// Whether the context's `sigalgs` (all, without it) include one of
+    /// `offered`.
+    pub fn signs_with_any(&self, offered: &[rustls::SignatureScheme]) -> bool {
+        self.material.sigalgs.as_ref().is_none_or(|allowed| offered.iter().any(|s| allowed.contains(s)))
+    }
+
+    /// `honorCipherOrder`: a server's own preferences win.
+    pub fn honors_cipher_order(&self) -> bool {
+        self.honor_cipher_order
+    }
+
+    /// Whether TLS 1.3 is among the context's versions.
+    pub fn speaks_tls13(&self) -> bool {
+        self.material.versions.contains(&&rustls::version::TLS13)
     }
 
     /// The local certificate chain (`getCertificate()`), if any.

@@ -104,6 +104,11 @@ impl Hooks {
         lock(&self.ocsp).clone()
     }
 
+    /// The `session` Buffer this connection was asked to resume.
+    pub fn resumed_from(&self) -> Option<&[u8]> {
+        self.resume.as_deref()
+    }
+
     /// The handle of the group this connection's sessions go to, made now
     /// if none came yet (`getSession()` before a TLS 1.3 ticket).
     pub fn session_group(&self, server_name: ServerName<'static>) -> Vec<u8> {

@@ -9,6 +9,7 @@
 //! - [`anchors`]: trusted certificates, kept whole
 //! - [`hooks`]: per-connection key log, session cache and OCSP capture
 //! - [`session_store`]: client sessions behind opaque Buffer handles
+//! - [`identities`]: certificates and keys paired as OpenSSL pairs them
 //! - [`resolver`]: choosing our certificate for the peer
 //! - [`suites`]: cipher suites, groups and versions by their OpenSSL names
 //! - [`keys`]: PEM/DER/PKCS#12 inputs to keys and certificates
@@ -24,6 +25,7 @@ pub mod client_hello;
 pub mod config;
 pub mod error;
 pub mod hooks;
+pub mod identities;
 pub mod keys;
 pub mod legacy_rsa;
 mod openssl_path;

@@ -17,7 +17,7 @@ use std::sync::Arc;
 
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
 use rustls::server::{Accepted, AcceptedAlert, Acceptor};
-use rustls::{ClientConnection, Connection};
+use rustls::{ClientConnection, Connection, SignatureScheme};
 
 use crate::client_hello::{self, HelloInfo};
 use crate::config::{ClientOptions, SecureContext, ServerOptions};
@@ -98,7 +98,9 @@ pub struct Pump {
     hooks: Option<Arc<Hooks>>,
     max_send_fragment: Option<usize>,
     /// Server: the signature schemes the ClientHello offered.
-    peer_sigschemes: Vec<rustls::SignatureScheme>,
+    peer_sigschemes: Vec<SignatureScheme>,
+    /// Server with `honorCipherOrder`: shared lists go in our order.
+    prefer_own_order: bool,
     /// Client: the name sessions are kept under.
     server_name: Option<ServerName<'static>>,
 }
@@ -160,6 +162,7 @@ impl Pump {
             hooks: None,
             max_send_fragment: None,
             peer_sigschemes: Vec::new(),
+            prefer_own_order: false,
             server_name: None,
         }
     }
@@ -169,7 +172,14 @@ impl Pump {
         let Some(h) = &self.hooks else { return 0 };
         let mut events = 0;
         if h.has_sessions() {
-            events |= event::SESSION;
+            if self.is_resumed() {
+                // Sessions received on a connection resumed from the
+                // user's Buffer refill that Buffer's group: they are no new
+                // sessions (OpenSSL reports none after a resumption).
+                h.take_sessions();
+            } else {
+                events |= event::SESSION;
+            }
         }
         if h.has_keylog() {
             events |= event::KEYLOG;
@@ -181,12 +191,19 @@ impl Pump {
     }
 
     /// Client: the session Buffer for `getSession()`, once the handshake is
-    /// done: the latest session's group, or the group its sessions will go to.
+    /// done: the one resumed from, else the latest session's, or the one
+    /// this connection's sessions will join (TLS 1.3, before a ticket).
     pub fn session_handle(&self) -> Option<Vec<u8>> {
         if !self.handshake_done {
             return None;
         }
-        let (hooks, name) = (self.hooks.as_ref()?, self.server_name.clone()?);
+        let hooks = self.hooks.as_ref()?;
+        if self.is_resumed() {
+            if let Some(resumed) = hooks.resumed_from() {
+                return Some(resumed.to_vec());
+            }
+        }
+        let name = self.server_name.clone()?;
         Some(hooks.session_group(name)).filter(|h| !h.is_empty())
     }
 
@@ -258,7 +275,7 @@ impl Pump {
                         }
                         // A client with nothing newer than TLS 1.1 hears
                         // protocol_version (RFC 8446 §4.2.1), as from OpenSSL.
-                        Ok(Some(info)) if !info.offers_tls12_or_13 => {
+                        Ok(Some(info)) if !info.offers.any() => {
                             const PROTOCOL_VERSION: u8 = 70;
                             self.out.extend_from_slice(&[21, 3, 3, 0, 2, 2, PROTOCOL_VERSION]);
                             let err = ssl_error::UNSUPPORTED_PROTOCOL.error();
@@ -359,6 +376,29 @@ impl Pump {
         self.hello.as_ref().is_some_and(|h| h.status_request)
     }
 
+    /// Server: why OpenSSL would end this handshake before its ServerHello.
+    /// A context from SNICallback without a certificate is "passed a null
+    /// parameter"; a server without one finds "no suitable signature
+    /// algorithm" in TLS 1.3 and, in TLS 1.2, no suite it can serve. When
+    /// the server's `sigalgs` and the client's have none in common, it is
+    /// "no shared signature algorithms".
+    fn refusal(&self, ctx: &SecureContext, opts: &ServerOptions) -> Option<ssl_error::SslReason> {
+        if !ctx.has_identity() {
+            let tls13 = ctx.speaks_tls13() && self.hello.as_ref().is_some_and(|h| h.offers.tls13);
+            return Some(if opts.sni_context {
+                ssl_error::PASSED_A_NULL_PARAMETER
+            } else if tls13 {
+                ssl_error::NO_SUITABLE_SIGNATURE_ALGORITHM
+            } else {
+                ssl_error::NO_SHARED_CIPHER
+            });
+        }
+        let Stage::HelloRead(accepted) = &self.stage else { return None };
+        let hello = accepted.client_hello();
+        let offered = hello.signature_schemes();
+        (!offered.is_empty() && !ctx.signs_with_any(offered)).then_some(ssl_error::NO_SHARED_SIGNATURE_ALGORITHMS)
+    }
+
     /// Server: continues the handshake with the chosen context and options,
     /// stapling `ocsp` if given (Node's `'OCSPRequest'` answer).
     pub fn accept(
@@ -368,17 +408,10 @@ impl Pump {
         hooks: Option<Arc<Hooks>>,
         ocsp: Option<Vec<u8>>,
     ) -> Result<()> {
-        if !ctx.has_identity() {
-            // OpenSSL answers handshake_failure: a context from SNICallback
-            // without a certificate is "passed a null parameter", a server
-            // without one "no suitable signature algorithm".
+        if let Some(reason) = self.refusal(ctx, opts) {
+            // OpenSSL answers these with handshake_failure.
             const HANDSHAKE_FAILURE: u8 = 40;
             self.out.extend_from_slice(&[21, 3, 3, 0, 2, 2, HANDSHAKE_FAILURE]);
-            let reason = if opts.sni_context {
-                ssl_error::PASSED_A_NULL_PARAMETER
-            } else {
-                ssl_error::NO_SUITABLE_SIGNATURE_ALGORITHM
-            };
             self.stage = Stage::Failed(reason.error());
             return Err(reason.error());
         }
@@ -388,6 +421,7 @@ impl Pump {
             return Err(not_ready);
         };
         self.peer_sigschemes = accepted.client_hello().signature_schemes().to_vec();
+        self.prefer_own_order = ctx.honors_cipher_order();
         let config = match ocsp {
             Some(response) => ctx.server_config_stapling(opts, response)?,
             None => ctx.server_config(opts)?,
@@ -563,19 +597,22 @@ impl Pump {
 
     /// `getSharedSigalgs()`: the signature schemes the peer offered (the
     /// client's ClientHello, or the server's CertificateRequest) that this
-    /// side supports, in the peer's order, by OpenSSL's names. Empty for a
-    /// client the server asked no certificate of, as in Node.
+    /// side supports, by OpenSSL's names. As OpenSSL orders them: a server
+    /// that prefers its own order (`honorCipherOrder`, Node's default)
+    /// lists them in its order, otherwise in the peer's. Empty for a client
+    /// the server asked no certificate of, as in Node.
     pub fn shared_sigalgs(&self) -> Vec<&'static str> {
         let offered = match (&self.stage, &self.hooks) {
             (Stage::Live(Connection::Client(_)), Some(h)) => h.peer_sigschemes(),
             _ => self.peer_sigschemes.clone(),
         };
         let ours = self.policy.algorithms.supported_schemes();
-        offered
-            .into_iter()
-            .filter(|s| ours.contains(s))
-            .filter_map(suites::sigalg_name)
-            .collect()
+        let shared: Vec<SignatureScheme> = if self.prefer_own_order {
+            ours.into_iter().filter(|s| offered.contains(s)).collect()
+        } else {
+            offered.into_iter().filter(|s| ours.contains(s)).collect()
+        };
+        shared.into_iter().filter_map(suites::sigalg_name).collect()
     }
 
     /// RFC 5705 / RFC 8446 §7.5 keying material exporter.

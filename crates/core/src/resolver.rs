@@ -20,7 +20,7 @@ use std::sync::Arc;
 
 use rustls::client::ResolvesClientCert;
 use rustls::server::{ClientHello, ResolvesServerCert};
-use rustls::sign::CertifiedKey;
+use rustls::sign::{CertifiedKey, Signer, SigningKey};
 use rustls::{CipherSuite, SignatureAlgorithm, SignatureScheme};
 
 use crate::suites;
@@ -44,6 +44,10 @@ struct ServerSuites {
 
 impl IdentityResolver {
     pub fn new(identities: Vec<Arc<CertifiedKey>>, allowed: Option<Vec<SignatureScheme>>) -> Self {
+        let identities = match &allowed {
+            Some(schemes) => identities.iter().map(|id| restrict(id, schemes)).collect(),
+            None => identities,
+        };
         Self { identities, allowed, server: None }
     }
 
@@ -89,6 +93,36 @@ impl IdentityResolver {
                 })
                 .cloned()
         })
+    }
+}
+
+/// The pair with a key that signs only with `schemes` (Node's `sigalgs`),
+/// whichever pair the choice falls back to.
+fn restrict(id: &CertifiedKey, schemes: &[SignatureScheme]) -> Arc<CertifiedKey> {
+    let key = Arc::new(RestrictedKey { inner: id.key.clone(), allowed: schemes.to_vec() });
+    let mut restricted = CertifiedKey::new(id.cert.clone(), key);
+    restricted.ocsp = id.ocsp.clone();
+    Arc::new(restricted)
+}
+
+#[derive(Debug)]
+struct RestrictedKey {
+    inner: Arc<dyn SigningKey>,
+    allowed: Vec<SignatureScheme>,
+}
+
+impl SigningKey for RestrictedKey {
+    fn choose_scheme(&self, offered: &[SignatureScheme]) -> Option<Box<dyn Signer>> {
+        let usable: Vec<SignatureScheme> = offered.iter().copied().filter(|s| self.allowed.contains(s)).collect();
+        self.inner.choose_scheme(&usable)
+    }
+
+    fn public_key(&self) -> Option<rustls::pki_types::SubjectPublicKeyInfoDer<'_>> {
+        self.inner.public_key()
+    }
+
+    fn algorithm(&self) -> SignatureAlgorithm {
+        self.inner.algorithm()
     }
 }
 

@@ -4,8 +4,12 @@
 //! `getSession()`) and takes it back (`session` option) to resume. rustls
 //! does not serialise client sessions, so the Buffer here is a handle: a
 //! magic prefix and 16 random bytes naming a *group* in a process-wide
-//! store. A group holds what one line of connections to a server received:
-//! the TLS 1.2 session, and a pool of TLS 1.3 tickets. Consequences,
+//! store, and a count of the sessions the group received, so that, as in
+//! Node, each session has its own Buffer (a TLS 1.3 `getSession()` before
+//! any ticket differs from the `'session'` that brings one) while every
+//! Buffer of a group resumes from the whole group. A group holds what one
+//! line of connections to a server received: the TLS 1.2 session, and a
+//! pool of TLS 1.3 tickets. Consequences,
 //! documented in the README:
 //!
 //! - a session resumes only within the process that made it;
@@ -38,6 +42,8 @@ pub enum SessionValue {
 
 struct Group {
     server_name: ServerName<'static>,
+    /// Sessions received so far: the serial in the group's newest Buffer.
+    received: u32,
     tls12: Option<Tls12ClientSessionValue>,
     tls13: VecDeque<Tls13ClientSessionValue>,
 }
@@ -63,12 +69,14 @@ fn lock() -> std::sync::MutexGuard<'static, Store> {
 /// come later join the group, so the Buffer resumes once they have.
 pub fn reserve(handle: Option<&[u8]>, server_name: ServerName<'static>) -> Vec<u8> {
     let mut s = lock();
-    group_for(&mut s, handle, server_name).map(handle_of).unwrap_or_default()
+    let Some(id) = group_for(&mut s, handle, server_name) else { return Vec::new() };
+    handle_of(id, s.groups[&id].received)
 }
 
-fn handle_of(id: [u8; 16]) -> Vec<u8> {
+fn handle_of(id: [u8; 16], serial: u32) -> Vec<u8> {
     let mut out = MAGIC.to_vec();
     out.extend_from_slice(&id);
+    out.extend_from_slice(&serial.to_be_bytes());
     out
 }
 
@@ -89,7 +97,7 @@ fn group_for(s: &mut Store, handle: Option<&[u8]>, server_name: ServerName<'stat
             None => break,
         }
     }
-    s.groups.insert(id, Group { server_name, tls12: None, tls13: VecDeque::new() });
+    s.groups.insert(id, Group { server_name, received: 0, tls12: None, tls13: VecDeque::new() });
     s.order.push_back(id);
     Some(id)
 }
@@ -100,6 +108,7 @@ pub fn save(handle: Option<&[u8]>, server_name: ServerName<'static>, value: Sess
     let mut s = lock();
     let Some(id) = group_for(&mut s, handle, server_name) else { return Vec::new() };
     let group = s.groups.get_mut(&id).expect("group just found or made");
+    group.received = group.received.wrapping_add(1);
     match value {
         SessionValue::Tls12(v) => group.tls12 = Some(v),
         SessionValue::Tls13(v) => {
@@ -109,12 +118,13 @@ pub fn save(handle: Option<&[u8]>, server_name: ServerName<'static>, value: Sess
             group.tls13.push_back(v);
         }
     }
-    handle_of(id)
+    handle_of(id, group.received)
 }
 
 fn id_of(handle: &[u8]) -> Option<[u8; 16]> {
     let rest = handle.strip_prefix(MAGIC.as_slice())?;
-    rest.try_into().ok()
+    let (id, serial) = rest.split_first_chunk::<16>()?;
+    (serial.len() == 4).then_some(*id)
 }
 
 /// Whether `handle` looks like one of our session Buffers.
@@ -146,11 +156,24 @@ mod tests {
     #[test]
     fn handles_are_recognised_and_unknown_ones_find_nothing() {
         assert!(!is_handle(b"RNS1short"));
-        let fake = [MAGIC.as_slice(), &[7u8; 16]].concat();
+        let fake = [MAGIC.as_slice(), &[7u8; 16], &[0u8; 4]].concat();
         assert!(is_handle(&fake));
+        assert!(!is_handle(&fake[..20]));
         let name = ServerName::try_from("example.com").unwrap();
         assert!(tls12(&fake, &name).is_none());
         assert!(take_tls13(&fake, &name).is_none());
         assert!(tls12(b"garbage", &name).is_none());
+    }
+
+    #[test]
+    fn a_reserved_group_keeps_its_buffer_until_a_session_arrives() {
+        let name = ServerName::try_from("example.com").unwrap();
+        let empty = reserve(None, name.clone());
+        assert!(is_handle(&empty));
+        assert_eq!(empty[20..], [0, 0, 0, 0]);
+        assert_eq!(reserve(Some(&empty), name.clone()), empty);
+        // Another server's connection does not join it.
+        let other = reserve(Some(&empty), ServerName::try_from("example.org").unwrap());
+        assert_ne!(other[..20], empty[..20]);
     }
 }

@@ -45,6 +45,8 @@ pub const HTTPS_PROXY_REQUEST: SslReason = reason("ERR_SSL_HTTPS_PROXY_REQUEST",
 pub const NO_SHARED_CIPHER: SslReason = reason("ERR_SSL_NO_SHARED_CIPHER", 0xC1, "no shared cipher");
 pub const NO_SUITABLE_SIGNATURE_ALGORITHM: SslReason =
     reason("ERR_SSL_NO_SUITABLE_SIGNATURE_ALGORITHM", 0x76, "no suitable signature algorithm");
+pub const NO_SHARED_SIGNATURE_ALGORITHMS: SslReason =
+    reason("ERR_SSL_NO_SHARED_SIGNATURE_ALGORITHMS", 0x178, "no shared signature algorithms");
 pub const DECRYPTION_FAILED_OR_BAD_RECORD_MAC: SslReason =
     reason("ERR_SSL_DECRYPTION_FAILED_OR_BAD_RECORD_MAC", 0x119, "decryption failed or bad record mac");
 pub const UNSUPPORTED_PROTOCOL: SslReason = reason("ERR_SSL_UNSUPPORTED_PROTOCOL", 0x102, "unsupported protocol");
@@ -66,6 +68,8 @@ pub const NO_CIPHER_MATCH: SslReason = reason("ERR_SSL_NO_CIPHER_MATCH", 0xB9, "
 pub const NO_PROTOCOLS_AVAILABLE: SslReason = reason("ERR_SSL_NO_PROTOCOLS_AVAILABLE", 0xBF, "no protocols available");
 pub const EE_KEY_TOO_SMALL: SslReason = reason("ERR_SSL_EE_KEY_TOO_SMALL", 0x18F, "ee key too small");
 pub const CA_KEY_TOO_SMALL: SslReason = reason("ERR_SSL_CA_KEY_TOO_SMALL", 0x18D, "ca key too small");
+pub const UNKNOWN_CERTIFICATE_TYPE: SslReason =
+    reason("ERR_SSL_UNKNOWN_CERTIFICATE_TYPE", 0xF7, "unknown certificate type");
 pub const INTERNAL_ERROR: SslReason = reason("ERR_SSL_INTERNAL_ERROR", 0xC0103, "internal error");
 /// What OpenSSL reports when a server context has no certificate.
 pub const PASSED_A_NULL_PARAMETER: SslReason =

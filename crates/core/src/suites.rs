@@ -268,7 +268,40 @@ fn scheme_is_rsa(s: SignatureScheme) -> bool {
     )
 }
 
-/// The verification algorithms narrowed to `schemes`. rustls wants a
+/// OpenSSL's default signature algorithm list (`tls12_sigalgs` in
+/// `ssl/t1_lib.c`), in its order of preference, of the schemes rustls has.
+const OPENSSL_DEFAULT_ORDER: [SignatureScheme; 13] = {
+    use SignatureScheme as S;
+    [
+        S::ECDSA_NISTP256_SHA256,
+        S::ECDSA_NISTP384_SHA384,
+        S::ECDSA_NISTP521_SHA512,
+        S::ED25519,
+        S::ED448,
+        S::RSA_PSS_SHA256,
+        S::RSA_PSS_SHA384,
+        S::RSA_PSS_SHA512,
+        S::RSA_PKCS1_SHA256,
+        S::RSA_PKCS1_SHA384,
+        S::RSA_PKCS1_SHA512,
+        S::ECDSA_SHA1_Legacy,
+        S::RSA_PKCS1_SHA1,
+    ]
+};
+
+/// The verification algorithms in OpenSSL's default order, which is the
+/// order a Node peer lists them in a ClientHello or CertificateRequest,
+/// and a Node server's order of preference (schemes OpenSSL does not list
+/// go last).
+pub(crate) fn in_openssl_order(base: WebPkiSupportedAlgorithms) -> WebPkiSupportedAlgorithms {
+    let rank = |s: &SignatureScheme| OPENSSL_DEFAULT_ORDER.iter().position(|o| o == s).unwrap_or(usize::MAX);
+    let mut schemes: Vec<SignatureScheme> = base.mapping.iter().map(|(s, _)| *s).collect();
+    schemes.sort_by_key(rank);
+    restrict_verification(base, &schemes)
+}
+
+/// The verification algorithms narrowed to `schemes`, in their order (the
+/// order a ClientHello or CertificateRequest lists them). rustls wants a
 /// `'static` table; each distinct list is built once and kept for the life
 /// of the process (there are few: one per distinct `sigalgs` string).
 pub(crate) fn restrict_verification(
@@ -276,11 +309,14 @@ pub(crate) fn restrict_verification(
     schemes: &[SignatureScheme],
 ) -> WebPkiSupportedAlgorithms {
     type Table = &'static [(SignatureScheme, &'static [&'static dyn SignatureVerificationAlgorithm])];
-    static TABLES: OnceLock<Mutex<HashMap<Vec<u16>, Table>>> = OnceLock::new();
-    let key: Vec<u16> = schemes.iter().map(|s| u16::from(*s)).collect();
+    static TABLES: OnceLock<Mutex<HashMap<(usize, Vec<u16>), Table>>> = OnceLock::new();
+    // Per base table too: each security level has its own RSA algorithms.
+    let key = (base.mapping.as_ptr() as usize, schemes.iter().map(|s| u16::from(*s)).collect());
     let mut tables = TABLES.get_or_init(Default::default).lock().unwrap_or_else(|p| p.into_inner());
     let mapping = *tables.entry(key).or_insert_with(|| {
-        let kept: Vec<_> = base.mapping.iter().filter(|(s, _)| schemes.contains(s)).copied().collect();
+        // In the order given: rustls offers them so, as OpenSSL does.
+        let kept: Vec<_> =
+            schemes.iter().filter_map(|s| base.mapping.iter().find(|(b, _)| b == s)).copied().collect();
         Box::leak(kept.into_boxed_slice())
     });
     WebPkiSupportedAlgorithms { all: base.all, mapping }
