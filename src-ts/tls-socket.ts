@@ -694,6 +694,9 @@ class TLSSocketImpl extends net.Socket implements tls.TLSSocket {
         externalSessions: this._storesSessions(),
         resumeData: this._resumeData,
         sniContext: this._sniChosen,
+        // A tls.Server refuses a client whose chain fails once the
+        // handshake is done (onServerSocketSecure), as Node does.
+        chainCheckedAfter: Boolean(this._tlsOptions.server),
       })
       this._emitKeylog(conn)
     } catch (err) {

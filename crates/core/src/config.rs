@@ -345,6 +345,9 @@ pub struct ServerOptions {
     pub external_sessions: bool,
     /// The context came from the SNI callback (it only names errors).
     pub sni_context: bool,
+    /// A `tls.Server` socket: a client chain that does not verify is
+    /// refused once the handshake is done, as Node does, not during it.
+    pub chain_checked_after: bool,
 }
 
 /// A built Node secure context.
@@ -464,6 +467,7 @@ impl SecureContext {
             m.policy.clone(),
             opts.request_cert,
             opts.reject_unauthorized,
+            opts.reject_unauthorized && !opts.chain_checked_after,
         ));
         let mut cfg = ServerConfig::builder_with_provider(m.provider.clone())
             .with_protocol_versions(&m.versions)

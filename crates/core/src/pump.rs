@@ -314,9 +314,15 @@ impl Pump {
                         // rest is truncation-safe garbage we may drop.
                         progress.consumed = if read == 0 { data.len() } else { progress.consumed + read };
                     }
-                    let state = conn
-                        .process_new_packets()
-                        .map_err(|e| ssl_error::from_rustls(&e, self.handshake_done))?;
+                    let state = match conn.process_new_packets() {
+                        Ok(state) => state,
+                        Err(e) => {
+                            if matches!(e, rustls::Error::NoCertificatesPresented) {
+                                tls12_handshake_failure_alert(conn, &mut self.out);
+                            }
+                            return Err(ssl_error::from_rustls(&e, self.handshake_done));
+                        }
+                    };
                     self.plaintext_pending = state.plaintext_bytes_to_read();
                     if state.peer_has_closed() {
                         progress.events |= event::PEER_CLOSED;
@@ -437,7 +443,7 @@ impl Pump {
                 self.plaintext_pending = state.plaintext_bytes_to_read();
                 self.stage = Stage::Live(conn);
                 self.policy = ctx.policy().clone();
-                self.check_chain_after = opts.request_cert && !opts.reject_unauthorized;
+                self.check_chain_after = opts.request_cert && (!opts.reject_unauthorized || opts.chain_checked_after);
                 Ok(())
             }
             Err((err, alert)) => Err(self.refuse_hello(&err, alert)),
@@ -629,6 +635,30 @@ impl Pump {
         conn.export_keying_material(&mut out, label, context)
             .map_err(|e| TlsError::new("ERR_TLS_EXPORT_KEYING_MATERIAL", e.to_string()))?;
         Ok(out)
+    }
+}
+
+/// A TLS 1.2 server refusing a client that sent no certificate: OpenSSL
+/// sends handshake_failure, rustls TLS 1.3's certificate_required (RFC 8446
+/// §4.4.2.4), which a TLS 1.2 client reports as a TLS 1.3 alert. At that
+/// point of a TLS 1.2 handshake the server still writes in the clear (its
+/// ChangeCipherSpec comes later), so the alert rustls queued is rewritten
+/// as it leaves.
+fn tls12_handshake_failure_alert(conn: &mut Connection, out: &mut Vec<u8>) {
+    const CERTIFICATE_REQUIRED: [u8; 7] = [21, 3, 3, 0, 2, 2, 116];
+    const HANDSHAKE_FAILURE: u8 = 40;
+    if !matches!(conn, Connection::Server(_)) || conn.protocol_version() != Some(rustls::ProtocolVersion::TLSv1_2) {
+        return;
+    }
+    let start = out.len();
+    while conn.wants_write() {
+        if conn.write_tls(out).is_err() {
+            break;
+        }
+    }
+    if out[start..].ends_with(&CERTIFICATE_REQUIRED) {
+        let last = out.len() - 1;
+        out[last] = HANDSHAKE_FAILURE;
     }
 }
 

@@ -163,7 +163,9 @@ impl TrustPolicy {
             Err(webpki::Error::CaUsedAsEndEntity) => {
                 return openssl_path::verify(self, role, end_entity, intermediates, now)
             }
-            Err(webpki::Error::UnknownIssuer) if intermediates.iter().any(is_v1) => {
+            Err(webpki::Error::UnknownIssuer | webpki::Error::UnsupportedCertVersion)
+                if intermediates.iter().any(is_v1) =>
+            {
                 return openssl_path::verify(self, role, end_entity, intermediates, now)
             }
             Err(e) => return Err(openssl_name(&e, end_entity, intermediates)),
@@ -363,15 +365,22 @@ impl ServerCertVerifier for ServerChainVerifier {
 pub struct ClientChainVerifier {
     pub policy: Arc<TrustPolicy>,
     pub request_cert: bool,
-    pub reject_unauthorized: bool,
+    /// `rejectUnauthorized`: a client without a certificate fails the
+    /// handshake (OpenSSL's `SSL_VERIFY_FAIL_IF_NO_PEER_CERT`).
+    pub require_cert: bool,
+    /// A certificate whose chain does not verify fails the handshake.
+    /// Node's `tls.Server` lets the handshake finish and then destroys the
+    /// socket instead, so that the client sees a reset and the server no
+    /// error; the pump reports the failure as `authorizationError` either way.
+    pub reject_bad_chain: bool,
     /// CA names sent in the CertificateRequest (RFC 8446 §4.2.4).
     pub hints: Vec<DistinguishedName>,
 }
 
 impl ClientChainVerifier {
-    pub fn new(policy: Arc<TrustPolicy>, request_cert: bool, reject_unauthorized: bool) -> Self {
+    pub fn new(policy: Arc<TrustPolicy>, request_cert: bool, require_cert: bool, reject_bad_chain: bool) -> Self {
         let hints = policy.anchors.store.subjects();
-        Self { policy, request_cert, reject_unauthorized, hints }
+        Self { policy, request_cert, require_cert, reject_bad_chain, hints }
     }
 }
 
@@ -381,7 +390,7 @@ impl ClientCertVerifier for ClientChainVerifier {
     }
 
     fn client_auth_mandatory(&self) -> bool {
-        self.request_cert && self.reject_unauthorized
+        self.request_cert && self.require_cert
     }
 
     fn root_hint_subjects(&self) -> &[DistinguishedName] {
@@ -396,7 +405,7 @@ impl ClientCertVerifier for ClientChainVerifier {
     ) -> Result<ClientCertVerified, Error> {
         match self.policy.verify_chain(PeerRole::Client, end_entity, intermediates, now) {
             Ok(()) => Ok(ClientCertVerified::assertion()),
-            Err(_) if !self.reject_unauthorized => Ok(ClientCertVerified::assertion()),
+            Err(_) if !self.reject_bad_chain => Ok(ClientCertVerified::assertion()),
             Err(f) => Err(to_rustls_error(f)),
         }
     }

@@ -46,6 +46,9 @@ pub struct ServerInit {
     pub resume_data: Option<Buffer>,
     /// The context was chosen by SNICallback.
     pub sni_context: bool,
+    /// The socket is a `tls.Server`'s, which refuses a client whose chain
+    /// does not verify after the handshake.
+    pub chain_checked_after: Option<bool>,
 }
 
 #[napi(object)]
@@ -208,6 +211,7 @@ impl NativeConnection {
             alpn: alpn_list(init.alpn),
             external_sessions: init.external_sessions,
             sni_context: init.sni_context,
+            chain_checked_after: init.chain_checked_after.unwrap_or(false),
         };
         let hooks = (init.keylog || init.external_sessions).then(|| {
             let h = Arc::new(Hooks::new(None));
