@@ -22,6 +22,7 @@ import * as net from 'node:net'
 import { finished, type Duplex } from 'node:stream'
 import { appendFile } from 'node:fs'
 import type * as tls from 'node:tls'
+import * as nodeTls from 'node:tls'
 import type { X509Certificate } from 'node:crypto'
 import { native, type NativeConnection } from './native'
 import { SecureContext, asSecureContext } from './secure-context'
@@ -173,9 +174,7 @@ class TLSSocketImpl extends net.Socket implements tls.TLSSocket {
       if (options.ALPNCallback !== undefined) validateFunction(options.ALPNCallback, 'options.ALPNCallback')
       const timeout = options.handshakeTimeout ?? 0
       if (timeout > 0) {
-        this._handshakeTimer = setTimeout(() => {
-          this._fail(codedError('ERR_TLS_HANDSHAKE_TIMEOUT', 'TLS handshake timeout'))
-        }, timeout)
+        this._handshakeTimer = setTimeout(() => this._handleTimeout(), timeout)
         this._handshakeTimer.unref?.()
       }
     }
@@ -974,6 +973,20 @@ class TLSSocketImpl extends net.Socket implements tls.TLSSocket {
     this._tlsOptions.session = session as Buffer
   }
 
+  /** Node's handshake timeout (`handshakeTimeout`): the socket fails with ERR_TLS_HANDSHAKE_TIMEOUT. */
+  _handleTimeout(): void {
+    this._fail(codedError('ERR_TLS_HANDSHAKE_TIMEOUT', 'TLS handshake timeout'))
+  }
+
+  /** node:tls internals that rewire OpenSSL's TLSWrap; there is none here. */
+  _wrapHandle(): never {
+    throw notImplemented('_wrapHandle')
+  }
+
+  _finishInit(): never {
+    throw notImplemented('_finishInit')
+  }
+
   renegotiate(options: object, callback: (err: Error | null) => void): undefined | boolean {
     if (options === null || typeof options !== 'object') throw invalidArgType('options', 'of type object', options)
     if (callback !== undefined) validateFunction(callback, 'callback')
@@ -1120,6 +1133,32 @@ function logKeysToFile(socket: TLSSocketImpl, file: string): void {
 TLSSocket.prototype = TLSSocketImpl.prototype
 Object.defineProperty(TLSSocketImpl.prototype, 'constructor', { value: TLSSocket, writable: true, configurable: true })
 Object.setPrototypeOf(TLSSocket, net.Socket)
+
+// Node's http2 tells a TLS socket from a plain one by `instanceof
+// tls.TLSSocket` (its own tls), and only then waits for 'secureConnect'
+// instead of 'connect' before reading alpnProtocol and servername. So these
+// sockets are instances of Node's TLSSocket too. Every method Node's
+// prototype has is defined here as well (a test checks), so none of its
+// OpenSSL code runs on them.
+Object.setPrototypeOf(TLSSocketImpl.prototype, nodeTls.TLSSocket.prototype)
+const kReinitializeHandle = Object.getOwnPropertySymbols(net.Socket.prototype).find(
+  (s) => s.description === 'kReinitializeHandle',
+)
+if (kReinitializeHandle) {
+  // net's happy-eyeballs connect swaps a socket's TCP handle with this; the
+  // transport here is a socket of its own, which does that itself.
+  Object.defineProperty(TLSSocketImpl.prototype, kReinitializeHandle, {
+    value: function reinitializeHandle(): never {
+      throw notImplemented('reinitializeHandle')
+    },
+    writable: true,
+    configurable: true,
+  })
+}
+
+function notImplemented(method: string): Error {
+  return codedError('ERR_METHOD_NOT_IMPLEMENTED', `The ${method} method is not implemented`)
+}
 
 const TLSSocketExport = TLSSocket as unknown as typeof TLSSocketImpl
 type TLSSocketExport = TLSSocketImpl
