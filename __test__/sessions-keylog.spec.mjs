@@ -162,3 +162,48 @@ test('setSession() right after connect() resumes; after the start it throws', as
   if (underTest === 'rustls-node') t.throws(() => socket.setSession(first.session()), { code: 'ERR_TLS_INVALID_STATE' })
   await collect(socket)
 })
+
+for (const version of ['TLSv1.2', 'TLSv1.3']) {
+  test(`${version}: getSession() is the session at 'secureConnect' (1.2), a placeholder before the ticket (1.3), and each 'session' event's own Buffer`, async (t) => {
+    const { port } = await listen(t, nodeTls, { ...rsa, maxVersion: version }, (s) => { s.on('error', () => {}); s.resume(); s.end('ok') })
+    const socket = tls.connect({ host: '127.0.0.1', port, servername: 'localhost', ca: f.ca.cert, maxVersion: version })
+    t.teardown(() => socket.destroy())
+    const events = []
+    socket.on('session', (session) => events.push({ session, during: socket.getSession() }))
+    let atSecureConnect
+    socket.once('secureConnect', () => { atSecureConnect = socket.getSession() })
+    socket.resume()
+    await collect(socket)
+    t.true(Buffer.isBuffer(atSecureConnect))
+    t.is(events.length, version === 'TLSv1.3' ? 2 : 1)
+    // In its 'session' event, getSession() is that very session.
+    for (const { session, during } of events) t.true(session.equals(during))
+    if (version === 'TLSv1.2') t.true(atSecureConnect.equals(events[0].session))
+    else {
+      // TLS 1.3: what getSession() gives before a ticket came cannot resume
+      // as such; each ticket is a session of its own.
+      t.false(atSecureConnect.equals(events[0].session))
+      t.false(events[0].session.equals(events[1].session))
+    }
+  })
+
+  test(`${version}: a resumed connection emits no 'session', and getSession() is the session it resumed`, async (t) => {
+    // The module's own server: unlike a node:tls one, a rustls server also
+    // sends tickets after a TLS 1.3 resumption; they refill the session
+    // rather than being new ones, so neither client reports them.
+    const { port } = await listen(t, tls, { ...rsa, maxVersion: version }, (s) => { s.on('error', () => {}); s.resume(); s.end('ok') })
+    const first = await connectAndTalk(t, { port, maxVersion: version })
+    const session = first.session()
+    const socket = tls.connect({ host: '127.0.0.1', port, servername: 'localhost', ca: f.ca.cert, maxVersion: version, session })
+    t.teardown(() => socket.destroy())
+    const events = []
+    socket.on('session', (s) => events.push(s))
+    let reused, resumedFrom
+    socket.once('secureConnect', () => { reused = socket.isSessionReused(); resumedFrom = socket.getSession() })
+    socket.resume()
+    await collect(socket)
+    t.true(reused)
+    t.true(resumedFrom.equals(session))
+    t.deepEqual(events, [])
+  })
+}

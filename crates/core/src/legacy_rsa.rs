@@ -44,14 +44,18 @@ pub fn signing_key(der: &PrivateKeyDer<'_>) -> Option<Arc<dyn SigningKey>> {
     Some(Arc::new(LegacyRsaKey { key: Arc::new(key), spki }))
 }
 
-/// Schemes in rustls's order of preference for RSA: PSS first.
-const SCHEMES: [SignatureScheme; 6] = [
-    SignatureScheme::RSA_PSS_SHA512,
-    SignatureScheme::RSA_PSS_SHA384,
-    SignatureScheme::RSA_PSS_SHA256,
-    SignatureScheme::RSA_PKCS1_SHA512,
-    SignatureScheme::RSA_PKCS1_SHA384,
-    SignatureScheme::RSA_PKCS1_SHA256,
+/// RSA schemes in OpenSSL's order of preference (`tls12_sigalgs`), each
+/// with the smallest modulus, in bytes, it can sign with: RSA-PSS needs two
+/// hashes and two bytes more (RFC 8017 §9.1.1, salt as long as the hash);
+/// PKCS#1 v1.5 the DigestInfo and eleven bytes (§9.2). A 1024-bit key
+/// cannot sign RSA-PSS with SHA-512, a 512-bit one no RSA-PSS at all.
+const SCHEMES: [(SignatureScheme, usize); 6] = [
+    (SignatureScheme::RSA_PSS_SHA256, 2 * 32 + 2),
+    (SignatureScheme::RSA_PSS_SHA384, 2 * 48 + 2),
+    (SignatureScheme::RSA_PSS_SHA512, 2 * 64 + 2),
+    (SignatureScheme::RSA_PKCS1_SHA256, 19 + 32 + 11),
+    (SignatureScheme::RSA_PKCS1_SHA384, 19 + 48 + 11),
+    (SignatureScheme::RSA_PKCS1_SHA512, 19 + 64 + 11),
 ];
 
 #[derive(Debug)]
@@ -62,7 +66,11 @@ struct LegacyRsaKey {
 
 impl SigningKey for LegacyRsaKey {
     fn choose_scheme(&self, offered: &[SignatureScheme]) -> Option<Box<dyn Signer>> {
-        let scheme = SCHEMES.iter().copied().find(|s| offered.contains(s))?;
+        let modulus_bytes = self.key.size();
+        let (scheme, _) = SCHEMES
+            .iter()
+            .copied()
+            .find(|(s, min_bytes)| offered.contains(s) && modulus_bytes >= *min_bytes)?;
         Some(Box::new(LegacyRsaSigner { key: self.key.clone(), scheme }))
     }
 
