@@ -42,6 +42,8 @@ export interface HandleOwner {
   _handleClose(done: () => void): void
   /** The transport, for the calls forwarded to it. */
   _transportSocket(): net.Socket | null
+  /** setNoDelay() on the TLS socket. */
+  _handleNoDelay(enable: boolean): void
   /** Plaintext accepted and not yet handed to the transport. */
   _pendingWriteBytes(): number
   /** `ssl.verifyError()` of Node's TLSWrap. */
@@ -183,7 +185,7 @@ function makeHandleClass(): HandleClass {
     }
 
     setNoDelay(enable: boolean): number {
-      this.owner?._transportSocket()?.setNoDelay(enable)
+      this.owner?._handleNoDelay(enable)
       return 0
     }
 

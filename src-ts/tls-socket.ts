@@ -55,6 +55,9 @@ const SERVER_SESSION = 32
 const OUTPUT = 64
 const MORE_PLAINTEXT = 128
 
+/** How long a TLS 1.3 server holds its tickets for a first write to carry them. */
+const TICKET_HOLD_MS = 200
+
 /** Options accepted by `new TLSSocket()`, plus the internal ones tls.connect / tls.Server pass. */
 export interface TLSSocketInternalOptions extends tls.TLSSocketOptions {
   allowHalfOpen?: boolean
@@ -127,6 +130,12 @@ class TLSSocketImpl extends net.Socket implements tls.TLSSocket {
   declare private _inflight: Set<QueuedWrite>
   declare private _pendingBytes: number
   declare private _handshakeTimer: NodeJS.Timeout | null
+  /** Nagle's algorithm as the user set it (setNoDelay), applied after the first data. */
+  declare private _userNoDelay: boolean
+  /** Nagle is off until the first application data after the handshake is out. */
+  declare private _nagleDeferred: boolean
+  /** Server, TLS 1.3: flushes held session tickets if nothing is written first. */
+  declare private _ticketTimer: NodeJS.Timeout | null
   declare private _peerChain: Buffer[] | null
   declare private _maxSendFragment: number | undefined
   declare private _eofEmitted: boolean
@@ -186,6 +195,9 @@ class TLSSocketImpl extends net.Socket implements tls.TLSSocket {
   private _attach(transport: net.Socket, given: net.Socket | null): void {
     this._transport = transport
     this._parent = transport
+    this._userNoDelay = noDelayOf(transport)
+    this._nagleDeferred = true
+    transport.setNoDelay(true)
     transport.on('data', (chunk: Buffer) => this._onCiphertext(chunk))
     transport.on('end', () => this._onTransportEnd())
     transport.on('error', (err: Error) => this._onTransportError(err))
@@ -248,6 +260,7 @@ class TLSSocketImpl extends net.Socket implements tls.TLSSocket {
     let records: Buffer | null
     try {
       for (const chunk of write.chunks) conn.write(chunk)
+      this._releaseTickets() // held tickets leave with these records
       records = conn.takeOutput()
     } catch (err) {
       process.nextTick(() => this._finishWrite(write, UV_EPIPE))
@@ -263,9 +276,30 @@ class TLSSocketImpl extends net.Socket implements tls.TLSSocket {
 
   private _finishWrite(write: QueuedWrite, status: number): void {
     if (!this._inflight.delete(write)) return // cancelled by close
+    if (this._nagleDeferred) this._restoreNagle()
     this._pendingBytes -= write.bytes
     this.ssl?.finishWrite(write.req, status)
     if (this._pendingShutdown && this._inflight.size === 0) this._shutdownNow()
+  }
+
+  /** @internal setNoDelay(): applied now, or once Nagle is back (see _restoreNagle). */
+  _handleNoDelay(enable: boolean): void {
+    this._userNoDelay = enable
+    if (!this._nagleDeferred) this._transport?.setNoDelay(enable)
+  }
+
+  /**
+   * Nagle's algorithm stays off on the transport from the ClientHello to
+   * the first application data sent after the handshake, then is what the
+   * user asked for (Node's default: on). The handshake's flights are one
+   * write each anyway; what this prevents is the first data, written a
+   * little after the last flight (a client's Finished, a server's held
+   * tickets), waiting for the peer's delayed ACK of that flight: about
+   * 40 ms on every new connection of a request/response protocol.
+   */
+  private _restoreNagle(): void {
+    this._nagleDeferred = false
+    if (!this._userNoDelay) this._transport?.setNoDelay(false)
   }
 
   /** @internal */
@@ -306,6 +340,7 @@ class TLSSocketImpl extends net.Socket implements tls.TLSSocket {
       clearTimeout(this._handshakeTimer)
       this._handshakeTimer = null
     }
+    this._releaseTickets()
     const t = this._transport
     const cancel = () => {
       const handle = this.ssl
@@ -401,6 +436,7 @@ class TLSSocketImpl extends net.Socket implements tls.TLSSocket {
 
   /** Writes pending ciphertext (handshake, alerts, tickets) to the transport. */
   private _flush(): void {
+    this._releaseTickets()
     const out = this._conn?.takeOutput()
     const t = this._transport
     if (!out || !t || t.destroyed || t.writableEnded) return
@@ -436,8 +472,11 @@ class TLSSocketImpl extends net.Socket implements tls.TLSSocket {
         this._onClientHello(chunk.subarray(offset))
         return
       }
-      if (events & HANDSHAKE_DONE) this._corkUntilNextTick()
-      if (events & OUTPUT) this._flush()
+      if (events & HANDSHAKE_DONE) this._corkUntilImmediate()
+      if (events & OUTPUT) {
+        if (events & HANDSHAKE_DONE && this._isServer && conn.protocol() === 'TLSv1.3') this._holdTickets()
+        else this._flush()
+      }
       if (events & KEYLOG) this._emitKeylog(conn)
       if (events & SERVER_SESSION && this._emitNewSessions(conn)) {
         // As in Node, the handshake waits for the 'newSession' callbacks:
@@ -456,16 +495,38 @@ class TLSSocketImpl extends net.Socket implements tls.TLSSocket {
   }
 
   /**
-   * The last handshake flight (or TLS 1.3 tickets) and whatever the
-   * application writes in its 'secure'/'secureConnect' handler go out in
+   * A TLS 1.3 server's session tickets, the only output once the client's
+   * Finished is in, wait for the server's first write and leave with it.
+   * Sent alone, they would be the unacknowledged segment behind which
+   * Nagle holds a reply written a little later (a database answering a
+   * query, a server answering after a lookup) until the client's delayed
+   * ACK, about 40 ms; node:tls has that stall, this does not. With no write
+   * for a while they go anyway, so that a client still gets its session.
+   */
+  private _holdTickets(): void {
+    if (this._ticketTimer) return
+    this._ticketTimer = setTimeout(() => this._flush(), TICKET_HOLD_MS)
+    this._ticketTimer.unref?.()
+  }
+
+  private _releaseTickets(): void {
+    if (!this._ticketTimer) return
+    clearTimeout(this._ticketTimer)
+    this._ticketTimer = null
+  }
+
+  /**
+   * The last handshake flight and whatever the application writes in its
+   * 'secure'/'secureConnect' handler, or in code awaiting it (a promise
+   * continuation, which runs after process.nextTick callbacks), go out in
    * one TCP segment, as with OpenSSL. Sent apart, the second small segment
    * waits behind Nagle for the peer's delayed ACK (about 40 ms).
    */
-  private _corkUntilNextTick(): void {
+  private _corkUntilImmediate(): void {
     const t = this._transport
     if (!t) return
     t.cork()
-    process.nextTick(() => t.uncork())
+    setImmediate(() => t.uncork())
   }
 
   /**
@@ -1069,6 +1130,9 @@ function TLSSocket(this: TLSSocketImpl, socket?: Duplex | net.Socket | null, opt
   self._inflight = new Set()
   self._pendingBytes = 0
   self._handshakeTimer = null
+  self._ticketTimer = null
+  self._userNoDelay = false
+  self._nagleDeferred = false
   self._peerChain = null
   self._maxSendFragment = undefined
   self._eofEmitted = false
@@ -1100,6 +1164,12 @@ function TLSSocket(this: TLSSocketImpl, socket?: Duplex | net.Socket | null, opt
   if (enableTrace) this.enableTrace()
   // Read on the next tick, so the caller can add listeners first.
   process.nextTick(initRead, this)
+}
+
+/** Whether setNoDelay(true) is in effect on a net.Socket (net keeps it in `kSetNoDelay`). */
+function noDelayOf(socket: net.Socket): boolean {
+  const key = Object.getOwnPropertySymbols(socket).find((s) => s.description === 'kSetNoDelay')
+  return key ? Boolean((socket as unknown as Record<symbol, unknown>)[key]) : false
 }
 
 function initRead(socket: TLSSocketImpl): void {
