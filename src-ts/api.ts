@@ -17,3 +17,11 @@ export declare let DEFAULT_CIPHERS: string
 export declare let DEFAULT_ECDH_CURVE: string
 export declare let DEFAULT_MIN_VERSION: SecureVersion
 export declare let DEFAULT_MAX_VERSION: SecureVersion
+
+/** `tls.rustls`: present on rustls-node (and on node:tls once rustls-node/register moved it). */
+export interface RustlsInfo {
+  /** rustls-node's package version. */
+  readonly version: string
+  /** TLS sockets made in this process so far, by role. */
+  readonly sockets: { readonly client: number; readonly server: number }
+}

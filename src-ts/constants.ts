@@ -1,6 +1,6 @@
 // Module-level constants and the initial defaults of Node's tls API.
 
-import * as nodeTls from 'node:tls'
+import { nodeDefaults, nodeRootCertificates } from './node-tls'
 import type { SecureVersion } from 'node:tls'
 import { native } from './native'
 
@@ -16,15 +16,15 @@ export const initialDefaults: {
   DEFAULT_CIPHERS: string
   DEFAULT_ECDH_CURVE: string
 } = {
-  DEFAULT_MIN_VERSION: nodeTls.DEFAULT_MIN_VERSION,
-  DEFAULT_MAX_VERSION: nodeTls.DEFAULT_MAX_VERSION,
-  DEFAULT_CIPHERS: nodeTls.DEFAULT_CIPHERS,
+  DEFAULT_MIN_VERSION: nodeDefaults.DEFAULT_MIN_VERSION,
+  DEFAULT_MAX_VERSION: nodeDefaults.DEFAULT_MAX_VERSION,
+  DEFAULT_CIPHERS: nodeDefaults.DEFAULT_CIPHERS,
   // rustls's default order puts the X25519MLKEM768 post-quantum hybrid first.
   DEFAULT_ECDH_CURVE: 'auto',
 }
 
 /** Node's built-in cipher list: asking for it means "rustls's defaults". */
-export const NODE_DEFAULT_CIPHERS = nodeTls.DEFAULT_CIPHERS
+export const NODE_DEFAULT_CIPHERS = nodeDefaults.DEFAULT_CIPHERS
 
 /** Renegotiation limits Node documents; inert here since rustls never renegotiates. */
 export const CLIENT_RENEG_LIMIT: number = 3
@@ -38,4 +38,4 @@ export function getCiphers(): string[] {
 }
 
 /** Node's bundled root certificates (a frozen array): rustls-node trusts exactly what Node trusts. */
-export const rootCertificates: readonly string[] = nodeTls.rootCertificates
+export const rootCertificates: readonly string[] = nodeRootCertificates

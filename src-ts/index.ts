@@ -15,7 +15,7 @@ import { CLIENT_RENEG_LIMIT, CLIENT_RENEG_WINDOW, getCiphers, initialDefaults, r
 import { convertALPNProtocols } from './alpn'
 import { checkServerIdentity } from './check-server-identity'
 import { SecureContext, createSecureContext } from './secure-context'
-import { TLSSocket } from './tls-socket'
+import { TLSSocket, socketCounts } from './tls-socket'
 import { Server, createServer } from './server'
 import { connect } from './connect'
 import { createSecurePair } from './secure-pair'
@@ -45,4 +45,21 @@ const tls: typeof api = Object.assign(live, {
 Object.defineProperty(tls, 'rootCertificates', { get: () => rootCertificates, enumerable: true, configurable: false })
 Object.defineProperty(tls, 'default', { value: tls, enumerable: false, writable: true, configurable: true })
 
-export = tls as typeof api & { readonly default: typeof api }
+// Not in Node's tls: says that this is rustls-node, also on Node's own tls
+// module once rustls-node/register has moved it (`require('node:tls').rustls`),
+// and how many TLS sockets it has made, by role.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { version } = require('../package.json') as { version: string }
+Object.defineProperty(tls, 'rustls', {
+  value: Object.freeze({
+    version,
+    get sockets(): { client: number; server: number } {
+      return { ...socketCounts }
+    },
+  }),
+  enumerable: false,
+  writable: false,
+  configurable: false,
+})
+
+export = tls as typeof api & { readonly default: typeof api; readonly rustls: api.RustlsInfo }

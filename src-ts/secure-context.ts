@@ -13,8 +13,8 @@
 
 import { readFileSync } from 'node:fs'
 import { constants as cryptoConstants } from 'node:crypto'
-import * as nodeTls from 'node:tls'
 import type { SecureContextOptions } from 'node:tls'
+import { rootCertificates } from './constants'
 import { native, type NativeContext } from './native'
 import { live } from './tls-module'
 import {
@@ -76,7 +76,7 @@ let defaultRoots: InstanceType<typeof native.RootStore> | undefined
 /** Node's default trust: its bundled roots plus NODE_EXTRA_CA_CERTS. */
 function defaultRootStore(): InstanceType<typeof native.RootStore> {
   if (!defaultRoots) {
-    const pems = nodeTls.rootCertificates.map((p) => Buffer.from(p))
+    const pems = rootCertificates.map((p) => Buffer.from(p))
     const extra = process.env.NODE_EXTRA_CA_CERTS
     if (extra) {
       try {
@@ -85,7 +85,7 @@ function defaultRootStore(): InstanceType<typeof native.RootStore> {
       } catch {
         // Node itself reads NODE_EXTRA_CA_CERTS at start-up and has already
         // printed "Warning: Ignoring extra certs from ..." for this file.
-        if (pems.length > nodeTls.rootCertificates.length) pems.pop()
+        if (pems.length > rootCertificates.length) pems.pop()
       }
     }
     defaultRoots ??= new native.RootStore(pems)

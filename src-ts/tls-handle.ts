@@ -22,7 +22,8 @@
 // handle of a node:tls socket over a PassThrough (about 3 ms, once per
 // process). Node 18 to 24 all build TLS over JS streams this way.
 
-import * as nodeTls from 'node:tls'
+import type * as nodeTls from 'node:tls'
+import { NodeTLSSocket, nodeCreateSecureContext } from './node-tls'
 import { PassThrough, type Duplex } from 'node:stream'
 import { getSystemErrorMap } from 'node:util'
 import type * as net from 'node:net'
@@ -80,7 +81,7 @@ let internals: NodeInternals | undefined
 
 function nodeInternals(): NodeInternals {
   if (!internals) {
-    const probe = new nodeTls.TLSSocket(new PassThrough()) as nodeTls.TLSSocket & {
+    const probe = new NodeTLSSocket(new PassThrough(), { secureContext: nodeCreateSecureContext() }) as nodeTls.TLSSocket & {
       _handle: { _parent: object; _parentWrap: object }
     }
     internals = {

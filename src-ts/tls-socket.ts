@@ -22,7 +22,7 @@ import * as net from 'node:net'
 import { finished, type Duplex } from 'node:stream'
 import { appendFile } from 'node:fs'
 import type * as tls from 'node:tls'
-import * as nodeTls from 'node:tls'
+import { NodeTLSSocket } from './node-tls'
 import type { X509Certificate } from 'node:crypto'
 import { native, type NativeConnection } from './native'
 import { SecureContext, asSecureContext } from './secure-context'
@@ -59,6 +59,9 @@ const MORE_PLAINTEXT = 128
 const TICKET_HOLD_MS = 200
 
 /** Options accepted by `new TLSSocket()`, plus the internal ones tls.connect / tls.Server pass. */
+/** TLS sockets made in this process, by role (`tls.rustls.sockets`). */
+export const socketCounts = { client: 0, server: 0 }
+
 export interface TLSSocketInternalOptions extends tls.TLSSocketOptions {
   allowHalfOpen?: boolean
   highWaterMark?: number
@@ -1113,6 +1116,8 @@ function TLSSocket(this: TLSSocketImpl, socket?: Duplex | net.Socket | null, opt
   const self = this as unknown as Record<string, unknown>
   self._tlsOptions = tlsOptions
   self._isServer = Boolean(tlsOptions.isServer)
+  if (self._isServer) socketCounts.server++
+  else socketCounts.client++
   self._context = context
   self._secureEstablished = false
   self._controlReleased = false
@@ -1210,7 +1215,7 @@ Object.setPrototypeOf(TLSSocket, net.Socket)
 // sockets are instances of Node's TLSSocket too. Every method Node's
 // prototype has is defined here as well (a test checks), so none of its
 // OpenSSL code runs on them.
-Object.setPrototypeOf(TLSSocketImpl.prototype, nodeTls.TLSSocket.prototype)
+Object.setPrototypeOf(TLSSocketImpl.prototype, NodeTLSSocket.prototype)
 const kReinitializeHandle = Object.getOwnPropertySymbols(net.Socket.prototype).find(
   (s) => s.description === 'kReinitializeHandle',
 )
