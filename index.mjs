@@ -22,5 +22,7 @@ export const {
   createSecurePair,
   createServer,
   getCiphers,
+  getCACertificates,
   rootCertificates,
+  setDefaultCACertificates,
 } = tls

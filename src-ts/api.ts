@@ -5,6 +5,7 @@ import type { SecureVersion } from 'node:tls'
 
 export { CLIENT_RENEG_LIMIT, CLIENT_RENEG_WINDOW, getCiphers, rootCertificates } from './constants'
 export { convertALPNProtocols } from './alpn'
+export { getCACertificates, setDefaultCACertificates } from './ca-certificates'
 export { checkServerIdentity } from './check-server-identity'
 export { SecureContext, createSecureContext } from './secure-context'
 export { TLSSocket } from './tls-socket'

@@ -1,7 +1,8 @@
 // The tls-related command-line options of Node that change what a socket
 // does (the version and cipher flags reach us through node:tls's defaults):
-// `--tls-keylog=file` and `--trace-tls`, from the command line or
-// NODE_OPTIONS, as Node reads them.
+// `--tls-keylog=file` and `--trace-tls`, and the CA store flags
+// (`--use-system-ca`, `--use-openssl-ca`, `--use-bundled-ca`), from the
+// command line or NODE_OPTIONS, as Node reads them.
 
 function nodeOptionsArgs(): string[] {
   const raw = process.env.NODE_OPTIONS
@@ -29,3 +30,8 @@ const keylog = optionValue('--tls-keylog')
 export const tlsKeylogFile: string | undefined = typeof keylog === 'string' ? keylog : undefined
 /** `--trace-tls`: enableTrace on by default. */
 export const traceTls: boolean = optionValue('--trace-tls') !== undefined
+
+/** Whether a boolean Node flag is on the command line or in NODE_OPTIONS. */
+export function commandLineHas(flag: string): boolean {
+  return optionValue(flag) !== undefined
+}

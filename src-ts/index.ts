@@ -13,6 +13,7 @@ import type * as api from './api'
 import { live } from './tls-module'
 import { CLIENT_RENEG_LIMIT, CLIENT_RENEG_WINDOW, getCiphers, initialDefaults, rootCertificates } from './constants'
 import { convertALPNProtocols } from './alpn'
+import { getCACertificates, setDefaultCACertificates } from './ca-certificates'
 import { checkServerIdentity } from './check-server-identity'
 import { SecureContext, createSecureContext } from './secure-context'
 import { TLSSocket, socketCounts } from './tls-socket'
@@ -30,6 +31,8 @@ const tls: typeof api = Object.assign(live, {
   DEFAULT_MAX_VERSION: initialDefaults.DEFAULT_MAX_VERSION as SecureVersion,
   getCiphers,
   rootCertificates,
+  getCACertificates,
+  setDefaultCACertificates,
   convertALPNProtocols,
   checkServerIdentity,
   createSecureContext,

@@ -11,10 +11,9 @@
 // again after any later verb. Identical inputs share their parsed material
 // in Rust, so rebuilding costs little.
 
-import { readFileSync } from 'node:fs'
 import { constants as cryptoConstants } from 'node:crypto'
 import type { SecureContextOptions } from 'node:tls'
-import { rootCertificates } from './constants'
+import { defaultCACertificates } from './ca-certificates'
 import { native, type NativeContext } from './native'
 import { live } from './tls-module'
 import {
@@ -71,26 +70,19 @@ interface ContextInputs {
   effects: SecureOptionEffects
 }
 
-let defaultRoots: InstanceType<typeof native.RootStore> | undefined
+let defaultRoots: { store: InstanceType<typeof native.RootStore>; generation: number } | undefined
 
-/** Node's default trust: its bundled roots plus NODE_EXTRA_CA_CERTS. */
+/**
+ * The trust of a context given no `ca`: tls.getCACertificates('default')
+ * (Node's bundled roots and NODE_EXTRA_CA_CERTS, or the system store, or
+ * what setDefaultCACertificates() set), parsed once per list.
+ */
 function defaultRootStore(): InstanceType<typeof native.RootStore> {
-  if (!defaultRoots) {
-    const pems = rootCertificates.map((p) => Buffer.from(p))
-    const extra = process.env.NODE_EXTRA_CA_CERTS
-    if (extra) {
-      try {
-        pems.push(readFileSync(extra))
-        defaultRoots = new native.RootStore(pems)
-      } catch {
-        // Node itself reads NODE_EXTRA_CA_CERTS at start-up and has already
-        // printed "Warning: Ignoring extra certs from ..." for this file.
-        if (pems.length > rootCertificates.length) pems.pop()
-      }
-    }
-    defaultRoots ??= new native.RootStore(pems)
+  const { pems, generation } = defaultCACertificates()
+  if (defaultRoots?.generation !== generation) {
+    defaultRoots = { store: new native.RootStore(pems.map((p) => Buffer.from(p))), generation }
   }
-  return defaultRoots
+  return defaultRoots.store
 }
 
 /**
@@ -418,7 +410,7 @@ function configure(context: NativeSecureContext, options: SecureContextOptions):
   if (typeof o.clientCertEngine === 'string') {
     throw codedError('ERR_CRYPTO_CUSTOM_ENGINE_NOT_SUPPORTED', 'Custom engines not supported by this OpenSSL')
   } else if (o.clientCertEngine !== undefined && o.clientCertEngine !== null) {
-    throw invalidArgType('options.clientCertEngine', 'one of type string, null, or undefined', o.clientCertEngine)
+    throw invalidArgType('options.clientCertEngine', 'of type string or one of null or undefined', o.clientCertEngine)
   }
   if (o.ticketKeys !== undefined && o.ticketKeys !== null) {
     validateBuffer(o.ticketKeys, 'options.ticketKeys')
@@ -439,10 +431,10 @@ function refuseEngineKey(identifier: unknown, engine: unknown, hasKey: boolean):
   if (engine === undefined || engine === null) throw invalidArgValue('options.privateKeyEngine', engine)
   if (hasKey) throw invalidArgValue('options.privateKeyIdentifier', identifier)
   if (typeof identifier !== 'string') {
-    throw invalidArgType('options.privateKeyIdentifier', 'one of type string, null, or undefined', identifier)
+    throw invalidArgType('options.privateKeyIdentifier', 'of type string or one of null or undefined', identifier)
   }
   if (typeof engine !== 'string') {
-    throw invalidArgType('options.privateKeyEngine', 'one of type string, null, or undefined', engine)
+    throw invalidArgType('options.privateKeyEngine', 'of type string or one of null or undefined', engine)
   }
   throw codedError('ERR_CRYPTO_CUSTOM_ENGINE_NOT_SUPPORTED', 'Custom engines not supported by this OpenSSL')
 }

@@ -17,6 +17,7 @@
 //! - [`self_signed`]: the demo server's in-memory certificate
 //! - [`ticketer`]: Node's `ticketKeys` as rustls's session ticketer
 //! - [`client_hello`]: ClientHello fields rustls's `Acceptor` does not expose
+//! - [`system_roots`]: the operating system's trust store
 
 pub mod anchors;
 pub mod cert_info;
@@ -35,6 +36,7 @@ pub mod self_signed;
 pub mod session_store;
 pub mod ssl_error;
 pub mod suites;
+pub mod system_roots;
 pub mod ticketer;
 pub mod verifier;
 

@@ -34,6 +34,13 @@ pub fn supported_ciphers() -> Vec<String> {
     rustls_node_core::suites::supported_cipher_names()
 }
 
+/// The operating system's trusted certificates, DER (unreadable entries
+/// are skipped, as OpenSSL skips them).
+#[napi(catch_unwind)]
+pub fn system_ca_certificates() -> Vec<napi::bindgen_prelude::Buffer> {
+    rustls_node_core::system_roots::load().0.into_iter().map(|c| c.to_vec().into()).collect()
+}
+
 /// Panics on purpose, to prove the panic boundary: the test calls it and
 /// expects a thrown JS error and a live process. Not part of the public TS
 /// API (a second, feature-gated build of the addon just for this would
