@@ -50,6 +50,15 @@ export function invalidArgType(name: string, expected: string, actual: unknown):
   )
 }
 
+/** What Node's internal assert() throws: ERR_INTERNAL_ASSERTION, with its note. */
+export function internalAssertion(message: string): CodedError {
+  return codedError(
+    'ERR_INTERNAL_ASSERTION',
+    `${message}\nThis is caused by either a bug in Node.js or incorrect usage of Node.js internals.\n` +
+      'Please open an issue with this stack trace at https://github.com/nodejs/node/issues\n',
+  )
+}
+
 /** Node's ERR_INVALID_ARG_VALUE. */
 export function invalidArgValue(name: string, value: unknown, reason = 'is invalid'): CodedError {
   const what = name.includes('.') ? 'property' : 'argument'

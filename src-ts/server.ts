@@ -13,7 +13,7 @@ import type * as tls from 'node:tls'
 import { SecureContext } from './secure-context'
 import { TLSSocket } from './tls-socket'
 import { live } from './tls-module'
-import { codedError, invalidArgType, validateBuffer, validateFunction, validateNumber, validateObject } from './errors'
+import { codedError, internalAssertion, invalidArgType, validateBuffer, validateFunction, validateNumber, validateObject } from './errors'
 import { refuseUnsupportedSocketOptions } from './unsupported'
 import { convertALPNProtocols } from './alpn'
 
@@ -133,9 +133,8 @@ class ServerImpl extends net.Server implements tls.Server {
   /** Replaces the ticket keys: tickets issued under the previous keys no longer resume. */
   setTicketKeys(keys: Buffer): void {
     validateBuffer(keys)
-    if (keys.byteLength !== 48) {
-      throw codedError('ERR_INVALID_ARG_VALUE', 'Session ticket keys must be a 48-byte buffer', TypeError)
-    }
+    // Node checks this with an internal assert(), so this is its error.
+    if (keys.byteLength !== 48) throw internalAssertion('Session ticket keys must be a 48-byte buffer')
     this._sharedCreds.context.setTicketKeys(keys)
   }
 
@@ -214,7 +213,7 @@ function Server(
   this._contexts = []
   this.requestCert = opts.requestCert === true
   this.rejectUnauthorized = opts.rejectUnauthorized !== false
-  this.ALPNCallback = opts.ALPNCallback
+  this.ALPNCallback = opts.ALPNCallback ?? undefined
   if (this.ALPNCallback && opts.ALPNProtocols) {
     throw codedError(
       'ERR_TLS_ALPN_CALLBACK_WITH_PROTOCOLS',

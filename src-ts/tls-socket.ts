@@ -183,7 +183,7 @@ class TLSSocketImpl extends net.Socket implements tls.TLSSocket {
     if (tlsKeylogFile) logKeysToFile(this, tlsKeylogFile)
     if (this._isServer) {
       if (options.SNICallback !== undefined) validateFunction(options.SNICallback, 'options.SNICallback')
-      if (options.ALPNCallback !== undefined) validateFunction(options.ALPNCallback, 'options.ALPNCallback')
+      if (options.ALPNCallback) validateFunction(options.ALPNCallback, 'options.ALPNCallback')
       const timeout = options.handshakeTimeout ?? 0
       if (timeout > 0) {
         this._handshakeTimer = setTimeout(() => this._handleTimeout(), timeout)
