@@ -955,7 +955,20 @@ class TLSSocketImpl extends net.Socket implements tls.TLSSocket {
     if (this._isServer) return null // what node:tls returns (its docs say {})
     const name = conn.keyExchangeGroup()
     if (!name) return {}
-    return { type: 'ECDH', name, size: GROUP_BITS[name] ?? 0 }
+    const bits = GROUP_BITS[name]
+    // Node 24 (OpenSSL 3.5) reports a group that is no elliptic curve, such
+    // as the X25519MLKEM768 hybrid, as { type: 'TLSGroup', name }.
+    return bits === undefined ? { type: 'TLSGroup', name } : { type: 'ECDH', name, size: bits }
+  }
+
+  /**
+   * rustls-node's own: the key exchange group this connection negotiated
+   * (OpenSSL's name, e.g. 'X25519MLKEM768', 'X25519', 'prime256v1'), on
+   * either side; null before the handshake. Node has no server-side way to
+   * ask (getEphemeralKeyInfo() is null on a server).
+   */
+  getNegotiatedGroup(): string | null {
+    return this._live()?.keyExchangeGroup() ?? null
   }
 
   exportKeyingMaterial(length: number, label: string, context?: Buffer): NonSharedBuffer {
@@ -1246,7 +1259,6 @@ const GROUP_BITS: Record<string, number> = {
   prime256v1: 256,
   secp384r1: 384,
   secp521r1: 521,
-  X25519MLKEM768: 253,
 }
 
 /** The `session` option as bytes for the native side. */
