@@ -274,7 +274,9 @@ class TLSSocketImpl extends net.Socket implements tls.TLSSocket {
       process.nextTick(() => this._finishWrite(write, 0))
       return
     }
-    t.write(records, (err?: Error | null) => this._finishWrite(write, err ? UV_EPIPE : 0))
+    // A failed transport write fails this write with the same errno
+    // (ECONNRESET from a peer that reset, EPIPE after a shutdown, ...).
+    t.write(records, (err?: Error | null) => this._finishWrite(write, err ? errnoOf(err) : 0))
   }
 
   private _finishWrite(write: QueuedWrite, status: number): void {
@@ -1182,6 +1184,12 @@ function TLSSocket(this: TLSSocketImpl, socket?: Duplex | net.Socket | null, opt
   if (enableTrace) this.enableTrace()
   // Read on the next tick, so the caller can add listeners first.
   process.nextTick(initRead, this)
+}
+
+/** A libuv status for a transport error: its errno, EPIPE if it has none. */
+function errnoOf(err: Error): number {
+  const errno = (err as NodeJS.ErrnoException).errno
+  return typeof errno === 'number' && errno < 0 ? errno : UV_EPIPE
 }
 
 /** Whether setNoDelay(true) is in effect on a net.Socket (net keeps it in `kSetNoDelay`). */
