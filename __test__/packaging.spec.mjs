@@ -180,3 +180,17 @@ test('napi artifacts (napi-rs CLI) moves each built addon into its npm/ package'
     t.is(fs.readFileSync(file, 'utf8'), `addon for ${target}`)
   }
 })
+
+test('`npm version` (its version script) moves every platform package and optionalDependency along', (t) => {
+  t.is(pkg.scripts.version, 'node scripts/sync-versions.mjs')
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rustls-node-version-'))
+  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }))
+  fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ ...pkg, version: '9.8.7-rc.1' }, null, 2))
+  fs.cpSync(path.join(REPO, 'npm'), path.join(dir, 'npm'), { recursive: true, filter: (src) => !src.endsWith('.node') })
+  execFileSync(process.execPath, [path.join(REPO, 'scripts', 'sync-versions.mjs'), '--cwd', dir], { stdio: 'pipe' })
+  const after = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8'))
+  t.deepEqual(Object.values(after.optionalDependencies), targets.map(() => '9.8.7-rc.1'))
+  for (const { triple } of Object.values(EXPECTED)) {
+    t.is(JSON.parse(fs.readFileSync(path.join(dir, 'npm', triple, 'package.json'), 'utf8')).version, '9.8.7-rc.1')
+  }
+})
