@@ -3,8 +3,9 @@
 # runs it on the runner (macOS, Windows) or inside a container (Linux), and it
 # works by hand the same way. Per target, what the build needs:
 #
-#   *-linux-gnu (x64, arm64)  a manylinux_2_28 container (AlmaLinux 8, glibc 2.28, gcc-toolset):
-#                             the addon then loads on any glibc >= 2.28, like Node 18+ itself
+#   *-linux-gnu (x64, arm64)  a runner of that cpu; zig (cargo-zigbuild, from PyPI) links against
+#                             glibc 2.28, so the addon loads on any glibc >= 2.28, like Node 18+ itself
+#                             (a build on the runner's own glibc would need 2.34 or later)
 #   armv7-*-gnueabihf         a Debian bullseye container with Debian's armhf cross gcc (glibc 2.31)
 #   *-linux-musl              an Alpine container on a runner of the same cpu (native build)
 #   *-apple-darwin            macOS runner (Xcode clang; x64 is cross-built on arm64)
@@ -54,12 +55,23 @@ if ! command -v cargo >/dev/null 2>&1; then
 fi
 rustup target add "$TARGET"
 
-# Node.js: the images have it, or the workflow mounts the runner's at /opt/node.
-if ! command -v node >/dev/null 2>&1 && [ -x /opt/node/bin/node ]; then
-  export PATH="/opt/node/bin:$PATH"
-fi
 node --version
 rustc --version
+
+# glibc targets but ARMv7: zig pins the glibc version linked against.
+cross=()
+case "$TARGET" in
+  *-linux-gnu)
+    zig_env="${RUNNER_TEMP:-/tmp}/rustls-node-zig"
+    if [ ! -x "$zig_env/bin/cargo-zigbuild" ]; then
+      python3 -m venv "$zig_env"
+      "$zig_env/bin/pip" install --quiet ziglang==0.14.1 cargo-zigbuild==0.24.1
+    fi
+    export PATH="$zig_env/bin:$PATH"
+    cross=(-x --target "$TARGET.2.28")
+    ;;
+  *) cross=(--target "$TARGET") ;;
+esac
 
 # Not `npm ci`: it refuses a lock file without the platform packages of the
 # version being built, which are published only after this build.
@@ -67,7 +79,7 @@ npm install --ignore-scripts --no-audit --no-fund
 
 # napi-rs passes -C target-feature=-crt-static itself for musl targets (a
 # cdylib cannot be built against a static C runtime).
-npx napi build --platform --profile dist --target "$TARGET" \
+npx napi build --platform --profile dist "${cross[@]}" \
   --manifest-path crates/node/Cargo.toml --output-dir native --no-js --dts binding.d.ts
 
 ls -l native/
