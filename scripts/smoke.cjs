@@ -110,6 +110,8 @@ async function main () {
     `rustls-node from ${path.dirname(modulePath)} loaded in ${loadMs.toFixed(1)} ms`)
 
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rustls-node-smoke-'))
+  // Also when an uncaught error ends the process.
+  process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }))
   const certs = makeCertificates(dir)
   const servers = []
   const checks = []
