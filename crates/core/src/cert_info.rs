@@ -77,7 +77,7 @@ fn details(der: &[u8]) -> Result<std::sync::Arc<Details>> {
     Ok(built)
 }
 
-fn build_certificate_object(der: &[u8]) -> Result<Value> {
+pub(crate) fn build_certificate_object(der: &[u8]) -> Result<Value> {
     let cert = parse(der)?;
     let extensions = Extensions::new(&cert);
     let mut obj = Map::new();
@@ -164,7 +164,7 @@ pub fn public_key_der(der: &[u8]) -> Option<Vec<u8>> {
     details(der).ok()?.public_key.clone()
 }
 
-fn build_public_key_der(der: &[u8]) -> Option<Vec<u8>> {
+pub(crate) fn build_public_key_der(der: &[u8]) -> Option<Vec<u8>> {
     match public_key(&parse(der).ok()?)? {
         PublicKey::Rsa { modulus, exponent } => Some(rsa_spki(&modulus, &exponent)),
         PublicKey::Ec { point, .. } => Some(point),

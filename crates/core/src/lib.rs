@@ -25,6 +25,9 @@ pub mod cipher_string;
 pub mod client_hello;
 pub mod config;
 pub mod error;
+#[cfg(fuzzing)]
+#[doc(hidden)]
+pub mod fuzz_api;
 pub mod hooks;
 pub mod identities;
 pub mod keys;
