@@ -97,3 +97,4 @@ export const native: typeof Binding = load()
 native.warmUp()
 export type NativeConnection = Binding.NativeConnection
 export type NativeContext = Binding.NativeContext
+export type StepResult = Binding.StepResult

@@ -24,7 +24,7 @@ import { appendFile } from 'node:fs'
 import type * as tls from 'node:tls'
 import { NodeTLSSocket } from './node-tls'
 import type { X509Certificate } from 'node:crypto'
-import { native, type NativeConnection } from './native'
+import { native, type NativeConnection, type StepResult } from './native'
 import { SecureContext, asSecureContext } from './secure-context'
 import { live } from './tls-module'
 import { certificateObject, detailedChain, x509Of } from './certificate'
@@ -54,6 +54,33 @@ const KEYLOG = 16
 const SERVER_SESSION = 32
 const OUTPUT = 64
 const MORE_PLAINTEXT = 128
+
+/**
+ * Whether handshake steps run on libuv's thread pool (the default) or on
+ * the event loop (RUSTLS_NODE_HANDSHAKE_ON_LOOP=1, to compare).
+ */
+const HANDSHAKE_OFF_LOOP = process.env.RUSTLS_NODE_HANDSHAKE_ON_LOOP !== '1'
+
+/** What a receive step leaves for the caller to do. */
+const STOP = 0
+const DONE = 1
+const MORE = 2
+type Step = typeof STOP | typeof DONE | typeof MORE
+
+/** Runs `next` with a step's result on its own tick (see _receiveOffLoop). */
+function afterStep(step: Promise<StepResult>, next: (result: StepResult) => void): void {
+  step.then(
+    (result) => process.nextTick(next, result),
+    (err: Error) => process.nextTick(next, { consumed: 0, events: 0, error: { code: 'ERR_TLS_INTERNAL', message: String(err) } }),
+  )
+}
+
+/** A handshake step's error, as the synchronous calls throw it. */
+function stepError(e: { code: string; message: string; library?: string | null; reason?: string | null }): Error {
+  const err = codedError(e.code, e.message)
+  if (e.library) Object.assign(err, { library: e.library, reason: e.reason })
+  return err
+}
 
 /** How long a TLS 1.3 server holds its tickets for a first write to carry them. */
 const TICKET_HOLD_MS = 200
@@ -137,6 +164,10 @@ class TLSSocketImpl extends net.Socket implements tls.TLSSocket {
   declare private _userNoDelay: boolean
   /** Nagle is off until the first application data after the handshake is out. */
   declare private _nagleDeferred: boolean
+  /** The transport's 'end'/'close' that came while bytes were held. */
+  declare private _heldTransportEvents: Set<'end' | 'close'>
+  /** Handshake steps run on libuv's thread pool (RUSTLS_NODE_HANDSHAKE_ON_LOOP=1: on the event loop). */
+  declare private _handshakeOffLoop: boolean
   /** Server, TLS 1.3: flushes held session tickets if nothing is written first. */
   declare private _ticketTimer: NodeJS.Timeout | null
   declare private _peerChain: Buffer[] | null
@@ -198,6 +229,11 @@ class TLSSocketImpl extends net.Socket implements tls.TLSSocket {
   private _attach(transport: net.Socket, given: net.Socket | null): void {
     this._transport = transport
     this._parent = transport
+    // The TLS socket ends the transport itself (after close_notify, or on
+    // destroy): a transport ending its side on the peer's FIN could do so
+    // before held bytes (a pending handshake step or user callback) are
+    // read, and answers written to them would fail with EPIPE.
+    transport.allowHalfOpen = true
     this._userNoDelay = noDelayOf(transport)
     this._nagleDeferred = true
     transport.setNoDelay(true)
@@ -459,6 +495,10 @@ class TLSSocketImpl extends net.Socket implements tls.TLSSocket {
     let offset = 0
     let more = false
     do {
+      if (this._handshakeOffLoop && conn.isHandshaking()) {
+        this._receiveOffLoop(conn, chunk, offset)
+        return
+      }
       // Only the native call is guarded: an exception from a user listener
       // run below ('secureConnect', 'data', ...) must propagate as in Node,
       // not turn into a socket error.
@@ -470,33 +510,79 @@ class TLSSocketImpl extends net.Socket implements tls.TLSSocket {
         return
       }
       const consumed = progress[0]
-      const events = progress[1]
       const plaintext = progress[2]
       offset += consumed
-      if (events & CLIENT_HELLO) {
-        this._onClientHello(chunk.subarray(offset))
+      const next = this._afterStep(conn, progress[1], plaintext > 0 ? plaintextScratch.subarray(0, plaintext) : null, chunk, offset)
+      if (next === STOP) return
+      // One record's plaintext per step; go on while more waits.
+      more = next === MORE
+      if (!more && consumed === 0 && plaintext === 0) break
+    } while (more || offset < chunk.length)
+  }
+
+  /**
+   * What one receive() step reported, handled in Node's order. STOP when
+   * this chunk is done with (or held), MORE when plaintext still waits.
+   */
+  private _afterStep(conn: NativeConnection, events: number, plaintext: Buffer | null, chunk: Buffer, offset: number): Step {
+    if (events & CLIENT_HELLO) {
+      this._onClientHello(chunk.subarray(offset))
+      return STOP
+    }
+    if (events & HANDSHAKE_DONE) this._corkUntilImmediate()
+    if (events & OUTPUT) {
+      if (events & HANDSHAKE_DONE && this._isServer && conn.protocol() === 'TLSv1.3') this._holdTickets()
+      else this._flush()
+    }
+    if (events & KEYLOG) this._emitKeylog(conn)
+    if (events & SERVER_SESSION && this._emitNewSessions(conn)) {
+      // As in Node, the handshake waits for the 'newSession' callbacks:
+      // hold its completion, this plaintext and all later bytes.
+      const held = plaintext ? Buffer.from(plaintext) : null
+      this._heldCiphertext = offset < chunk.length ? [chunk.subarray(offset)] : []
+      this._afterNewSessions = () => this._deliver(events, held)
+      this._applyFlow()
+      return STOP
+    }
+    if (!this._deliver(events, plaintext)) return STOP
+    return events & MORE_PLAINTEXT ? MORE : DONE
+  }
+
+  /**
+   * One handshake step on libuv's thread pool (see handshake_task.rs): the
+   * key exchange and certificate checks it runs do not block the event
+   * loop. Bytes arriving meanwhile are held, and go through in order after.
+   */
+  private _receiveOffLoop(conn: NativeConnection, chunk: Buffer, offset: number): void {
+    this._heldCiphertext = []
+    this._applyFlow()
+    // What runs on completion emits events to user code: outside the
+    // promise reaction, so that a listener that throws raises an uncaught
+    // exception, as from any socket event, not an unhandled rejection.
+    afterStep(conn.receiveAsync(chunk, offset), (step) => {
+      if (!this._handle || this._conn !== conn) return
+      const held = this._heldCiphertext ?? []
+      this._heldCiphertext = null
+      if (step.error) {
+        this._flush() // the alert rustls queued for the peer
+        this._fail(stepError(step.error))
         return
       }
-      if (events & HANDSHAKE_DONE) this._corkUntilImmediate()
-      if (events & OUTPUT) {
-        if (events & HANDSHAKE_DONE && this._isServer && conn.protocol() === 'TLSv1.3') this._holdTickets()
-        else this._flush()
-      }
-      if (events & KEYLOG) this._emitKeylog(conn)
-      if (events & SERVER_SESSION && this._emitNewSessions(conn)) {
-        // As in Node, the handshake waits for the 'newSession' callbacks:
-        // hold its completion, this plaintext and all later bytes.
-        const held = plaintext > 0 ? Buffer.from(plaintextScratch.subarray(0, plaintext)) : null
-        this._heldCiphertext = offset < chunk.length ? [chunk.subarray(offset)] : []
-        this._afterNewSessions = () => this._deliver(events, held)
+      const at = offset + step.consumed
+      const next = this._afterStep(conn, step.events, step.plaintext ?? null, chunk, at)
+      if (next === STOP) {
+        // Held again ('newSession' callbacks): what came meanwhile waits too.
+        const again = this._heldCiphertext as Buffer[] | null
+        if (again) again.push(...held)
+        else if (held.length > 0) this._heldCiphertext = held
         this._applyFlow()
         return
       }
-      if (!this._deliver(events, plaintext > 0 ? plaintextScratch.subarray(0, plaintext) : null)) return
-      // One record's plaintext per step; go on while more waits.
-      more = (events & MORE_PLAINTEXT) !== 0
-      if (!more && consumed === 0 && plaintext === 0) break
-    } while (more || offset < chunk.length)
+      if (at < chunk.length || next === MORE) this._onCiphertext(chunk.subarray(at))
+      const again = this._heldCiphertext as Buffer[] | null
+      if (again) again.push(...held) // another step went off the loop: the rest waits for it
+      else this._replay(held)
+    })
   }
 
   /**
@@ -749,35 +835,62 @@ class TLSSocketImpl extends net.Socket implements tls.TLSSocket {
       this.destroy(err as Error)
       return
     }
-    try {
-      conn.accept(this._context.context.native, {
-        requestCert: Boolean(this._tlsOptions.requestCert),
-        rejectUnauthorized: this._rejectUnauthorized,
-        alpn,
-        keylog: this.listenerCount('keylog') > 0,
-        ocsp: ocsp && ocsp.length > 0 ? ocsp : undefined,
-        externalSessions: this._storesSessions(),
-        resumeData: this._resumeData,
-        sniContext: this._sniChosen,
-        // A tls.Server refuses a client whose chain fails once the
-        // handshake is done (onServerSocketSecure), as Node does.
-        chainCheckedAfter: Boolean(this._tlsOptions.server),
-      })
+    const init = {
+      requestCert: Boolean(this._tlsOptions.requestCert),
+      rejectUnauthorized: this._rejectUnauthorized,
+      alpn,
+      keylog: this.listenerCount('keylog') > 0,
+      ocsp: ocsp && ocsp.length > 0 ? ocsp : undefined,
+      externalSessions: this._storesSessions(),
+      resumeData: this._resumeData,
+      sniContext: this._sniChosen,
+      // A tls.Server refuses a client whose chain fails once the
+      // handshake is done (onServerSocketSecure), as Node does.
+      chainCheckedAfter: Boolean(this._tlsOptions.server),
+    }
+    const accepted = (error: Error | null): void => {
+      if (!this._handle || this._conn !== conn) return
+      if (error) {
+        this._flush()
+        this._fail(error)
+        return
+      }
       this._emitKeylog(conn)
-    } catch (err) {
       this._flush()
-      this._fail(err as Error)
+      this._releaseHeldCiphertext()
+    }
+    if (this._handshakeOffLoop) {
+      // The key exchange and the signature run on libuv's thread pool.
+      afterStep(conn.acceptAsync(this._context.context.native, init), (step) => accepted(step.error ? stepError(step.error) : null))
       return
     }
-    this._flush()
-    this._releaseHeldCiphertext()
+    try {
+      conn.accept(this._context.context.native, init)
+    } catch (err) {
+      accepted(err as Error)
+      return
+    }
+    accepted(null)
   }
 
   /** Feeds the ciphertext held while callbacks ran, and stops holding. */
   private _releaseHeldCiphertext(): void {
     const held = this._heldCiphertext ?? []
     this._heldCiphertext = null
+    this._replay(held)
+  }
+
+  /** Feeds held bytes in order, then the transport's end and close if they came meanwhile. */
+  private _replay(held: Buffer[]): void {
     for (const chunk of held) this._onCiphertext(chunk)
+    if (!this._heldCiphertext) {
+      const events = this._heldTransportEvents
+      if (events.size > 0) {
+        this._heldTransportEvents = new Set()
+        if (events.has('end')) this._onTransportEnd()
+        if (events.has('close')) this._onTransportClose()
+      }
+    }
     this._applyFlow()
   }
 
@@ -837,13 +950,28 @@ class TLSSocketImpl extends net.Socket implements tls.TLSSocket {
   }
 
   private _onTransportEnd(): void {
+    // Bytes held for a pending step (a handshake step on the thread pool,
+    // a user callback) come before the end of the stream.
+    if (this._heldCiphertext) {
+      this._heldTransportEvents.add('end')
+      return
+    }
     this._emitEOF()
+    // The peer left before the handshake finished: it never will. End our
+    // side too, as the transport did by itself when it was not half-open,
+    // so the socket closes (a server reports 'socket hang up').
+    const t = this._transport
+    if (!this._secureEstablished && t && !t.destroyed && !t.writableEnded) t.end()
   }
 
   private _onTransportClose(): void {
     // Also when destroyed and then revived by `_undestroy()`: the handle
     // is gone either way.
     if (this.destroyed || !this._handle) return
+    if (this._heldCiphertext && this._transport?.readableEnded === true) {
+      this._heldTransportEvents.add('close')
+      return
+    }
     // A transport destroyed under us takes the socket with it at once, as
     // in Node; after the peer's orderly close, buffered plaintext can
     // still be read before the socket goes away.
@@ -1151,6 +1279,8 @@ function TLSSocket(this: TLSSocketImpl, socket?: Duplex | net.Socket | null, opt
   self._pendingBytes = 0
   self._handshakeTimer = null
   self._ticketTimer = null
+  self._handshakeOffLoop = HANDSHAKE_OFF_LOOP
+  self._heldTransportEvents = new Set()
   self._userNoDelay = false
   self._nagleDeferred = false
   self._peerChain = null

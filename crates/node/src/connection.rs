@@ -5,16 +5,17 @@
 //! `takeOutput()` for the socket. Calls are few and coarse (one per chunk)
 //! because crossing Node-API costs more than most of the work inside.
 
-use napi::bindgen_prelude::{Buffer, BufferSlice, Float64ArraySlice};
+use napi::bindgen_prelude::{AsyncTask, Buffer, BufferSlice, Float64ArraySlice};
 use napi::Env;
 use napi_derive::napi;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use rustls_node_core::config::{ClientOptions, ServerOptions};
 use rustls_node_core::hooks::Hooks;
 use rustls_node_core::pump::{event, Pump};
 
 use crate::context::NativeContext;
+use crate::handshake_task::{AcceptStep, ReceiveStep};
 use crate::js_error::OrThrow;
 
 #[napi(object)]
@@ -64,13 +65,49 @@ pub struct VerifyResult {
     pub message: String,
 }
 
+/// What `accept` takes, from a ServerInit: options, hooks, OCSP response.
+fn accept_args(pump: &Pump, init: ServerInit) -> (ServerOptions, Option<Arc<Hooks>>, Option<Vec<u8>>) {
+    let opts = ServerOptions {
+        request_cert: init.request_cert,
+        reject_unauthorized: init.reject_unauthorized,
+        alpn: alpn_list(init.alpn),
+        external_sessions: init.external_sessions,
+        sni_context: init.sni_context,
+        chain_checked_after: init.chain_checked_after.unwrap_or(false),
+    };
+    let hooks = (init.keylog || init.external_sessions).then(|| {
+        let h = Arc::new(Hooks::new(None));
+        h.enable_keylog(init.keylog);
+        if let (Some(id), Some(data)) = (pump.hello_session_id(), init.resume_data) {
+            h.offer_server_session(id, data.to_vec());
+        }
+        h
+    });
+    (opts, hooks, init.ocsp.map(|b| b.to_vec()))
+}
+
 fn alpn_list(list: Option<Vec<Buffer>>) -> Vec<Vec<u8>> {
     list.into_iter().flatten().map(|b| b.to_vec()).collect()
 }
 
 #[napi]
 pub struct NativeConnection {
-    pump: Pump,
+    /// Shared with a handshake step running on the thread pool
+    /// (`receiveAsync`, `acceptAsync`); the JS side makes no other call on
+    /// the connection while one runs, so the lock is never waited on.
+    pump: Arc<Mutex<Pump>>,
+}
+
+impl NativeConnection {
+    fn pump(&self) -> MutexGuard<'_, Pump> {
+        lock(&self.pump)
+    }
+}
+
+/// A poisoned lock (a panic caught mid-step) still guards a usable pump:
+/// the step's error went to JS, and the connection fails from there.
+pub(crate) fn lock(pump: &Mutex<Pump>) -> MutexGuard<'_, Pump> {
+    pump.lock().unwrap_or_else(|p| p.into_inner())
 }
 
 #[napi]
@@ -85,13 +122,13 @@ impl NativeConnection {
         let hooks = Arc::new(Hooks::new(init.session.map(|b| b.to_vec())));
         hooks.enable_keylog(init.keylog);
         let pump = Pump::client(&ctx.inner, &opts, &init.servername, hooks).or_throw(&env)?;
-        Ok(Self { pump })
+        Ok(Self { pump: Arc::new(Mutex::new(pump)) })
     }
 
     /// A server connection; `ctx` is the default context until `accept`.
     #[napi(factory, catch_unwind)]
     pub fn server(ctx: &NativeContext) -> Self {
-        Self { pump: Pump::server(&ctx.inner) }
+        Self { pump: Arc::new(Mutex::new(Pump::server(&ctx.inner))) }
     }
 
     /// Feeds socket bytes from `offset` and copies the plaintext they
@@ -113,12 +150,13 @@ impl NativeConnection {
         mut progress: Float64ArraySlice<'_>,
     ) -> napi::Result<()> {
         let start = (offset as usize).min(data.len());
-        let p = self.pump.receive(&data[start..]).or_throw(&env)?;
-        let plaintext = self.pump.read_plaintext(&mut out);
+        let mut pump = self.pump();
+        let p = pump.receive(&data[start..]).or_throw(&env)?;
+        let plaintext = pump.read_plaintext(&mut out);
         // SAFETY: JS runs nothing while this native call runs, so nothing
         // else touches the array's memory; the slice does not outlive the
         // call.
-        let more = if self.pump.plaintext_len() > 0 { event::MORE_PLAINTEXT } else { 0 };
+        let more = if pump.plaintext_len() > 0 { event::MORE_PLAINTEXT } else { 0 };
         if let [consumed, events, read, ..] = unsafe { progress.as_mut() } {
             *consumed = p.consumed as f64;
             *events = f64::from(p.events | more);
@@ -127,69 +165,86 @@ impl NativeConnection {
         Ok(())
     }
 
+    /// `receive()` on libuv's thread pool, for handshake bytes: the key
+    /// exchange and certificate checks they trigger run off the event loop.
+    /// Takes a copy of `data` from `offset`.
+    #[napi(catch_unwind, ts_return_type = "Promise<StepResult>")]
+    pub fn receive_async(&self, data: &[u8], offset: u32) -> AsyncTask<ReceiveStep> {
+        let start = (offset as usize).min(data.len());
+        AsyncTask::new(ReceiveStep { pump: self.pump.clone(), data: data[start..].to_vec() })
+    }
+
+    /// `accept()` on libuv's thread pool: the server's key exchange and
+    /// signature run off the event loop.
+    #[napi(catch_unwind, ts_return_type = "Promise<StepResult>")]
+    pub fn accept_async(&self, ctx: &NativeContext, init: ServerInit) -> AsyncTask<AcceptStep> {
+        let (opts, hooks, ocsp) = accept_args(&self.pump(), init);
+        AsyncTask::new(AcceptStep { pump: self.pump.clone(), ctx: ctx.inner.clone(), opts, hooks, ocsp })
+    }
+
     /// Session Buffers received since the last call (client).
     #[napi(catch_unwind)]
     pub fn take_sessions(&self) -> Vec<Buffer> {
-        self.pump.take_sessions().into_iter().map(Buffer::from).collect()
+        self.pump().take_sessions().into_iter().map(Buffer::from).collect()
     }
 
     /// Client: the session Buffer `getSession()` returns (null before the
     /// handshake is done).
     #[napi(catch_unwind)]
     pub fn session_handle(&self) -> Option<Buffer> {
-        self.pump.session_handle().map(Buffer::from)
+        self.pump().session_handle().map(Buffer::from)
     }
 
     /// NSS key log lines collected since the last call.
     #[napi(catch_unwind)]
     pub fn take_keylog(&self) -> Vec<Buffer> {
-        self.pump.take_keylog().into_iter().map(Buffer::from).collect()
+        self.pump().take_keylog().into_iter().map(Buffer::from).collect()
     }
 
     #[napi(catch_unwind)]
     pub fn enable_keylog(&self, on: bool) {
-        self.pump.enable_keylog(on);
+        self.pump().enable_keylog(on);
     }
 
     /// The OCSP response the server stapled (client).
     #[napi(catch_unwind)]
     pub fn ocsp_response(&self) -> Option<Buffer> {
-        self.pump.ocsp_response().map(Buffer::from)
+        self.pump().ocsp_response().map(Buffer::from)
     }
 
     /// `getSharedSigalgs()`.
     #[napi(catch_unwind)]
     pub fn shared_sigalgs(&self) -> Vec<String> {
-        self.pump.shared_sigalgs().into_iter().map(str::to_owned).collect()
+        self.pump().shared_sigalgs().into_iter().map(str::to_owned).collect()
     }
 
     #[napi(catch_unwind)]
     pub fn is_resumed(&self) -> bool {
-        self.pump.is_resumed()
+        self.pump().is_resumed()
     }
 
     /// Server: the SNI name in the ClientHello.
     #[napi(catch_unwind)]
     pub fn hello_server_name(&self) -> Option<String> {
-        self.pump.hello_server_name()
+        self.pump().hello_server_name()
     }
 
     /// Server: the ALPN protocols offered in the ClientHello.
     #[napi(catch_unwind)]
     pub fn hello_alpn(&self) -> Vec<Buffer> {
-        self.pump.hello_alpn().into_iter().map(Buffer::from).collect()
+        self.pump().hello_alpn().into_iter().map(Buffer::from).collect()
     }
 
     /// Server: the session id the client offers ('resumeSession' id).
     #[napi(catch_unwind)]
     pub fn hello_session_id(&self) -> Option<Buffer> {
-        self.pump.hello_session_id().map(Buffer::from)
+        self.pump().hello_session_id().map(Buffer::from)
     }
 
     /// Server: new sessions as [id, data, id, data, ...] for 'newSession'.
     #[napi(catch_unwind)]
     pub fn take_server_sessions(&self) -> Vec<Buffer> {
-        self.pump
+        self.pump()
             .take_server_sessions()
             .into_iter()
             .flat_map(|(id, data)| [Buffer::from(id), Buffer::from(data)])
@@ -199,77 +254,62 @@ impl NativeConnection {
     /// Server: whether the ClientHello asked for OCSP stapling.
     #[napi(catch_unwind)]
     pub fn hello_wants_ocsp(&self) -> bool {
-        self.pump.hello_wants_ocsp()
+        self.pump().hello_wants_ocsp()
     }
 
     /// Server: continues the handshake with the chosen context.
     #[napi(catch_unwind)]
     pub fn accept(&mut self, env: Env, ctx: &NativeContext, init: ServerInit) -> napi::Result<()> {
-        let opts = ServerOptions {
-            request_cert: init.request_cert,
-            reject_unauthorized: init.reject_unauthorized,
-            alpn: alpn_list(init.alpn),
-            external_sessions: init.external_sessions,
-            sni_context: init.sni_context,
-            chain_checked_after: init.chain_checked_after.unwrap_or(false),
-        };
-        let hooks = (init.keylog || init.external_sessions).then(|| {
-            let h = Arc::new(Hooks::new(None));
-            h.enable_keylog(init.keylog);
-            if let (Some(id), Some(data)) = (self.pump.hello_session_id(), init.resume_data) {
-                h.offer_server_session(id, data.to_vec());
-            }
-            h
-        });
-        self.pump
-            .accept(&ctx.inner, &opts, hooks, init.ocsp.map(|b| b.to_vec()))
-            .or_throw(&env)
+        let mut pump = self.pump();
+        let (opts, hooks, ocsp) = accept_args(&pump, init);
+        pump.accept(&ctx.inner, &opts, hooks, ocsp).or_throw(&env)
     }
 
     /// Encrypts user data; the records wait for `takeOutput()`, so a batch
     /// of writes leaves as one transport write.
     #[napi(catch_unwind)]
     pub fn write(&mut self, env: Env, data: &[u8]) -> napi::Result<()> {
-        self.pump.send(data).or_throw(&env)
+        self.pump().send(data).or_throw(&env)
     }
 
     /// Ciphertext for the socket, or null when there is none.
     #[napi(catch_unwind)]
     pub fn take_output<'e>(&mut self, env: &'e Env) -> napi::Result<Option<BufferSlice<'e>>> {
-        let out = self.pump.output();
+        let mut pump = self.pump();
+        let out = pump.output();
         if out.is_empty() {
             return Ok(None);
         }
         let copy = BufferSlice::copy_from(env, out);
-        self.pump.consume_output();
+        pump.consume_output();
         copy.map(Some)
     }
 
     /// Caps the plaintext per record sent; false outside 512..=16384.
     #[napi(catch_unwind)]
     pub fn set_max_send_fragment(&mut self, size: u32) -> bool {
-        self.pump.set_max_send_fragment(size as usize)
+        self.pump().set_max_send_fragment(size as usize)
     }
 
     /// Queues close_notify.
     #[napi(catch_unwind)]
     pub fn close(&mut self) {
-        self.pump.close();
+        self.pump().close();
     }
 
     #[napi(catch_unwind)]
     pub fn is_handshaking(&self) -> bool {
-        self.pump.is_handshaking()
+        self.pump().is_handshaking()
     }
 
     #[napi(catch_unwind)]
     pub fn protocol(&self) -> Option<String> {
-        self.pump.protocol().map(str::to_owned)
+        self.pump().protocol().map(str::to_owned)
     }
 
     #[napi(catch_unwind)]
     pub fn cipher(&self) -> Option<CipherInfo> {
-        self.pump.cipher().map(|n| CipherInfo {
+        self.pump().cipher().map(|n| CipherInfo {
             name: n.openssl.to_owned(),
             standard_name: n.standard.to_owned(),
             version: n.version.to_owned(),
@@ -278,22 +318,22 @@ impl NativeConnection {
 
     #[napi(catch_unwind)]
     pub fn key_exchange_group(&self) -> Option<String> {
-        self.pump.key_exchange_group().map(str::to_owned)
+        self.pump().key_exchange_group().map(str::to_owned)
     }
 
     #[napi(catch_unwind)]
     pub fn alpn_protocol(&self) -> Option<Buffer> {
-        self.pump.alpn_protocol().map(|p| Buffer::from(p.to_vec()))
+        self.pump().alpn_protocol().map(|p| Buffer::from(p.to_vec()))
     }
 
     #[napi(catch_unwind)]
     pub fn server_name(&self) -> Option<String> {
-        self.pump.server_name().map(str::to_owned)
+        self.pump().server_name().map(str::to_owned)
     }
 
     #[napi(catch_unwind)]
     pub fn authorization_error(&self) -> Option<VerifyResult> {
-        self.pump.authorization_error().map(|f| VerifyResult {
+        self.pump().authorization_error().map(|f| VerifyResult {
             code: f.code.to_owned(),
             message: f.message.to_owned(),
         })
@@ -301,13 +341,13 @@ impl NativeConnection {
 
     #[napi(catch_unwind)]
     pub fn peer_certificate_count(&self) -> u32 {
-        self.pump.peer_certificates().len() as u32
+        self.pump().peer_certificates().len() as u32
     }
 
     /// DER of the peer's `index`-th certificate (0 is the leaf).
     #[napi(catch_unwind)]
     pub fn peer_certificate_der(&self, index: u32) -> Option<Buffer> {
-        self.pump
+        self.pump()
             .peer_certificates()
             .get(index as usize)
             .map(|c| Buffer::from(c.as_ref().to_vec()))
@@ -316,7 +356,7 @@ impl NativeConnection {
     /// DER of the trusted certificate that issued the peer's last one.
     #[napi(catch_unwind)]
     pub fn trusted_issuer_der(&self) -> Option<Buffer> {
-        self.pump.trusted_issuer().map(|c| Buffer::from(c.as_ref().to_vec()))
+        self.pump().trusted_issuer().map(|c| Buffer::from(c.as_ref().to_vec()))
     }
 
     #[napi(catch_unwind)]
@@ -328,7 +368,7 @@ impl NativeConnection {
         context: Option<&[u8]>,
     ) -> napi::Result<Buffer> {
         let out = self
-            .pump
+            .pump()
             .export_keying_material(length as usize, label, context)
             .or_throw(&env)?;
         Ok(Buffer::from(out))

@@ -15,6 +15,7 @@
 mod certificate;
 mod connection;
 mod context;
+mod handshake_task;
 mod js_error;
 
 pub use connection::NativeConnection;
