@@ -154,7 +154,7 @@ impl Pump {
             stage,
             hello_bytes: Vec::new(),
             hello: None,
-            out: Vec::with_capacity(4096),
+            out: Vec::new(),
             handshake_done: false,
             plaintext_pending: 0,
             policy: ctx.policy().clone(),
@@ -515,7 +515,7 @@ impl Pump {
     }
 
     /// Ciphertext waiting to go to the socket (handshake messages, alerts,
-    /// records). Call [`Pump::consume_output`] once it is sent.
+    /// records). Call [`Pump::consume_output`] once it is copied out.
     pub fn output(&mut self) -> &[u8] {
         if let Stage::Live(conn) = &mut self.stage {
             while conn.wants_write() {
@@ -527,8 +527,16 @@ impl Pump {
         &self.out
     }
 
+    /// Empties the output buffer. Once the handshake is done it is freed:
+    /// an idle connection keeps no output buffer, as OpenSSL's
+    /// SSL_MODE_RELEASE_BUFFERS (which Node sets) keeps none; allocating
+    /// the next one costs little next to the copy out.
     pub fn consume_output(&mut self) {
-        self.out.clear();
+        if self.handshake_done {
+            self.out = Vec::new();
+        } else {
+            self.out.clear();
+        }
     }
 
     /// Queues close_notify (RFC 8446 §6.1): the user called `end()`.
