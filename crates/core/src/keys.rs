@@ -42,6 +42,8 @@
 //! | key: `Proc-Type: 4,ENCRYPTED` without `DEK-Info` | `ERR_OSSL_PEM_NOT_DEK_INFO` | `error:04800069:PEM routines::not dek info` |
 //! | key: encrypted PKCS#8 with PBES1, RC4 or an unknown scheme | `ERR_OSSL_EVP_UNSUPPORTED` | `error:0308010C:digital envelope routines::unsupported` |
 //! | key: scrypt asks for more than OpenSSL's 32 MiB | `ERR_OSSL_EVP_MEMORY_LIMIT_EXCEEDED` | `error:030000AC:digital envelope routines::memory limit exceeded` |
+//! | key: scrypt parallelization over 16 ² | `ERR_OSSL_EVP_MEMORY_LIMIT_EXCEEDED` | `error:030000AC:digital envelope routines::memory limit exceeded` |
+//! | key: more than 1,000,000 KDF iterations ² | `ERR_OSSL_INVALID_ITERATION_COUNT` | `error:1C80007B:Provider routines::invalid iteration count` |
 //! | cert: no certificate (garbage, empty, DER that is no certificate) | `ERR_OSSL_PEM_NO_START_LINE` | `error:0480006C:PEM routines::no start line` |
 //! | cert: `BEGIN` without its `END` | `ERR_OSSL_PEM_BAD_END_LINE` | `error:04800066:PEM routines::bad end line` |
 //! | cert: broken base64 | `ERR_OSSL_PEM_BAD_BASE64_DECODE` | `error:04800064:PEM routines::bad base64 decode` |
@@ -59,6 +61,13 @@
 //!
 //! ¹ Node throws these with the message only and no `code`; we add the code
 //! OpenSSL names the reason with.
+//!
+//! ² Our limits, not OpenSSL's (which has none): a key file asking for four
+//! billion PBKDF2 iterations, or scrypt with a parallelization of 16,000
+//! within its memory cap, would block the thread for hours. The limits are
+//! far above what tools write (OpenSSL 2,048 iterations, Java 10,000; scrypt
+//! p = 1) and the ones `p12-keystore` applies to PKCS#12 files; the work they
+//! allow takes well under a second.
 //!
 //! [RFC 1421]: https://www.rfc-editor.org/rfc/rfc1421
 //! [RFC 5915]: https://www.rfc-editor.org/rfc/rfc5915
@@ -279,6 +288,12 @@ const EVP_UNSUPPORTED: NodeError = (
 const EVP_MEMORY_LIMIT_EXCEEDED: NodeError = (
     "ERR_OSSL_EVP_MEMORY_LIMIT_EXCEEDED",
     "error:030000AC:digital envelope routines::memory limit exceeded",
+);
+/// OpenSSL's reason for an iteration count its KDFs refuse (zero, or under
+/// the FIPS minimum); here also for one over [`MAX_KDF_ITERATIONS`].
+const INVALID_ITERATION_COUNT: NodeError = (
+    "ERR_OSSL_INVALID_ITERATION_COUNT",
+    "error:1C80007B:Provider routines::invalid iteration count",
 );
 const PEM_NO_START_LINE: NodeError = (
     "ERR_OSSL_PEM_NO_START_LINE",
@@ -635,24 +650,33 @@ impl<'a> EncryptedKeyInfo<'a> {
     fn parse(der: &'a [u8]) -> der::Result<Self> {
         let mut reader = SliceReader::new(der)?;
         let info = reader.sequence(|r| -> der::Result<_> {
-            let (algorithm, parameters) = r.sequence(|alg| -> der::Result<_> {
-                let oid: ObjectIdentifier = alg.decode()?;
-                let parameters = if alg.is_finished() {
-                    None
-                } else {
-                    Some(alg.tlv_bytes()?)
-                };
-                Ok((oid, parameters))
-            })?;
+            let algorithm = r.tlv_bytes()?;
             let data: &OctetStringRef = r.decode()?;
-            Ok(EncryptedKeyInfo {
-                algorithm,
-                parameters,
-                data: data.as_bytes(),
-            })
+            Self::with_algorithm(algorithm, data.as_bytes())
         })?;
         reader.finish()?;
         Ok(info)
+    }
+
+    /// `algorithm`: the DER of an AlgorithmIdentifier; `data`: what it
+    /// encrypted (a key, or a PKCS#12 safe).
+    fn with_algorithm(algorithm: &'a [u8], data: &'a [u8]) -> der::Result<Self> {
+        let mut reader = SliceReader::new(algorithm)?;
+        let (algorithm, parameters) = reader.sequence(|alg| -> der::Result<_> {
+            let oid: ObjectIdentifier = alg.decode()?;
+            let parameters = if alg.is_finished() {
+                None
+            } else {
+                Some(alg.tlv_bytes()?)
+            };
+            Ok((oid, parameters))
+        })?;
+        reader.finish()?;
+        Ok(EncryptedKeyInfo {
+            algorithm,
+            parameters,
+            data,
+        })
     }
 }
 
@@ -664,21 +688,79 @@ const PBES2: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.5
 /// Decrypt an `EncryptedPrivateKeyInfo` into a PKCS#8 key.
 fn decrypt_pkcs8(der: &[u8], passphrase: Option<&[u8]>) -> Result<PrivateKeyDer<'static>> {
     let info = EncryptedKeyInfo::parse(der).map_err(|_| err(UNSUPPORTED))?;
-    let plaintext = if info.algorithm == PBES2 {
-        decrypt_pbes2(&info, passphrase)?
-    } else if let Some(scheme) = Pkcs12Pbe::from_oid(&info.algorithm) {
-        scheme.decrypt(&info, passphrase)?
-    } else {
-        // PBES1 (MD5/SHA-1 with DES/RC2) is in OpenSSL 3's legacy provider
-        // only, so Node refuses it with this error as well.
-        return Err(err(EVP_UNSUPPORTED));
-    };
+    let plaintext = decrypt(&info, passphrase)?;
     // Garbage that happens to end in valid padding: a wrong passphrase.
     typed_key(plaintext, KeyFormat::Pkcs8).ok_or_else(|| err(BAD_DECRYPT))
 }
 
+/// The plaintext of a password-encrypted key (or PKCS#12 safe).
+fn decrypt(info: &EncryptedKeyInfo<'_>, passphrase: Option<&[u8]>) -> Result<Vec<u8>> {
+    check_kdf_limits(info)?;
+    if info.algorithm == PBES2 {
+        decrypt_pbes2(info, passphrase)
+    } else if let Some(scheme) = Pkcs12Pbe::from_oid(&info.algorithm) {
+        scheme.decrypt(info, passphrase)
+    } else {
+        // PBES1 (MD5/SHA-1 with DES/RC2) is in OpenSSL 3's legacy provider
+        // only, so Node refuses it with this error as well.
+        Err(err(EVP_UNSUPPORTED))
+    }
+}
+
+/// The limits on the work a key derivation may ask for (OpenSSL's scrypt
+/// memory cap, and ours: ² in the table above), checked before any work is
+/// done. Parameters that do not parse pass here: decrypting reports them.
+fn check_kdf_limits(info: &EncryptedKeyInfo<'_>) -> Result<()> {
+    use pkcs8::pkcs5::pbes2;
+
+    let Some(parameters) = info.parameters else {
+        return Ok(());
+    };
+    if info.algorithm == PBES2 {
+        let Ok(parameters) = pbes2::Parameters::from_der(parameters) else {
+            return Ok(());
+        };
+        match &parameters.kdf {
+            pbes2::Kdf::Pbkdf2(pbkdf2) if pbkdf2.iteration_count > MAX_KDF_ITERATIONS => {
+                return Err(err(INVALID_ITERATION_COUNT));
+            }
+            pbes2::Kdf::Scrypt(scrypt) => {
+                // N must be a power of two above 1 (RFC 7914 §2). pkcs5
+                // checks that, but panics on N = 0.
+                if scrypt.cost_parameter < 2 || !scrypt.cost_parameter.is_power_of_two() {
+                    return Err(err(EVP_UNSUPPORTED));
+                }
+                // OpenSSL: B = p·128·r bytes plus V = 128·r·(N + 2) bytes.
+                let r = u64::from(scrypt.block_size);
+                let memory = u64::from(scrypt.parallelization)
+                    .saturating_mul(128 * r)
+                    .saturating_add((128 * r).saturating_mul(scrypt.cost_parameter.saturating_add(2)));
+                if memory > SCRYPT_MAX_MEMORY || u32::from(scrypt.parallelization) > SCRYPT_MAX_PARALLELIZATION {
+                    return Err(err(EVP_MEMORY_LIMIT_EXCEEDED));
+                }
+            }
+            _ => {}
+        }
+    } else if Pkcs12Pbe::from_oid(&info.algorithm).is_some() {
+        if let Ok((_, iterations)) = Pkcs12Pbe::parameters(parameters) {
+            if iterations > MAX_KDF_ITERATIONS {
+                return Err(err(INVALID_ITERATION_COUNT));
+            }
+        }
+    }
+    Ok(())
+}
+
 /// OpenSSL's default cap on scrypt memory (`SCRYPT_MAX_MEM`, 32 MiB).
 const SCRYPT_MAX_MEMORY: u64 = 32 * 1024 * 1024;
+/// The most scrypt passes (`p`) a key may ask for: each pass takes as long
+/// as the memory it fills, and 16 × 32 MiB is about a second. (The memory
+/// cap alone allows p = 16,000 with N = 2^14, r = 8.) As `p12-keystore`.
+const SCRYPT_MAX_PARALLELIZATION: u32 = 16;
+/// The most PBKDF2 or PKCS#12 KDF iterations a key may ask for (0.3-0.7 s
+/// with SHA-1 to SHA-512). OpenSSL takes any count, even 2^32 - 1, which
+/// is hours of work. As `p12-keystore`.
+const MAX_KDF_ITERATIONS: u32 = 1_000_000;
 
 fn decrypt_pbes2(info: &EncryptedKeyInfo<'_>, passphrase: Option<&[u8]>) -> Result<Vec<u8>> {
     use pkcs8::pkcs5::{pbes2, Error as Pkcs5Error};
@@ -686,16 +768,6 @@ fn decrypt_pbes2(info: &EncryptedKeyInfo<'_>, passphrase: Option<&[u8]>) -> Resu
     let parameters = info.parameters.ok_or_else(|| err(EVP_UNSUPPORTED))?;
     // Fails for PRFs and ciphers pkcs5 does not know, too.
     let parameters = pbes2::Parameters::from_der(parameters).map_err(|_| err(EVP_UNSUPPORTED))?;
-    if let pbes2::Kdf::Scrypt(scrypt) = &parameters.kdf {
-        // OpenSSL: B = p·128·r bytes plus V = 128·r·(N + 2) bytes.
-        let r = u64::from(scrypt.block_size);
-        let memory = u64::from(scrypt.parallelization)
-            .saturating_mul(128 * r)
-            .saturating_add((128 * r).saturating_mul(scrypt.cost_parameter.saturating_add(2)));
-        if memory > SCRYPT_MAX_MEMORY {
-            return Err(err(EVP_MEMORY_LIMIT_EXCEEDED));
-        }
-    }
     let passphrase = passphrase.ok_or_else(|| err(BAD_DECRYPT))?;
     parameters
         .decrypt(passphrase, info.data)
@@ -869,19 +941,20 @@ impl Pkcs12Pbe {
     }
 
     /// `pkcs-12PbeParams ::= SEQUENCE { salt OCTET STRING, iterations INTEGER }`
+    fn parameters(der: &[u8]) -> der::Result<(&[u8], u32)> {
+        let mut reader = SliceReader::new(der)?;
+        let parsed = reader.sequence(|r| -> der::Result<_> {
+            let salt: &OctetStringRef = r.decode()?;
+            let iterations: u32 = r.decode()?;
+            Ok((salt.as_bytes(), iterations))
+        })?;
+        reader.finish()?;
+        Ok(parsed)
+    }
+
     fn decrypt(&self, info: &EncryptedKeyInfo<'_>, passphrase: Option<&[u8]>) -> Result<Vec<u8>> {
         let parameters = info.parameters.ok_or_else(|| err(EVP_UNSUPPORTED))?;
-        let (salt, iterations) = SliceReader::new(parameters)
-            .and_then(|mut reader| {
-                let parsed = reader.sequence(|r| -> der::Result<_> {
-                    let salt: &OctetStringRef = r.decode()?;
-                    let iterations: u32 = r.decode()?;
-                    Ok((salt.as_bytes(), iterations))
-                })?;
-                reader.finish()?;
-                Ok(parsed)
-            })
-            .map_err(|_| err(EVP_UNSUPPORTED))?;
+        let (salt, iterations) = Self::parameters(parameters).map_err(|_| err(EVP_UNSUPPORTED))?;
         let passphrase = passphrase.ok_or_else(|| err(BAD_DECRYPT))?;
         // OpenSSL 3 reads the passphrase as UTF-8; it fails when it is not.
         let password = bmp_password(passphrase).ok_or_else(|| err(BAD_DECRYPT))?;
@@ -999,6 +1072,7 @@ mod pfx {
             None => "",
             Some(p) => std::str::from_utf8(p).map_err(|_| err(PKCS12_MAC_VERIFY_FAILURE))?,
         };
+        check_kdf_limits_within(input, password.as_bytes(), 0)?;
         let archive = Pkcs12Archive::from_pkcs12(input, password).map_err(map_error)?;
 
         let key_bag = archive.keys.first().ok_or_else(|| err(PKCS12_NO_KEY))?;
@@ -1083,6 +1157,66 @@ mod pfx {
     fn public_key_of(key: &PrivateKeyDer<'_>) -> Option<Vec<u8>> {
         let signing_key = rustls::crypto::aws_lc_rs::sign::any_supported_type(key).ok()?;
         Some(signing_key.public_key()?.as_ref().to_vec())
+    }
+
+    /// Holds every encrypted part of a PFX to the limits of encrypted keys
+    /// ([`check_kdf_limits`]) before p12-keystore decrypts anything: it
+    /// lets scrypt take 1 GiB (OpenSSL: 32 MiB), so a 200-byte file
+    /// without a MAC made it allocate 1 GiB; and it panics (in pkcs5) on an
+    /// scrypt N of 0. Key bags are checked by their parameters; encrypted
+    /// safes also by what they hold, which is decrypted here for that (with
+    /// the same passphrase; if that fails, p12-keystore will say so).
+    fn check_kdf_limits_within(der: &[u8], passphrase: &[u8], depth: usize) -> Result<()> {
+        use der::Tagged;
+        // PFX > safe > bag > nested safe... (encrypted content nests deeper)
+        const MAX_DEPTH: usize = 16;
+        if depth > MAX_DEPTH {
+            return Ok(());
+        }
+        let Ok(mut reader) = SliceReader::new(der) else {
+            return Ok(());
+        };
+        while !reader.is_finished() {
+            let Ok(encoded) = reader.tlv_bytes() else {
+                return Ok(());
+            };
+            let Ok(tlv) = der::asn1::AnyRef::from_der(encoded) else {
+                return Ok(());
+            };
+            if let Ok(info) = EncryptedKeyInfo::parse(encoded) {
+                // pkcs8ShroudedKeyBag (or anything of its shape)
+                check_kdf_limits(&info)?;
+            } else if let Some(info) = encrypted_content_info(tlv) {
+                check_kdf_limits(&info)?;
+                if let Ok(plaintext) = decrypt(&info, Some(passphrase)) {
+                    check_kdf_limits_within(&plaintext, passphrase, depth + 1)?;
+                }
+            } else if tlv.tag().is_constructed() || tlv.tag() == Tag::OctetString {
+                // SEQUENCEs, explicit tags, and OCTET STRINGs that hold DER
+                // (a ContentInfo's data)
+                check_kdf_limits_within(tlv.value(), passphrase, depth + 1)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// RFC 5652 §6.1 `EncryptedContentInfo ::= SEQUENCE { contentType,
+    /// contentEncryptionAlgorithm, encryptedContent [0] IMPLICIT OCTET
+    /// STRING OPTIONAL }`, with its content.
+    fn encrypted_content_info(tlv: der::asn1::AnyRef<'_>) -> Option<EncryptedKeyInfo<'_>> {
+        use der::Tagged;
+        if tlv.tag() != Tag::Sequence {
+            return None;
+        }
+        let mut reader = SliceReader::new(tlv.value()).ok()?;
+        let _content_type: ObjectIdentifier = reader.decode().ok()?;
+        let algorithm = reader.tlv_bytes().ok()?;
+        let content: der::asn1::AnyRef<'_> = reader.decode().ok()?;
+        let implicit_octets = Tag::ContextSpecific { constructed: false, number: der::TagNumber(0) };
+        if content.tag() != implicit_octets || !reader.is_finished() {
+            return None;
+        }
+        EncryptedKeyInfo::with_algorithm(algorithm, content.value()).ok()
     }
 
     /// OpenSSL's `d2i_PKCS12` looks at the outer TLV first: a length running
@@ -1330,6 +1464,120 @@ Kz9AjH2k+rLFb3ECIQDP3hyN2n31AsNiiZvUXkyc7UnwNECKnPAEYfctcyHXng==
             code(parse_private_key(&der, PASS)),
             "ERR_OSSL_EVP_UNSUPPORTED"
         );
+    }
+
+    /// DER for the key-derivation tests below.
+    mod der_build {
+        pub fn tlv(tag: u8, content: &[u8]) -> Vec<u8> {
+            let mut out = vec![tag];
+            match content.len() {
+                n if n < 0x80 => out.push(n as u8),
+                n if n < 0x100 => out.extend_from_slice(&[0x81, n as u8]),
+                n => out.extend_from_slice(&[0x82, (n >> 8) as u8, n as u8]),
+            }
+            out.extend_from_slice(content);
+            out
+        }
+        pub fn seq(parts: &[&[u8]]) -> Vec<u8> {
+            tlv(0x30, &parts.concat())
+        }
+        pub fn int(n: u64) -> Vec<u8> {
+            let bytes = n.to_be_bytes();
+            let skip = bytes.iter().take_while(|&&b| b == 0).count().min(7);
+            let mut content = bytes[skip..].to_vec();
+            if content[0] & 0x80 != 0 {
+                content.insert(0, 0);
+            }
+            tlv(0x02, &content)
+        }
+        /// An EncryptedPrivateKeyInfo: `algorithm` (OID contents) with
+        /// `parameters`, and 32 bytes that never get decrypted.
+        pub fn encrypted_key(algorithm: &[u8], parameters: &[u8]) -> Vec<u8> {
+            seq(&[&seq(&[&tlv(0x06, algorithm), parameters]), &tlv(0x04, &[0; 32])])
+        }
+        pub const PBES2: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x05, 0x0d];
+        pub const PBKDF2: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x05, 0x0c];
+        pub const SCRYPT: &[u8] = &[0x2b, 0x06, 0x01, 0x04, 0x01, 0xda, 0x47, 0x04, 0x0b];
+        pub const AES128_CBC: &[u8] = &[0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x01, 0x02];
+        pub const SHA1_3DES: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x0c, 0x01, 0x03];
+        /// PBES2 parameters around the key derivation function `kdf`
+        /// (OID contents) with `kdf_parameters`, and AES-128-CBC.
+        pub fn pbes2(kdf: &[u8], kdf_parameters: &[u8]) -> Vec<u8> {
+            seq(&[
+                &seq(&[&tlv(0x06, kdf), kdf_parameters]),
+                &seq(&[&tlv(0x06, AES128_CBC), &tlv(0x04, &[0; 16])]),
+            ])
+        }
+    }
+
+    /// Found while fuzzing `parse_private_key` (fuzz/, target
+    /// `private_key`), by feeding it DER with extreme key-derivation
+    /// parameters: counts that kept the thread busy for hours, and an
+    /// scrypt N that panicked inside pkcs5.
+    #[test]
+    fn key_derivation_work_is_bounded() {
+        use der_build::*;
+        let salt = tlv(0x04, b"saltsalt");
+        // PBKDF2 with 2^32 - 1 iterations: hours of HMAC before.
+        let pbkdf2 = pbes2(PBKDF2, &seq(&[&salt, &int(u64::from(u32::MAX))]));
+        let key = encrypted_key(PBES2, &pbkdf2);
+        assert_eq!(code(parse_private_key(&key, PASS)), "ERR_OSSL_INVALID_ITERATION_COUNT");
+        assert_eq!(code(parse_private_key(&key, None)), "ERR_OSSL_INVALID_ITERATION_COUNT");
+        // The PKCS#12 PBE (SHA-1, 3DES) with 2^32 - 1 iterations, likewise.
+        let key = encrypted_key(SHA1_3DES, &seq(&[&salt, &int(u64::from(u32::MAX))]));
+        assert_eq!(code(parse_private_key(&key, PASS)), "ERR_OSSL_INVALID_ITERATION_COUNT");
+        // scrypt within OpenSSL's 32 MiB but with 16,000 passes of 16 MiB.
+        let scrypt = |n: u64, r: u64, p: u64| {
+            encrypted_key(PBES2, &pbes2(SCRYPT, &seq(&[&salt, &int(n), &int(r), &int(p)])))
+        };
+        assert_eq!(code(parse_private_key(&scrypt(1 << 14, 8, 16_000), PASS)), "ERR_OSSL_EVP_MEMORY_LIMIT_EXCEEDED");
+        // scrypt with N = 0: pkcs5 panicked ("should always fit").
+        assert_eq!(code(parse_private_key(&scrypt(0, 8, 1), PASS)), "ERR_OSSL_EVP_UNSUPPORTED");
+        assert_eq!(code(parse_private_key(&scrypt(3, 8, 1), PASS)), "ERR_OSSL_EVP_UNSUPPORTED");
+        // Within the limits, the parameters are used: these decrypt to
+        // garbage, which is a wrong passphrase.
+        assert_eq!(code(parse_private_key(&scrypt(16, 1, 16), PASS)), "ERR_OSSL_BAD_DECRYPT");
+        let key = encrypted_key(PBES2, &pbes2(PBKDF2, &seq(&[&salt, &int(2048)])));
+        assert_eq!(code(parse_private_key(&key, PASS)), "ERR_OSSL_BAD_DECRYPT");
+        let key = encrypted_key(SHA1_3DES, &seq(&[&salt, &int(2048)]));
+        assert_eq!(code(parse_private_key(&key, PASS)), "ERR_OSSL_BAD_DECRYPT");
+    }
+
+    /// The same limits hold in PKCS#12 files, which p12-keystore decrypts
+    /// with its own (scrypt up to 1 GiB, and a panic on N = 0), for bags in
+    /// the clear and inside encrypted safes. Files without a MAC, as here,
+    /// are read.
+    #[test]
+    fn pkcs12_key_derivation_work_is_bounded() {
+        use der_build::*;
+        const DATA: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x01];
+        const ENCRYPTED_DATA: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x06];
+        const SHROUDED_KEY_BAG: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x0c, 0x0a, 0x01, 0x02];
+        let data = |content: &[u8]| seq(&[&tlv(0x06, DATA), &tlv(0xa0, &tlv(0x04, content))]);
+        let pfx = |safes: &[&[u8]]| seq(&[&int(3), &data(&seq(safes))]);
+        let bag = |key: &[u8]| seq(&[&tlv(0x06, SHROUDED_KEY_BAG), &tlv(0xa0, key)]);
+        let salt = tlv(0x04, b"saltsalt");
+        let scrypt = |n: u64, r: u64, p: u64| {
+            bag(&encrypted_key(PBES2, &pbes2(SCRYPT, &seq(&[&salt, &int(n), &int(r), &int(p)]))))
+        };
+
+        // 1 GiB of scrypt memory from a 200-byte file (OpenSSL allows 32 MiB).
+        let file = pfx(&[&data(&seq(&[&scrypt(1 << 20, 8, 1)]))]);
+        assert_eq!(code(parse_pkcs12(&file, None)), "ERR_OSSL_EVP_MEMORY_LIMIT_EXCEEDED");
+        // scrypt N = 0: a panic in pkcs5.
+        let file = pfx(&[&data(&seq(&[&scrypt(0, 8, 1)]))]);
+        assert_eq!(code(parse_pkcs12(&file, None)), "ERR_OSSL_EVP_UNSUPPORTED");
+        // The 1 GiB bag inside a safe encrypted with the (empty) passphrase.
+        let params = pkcs8::pkcs5::pbes2::Parameters::generate_pbkdf2_sha256_aes128cbc(1, b"saltsalt", [7; 16]).unwrap();
+        let encrypted = params.encrypt(b"", &seq(&[&scrypt(1 << 20, 8, 1)])).unwrap();
+        let algorithm = seq(&[&tlv(0x06, PBES2), &der::Encode::to_der(&params).unwrap()]);
+        let content = seq(&[&tlv(0x06, DATA), &algorithm, &tlv(0x80, &encrypted)]);
+        let safe = seq(&[&tlv(0x06, ENCRYPTED_DATA), &tlv(0xa0, &seq(&[&int(0), &content]))]);
+        assert_eq!(code(parse_pkcs12(&pfx(&[&safe]), None)), "ERR_OSSL_EVP_MEMORY_LIMIT_EXCEEDED");
+        // Within the limits the bag goes to p12-keystore, and does not
+        // decrypt (its data is zeros).
+        let file = pfx(&[&data(&seq(&[&scrypt(16, 1, 1)]))]);
+        assert_eq!(code(parse_pkcs12(&file, None)), "ERR_OSSL_BAD_DECRYPT");
     }
 
     #[test]
