@@ -5,6 +5,7 @@
 // with `checkServerIdentity` against servername or host once the handshake
 // is done, then 'secureConnect'.
 
+import { debug } from './debug'
 import * as net from 'node:net'
 import type * as tls from 'node:tls'
 import { TLSSocket } from './tls-socket'
@@ -159,6 +160,7 @@ function onConnectSecure(this: ClientSocket): void {
     this.authorized = true
   }
   this.secureConnecting = false
+  debug('client emit secureConnect. authorized:', this.authorized)
   this.emit('secureConnect')
   this._markVerified()
   this.removeListener('end', onConnectEnd)

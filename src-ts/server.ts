@@ -13,6 +13,7 @@ import type * as tls from 'node:tls'
 import { SecureContext } from './secure-context'
 import { TLSSocket } from './tls-socket'
 import { live } from './tls-module'
+import { debug } from './debug'
 import { codedError, internalAssertion, invalidArgType, validateBuffer, validateFunction, validateNumber, validateObject } from './errors'
 import { refuseUnsupportedSocketOptions } from './unsupported'
 import { convertALPNProtocols } from './alpn'
@@ -238,6 +239,7 @@ function Server(
 
 function onConnection(this: ServerImpl, raw: net.Socket): void {
   // The socket drives itself from here.
+  debug('net.Server.on(connection): new TLSSocket')
   const socket = new TLSSocket(raw, {
     secureContext: this._sharedCreds as unknown as tls.SecureContext,
     isServer: true,
@@ -277,6 +279,7 @@ function onServerSocketSecure(this: ServerSocket): void {
   if (this._requestCert && this.authorizationError && this._rejectUnauthorized) this.destroy()
   if (!this.destroyed && this._releaseControl()) {
     this.secureConnecting = false
+    debug('server emit secureConnection')
     this._tlsOptions.server.emit('secureConnection', this)
   }
 }
@@ -284,6 +287,7 @@ function onServerSocketSecure(this: ServerSocket): void {
 function onSocketTLSError(this: ServerSocket, err: Error): void {
   if (!this._controlReleased && !this[kErrorEmitted]) {
     this[kErrorEmitted] = true
+    debug('server emit tlsClientError:', err)
     this._tlsOptions.server.emit('tlsClientError', err, this)
   }
 }

@@ -44,6 +44,7 @@ import { alpnList } from './alpn'
 import { refuseUnsupportedSocketOptions } from './unsupported'
 import { createHandle, wrapDuplex, UV_ECANCELED, UV_EPIPE, type StreamRequest, type TLSHandle } from './tls-handle'
 import { tlsKeylogFile, traceTls } from './cli-options'
+import { debug, role } from './debug'
 
 // Event bits NativeConnection.receive() reports in progress[1].
 const HANDSHAKE_DONE = 1
@@ -146,7 +147,8 @@ class TLSSocketImpl extends net.Socket implements tls.TLSSocket {
   declare _unrefTimer: () => void
   declare connecting: boolean
 
-  declare private _isServer: boolean
+  /** @internal */
+  declare _isServer: boolean
   declare private _context: SecureContext
   declare private _transport: net.Socket | null
   declare private _conn: NativeConnection | null
@@ -205,6 +207,7 @@ class TLSSocketImpl extends net.Socket implements tls.TLSSocket {
 
   /** Constructor guts (Node's `_init`): roles, listeners, the transport. */
   _init(socket: net.Socket | null, transport: net.Socket | null): void {
+    debug('%s _init', role(this._isServer), 'handle?', Boolean(this._handle))
     const options = this._tlsOptions
     this.server = options.server ?? null
     this._requestCert = Boolean(options.requestCert) || !options.isServer
@@ -437,6 +440,7 @@ class TLSSocketImpl extends net.Socket implements tls.TLSSocket {
 
   /** Creates the native connection and sends the ClientHello (client side). */
   _start(): void {
+    debug('%s _start', role(this._isServer), 'handle?', Boolean(this._handle), 'connecting?', this.connecting)
     if (this._started || this._isServer) return
     if (this.connecting) {
       this.once('connect', () => this._start())
@@ -665,11 +669,13 @@ class TLSSocketImpl extends net.Socket implements tls.TLSSocket {
       // During its 'session' event, getSession() is that session (Node's
       // SSL_get_session() in the new-session callback).
       this._session = session
+      debug('client emit session')
       this.emit('session', session)
     }
   }
 
   private _onHandshakeDone(conn: NativeConnection): void {
+    debug('%s onhandshakedone', role(this._isServer))
     if (!this._handle) return
     this._secureEstablished = true
     if (this._handshakeTimer) {
@@ -689,7 +695,11 @@ class TLSSocketImpl extends net.Socket implements tls.TLSSocket {
       }
     } else {
       this.servername = this._sniName() ?? false
+    }
+    debug('%s _finishInit', role(this._isServer), 'handle?', Boolean(this._handle), 'alpn', this.alpnProtocol, 'servername', this.servername)
+    if (!this._isServer) {
       if (this._tlsOptions.requestOCSP) {
+        debug('client onocspresponse')
         this.emit('OCSPResponse', conn.ocspResponse())
         if (!this._handle) return
       }
@@ -726,6 +736,7 @@ class TLSSocketImpl extends net.Socket implements tls.TLSSocket {
         }
         this._releaseHeldCiphertext()
       }
+      debug('onnewsession')
       if (!server.emit('newSession', flat[i], flat[i + 1], done)) done()
     }
     return this._newSessionsPending > 0
@@ -739,6 +750,7 @@ class TLSSocketImpl extends net.Socket implements tls.TLSSocket {
    */
   private _onClientHello(rest: Buffer): void {
     const conn = this._conn!
+    debug('server onhandshakestart')
     this._heldCiphertext = rest.length > 0 ? [rest] : []
     this._applyFlow()
     const id = conn.helloSessionId()
@@ -747,11 +759,13 @@ class TLSSocketImpl extends net.Socket implements tls.TLSSocket {
       this._chooseContext(conn)
       return
     }
+    debug('server onclienthello', 'sessionid.len', id.length, 'servername', conn.helloServerName())
     // The session may live in an external store: ask, and wait, as Node does.
     server.emit(
       'resumeSession',
       id,
       this._onceCallback((data?: Buffer | null) => {
+        debug('server resumeSession callback(sess? %s)', Boolean(data))
         if (data) this._resumeData = data
         this._chooseContext(conn)
       }),
@@ -799,6 +813,7 @@ class TLSSocketImpl extends net.Socket implements tls.TLSSocket {
       return
     }
     const context = this._context.context
+    debug('server oncertcb emit OCSPRequest')
     server.emit(
       'OCSPRequest',
       context.getCertificate(),
@@ -926,7 +941,10 @@ class TLSSocketImpl extends net.Socket implements tls.TLSSocket {
 
   /** 'keylog' with NSS key log lines (a tls.Server relays them). */
   private _emitKeylog(conn: NativeConnection): void {
-    for (const line of conn.takeKeylog()) this.emit('keylog', line)
+    for (const line of conn.takeKeylog()) {
+      debug('onkeylog')
+      this.emit('keylog', line)
+    }
   }
 
   // ---- ends and failures -----------------------------------------------------
@@ -997,6 +1015,7 @@ class TLSSocketImpl extends net.Socket implements tls.TLSSocket {
 
   /** Node's `_emitTLSError`: 'error' once the owner took control, '_tlsError' always. */
   _emitTLSError(err: Error): void {
+    debug('%s onerror %s had? %j', role(this._isServer), err, this._controlReleased)
     const e = this._tlsError(err)
     if (e) this.emit('error', e)
   }
@@ -1195,6 +1214,7 @@ class TLSSocketImpl extends net.Socket implements tls.TLSSocket {
   }
 
   renegotiate(options: object, callback: (err: Error | null) => void): undefined | boolean {
+    debug('%s renegotiate()', role(this._isServer), 'destroyed?', this.destroyed)
     if (options === null || typeof options !== 'object') throw invalidArgType('options', 'of type object', options)
     if (callback !== undefined) validateFunction(callback, 'callback')
     if (this.destroyed) return undefined
@@ -1329,6 +1349,7 @@ function noDelayOf(socket: net.Socket): boolean {
 }
 
 function initRead(socket: TLSSocketImpl): void {
+  debug('%s initRead', role(socket._isServer), 'handle?', Boolean(socket._handle), 'buffered?', socket.readableLength)
   if (!socket._handle) return
   const t = socket._transportSocket()
   if (t && !t.destroyed) t.resume()
