@@ -70,6 +70,13 @@ head -c 150 rsa512.pem > "$K/rsa512.truncated.pem"
 printf -- '-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\n\nAAAA\n-----END RSA PRIVATE KEY-----\n' > "$K/no-dek-info.pem"
 printf -- '-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,00112233\n\nAAAA\n-----END RSA PRIVATE KEY-----\n' > "$K/bad-iv.pem"
 
+# the encrypted ones as DER too, so that mutations reach the KDF parameters
+# (in PEM they sit under base64)
+for f in "$K"/*.pbes2*.pem "$K"/*.pbe-*.pem "$K"/*.scrypt.pem; do
+  grep -q "BEGIN ENCRYPTED" "$f" 2>/dev/null || continue
+  python3 -c 'import sys, base64; b = open(sys.argv[1]).read().split("-----")[2]; open(sys.argv[2], "wb").write(base64.b64decode(b))' "$f" "${f%.pem}.der"
+done
+
 # --- certificates, CRLs -------------------------------------------------------
 reset cert_info; reset certificates; reset crl
 C=$CORPUS/cert_info
@@ -177,6 +184,47 @@ ossl pkcs12 -export -inkey p256.pem -in p256.cert.pem -passout "pass:$PASS" -key
 ossl pkcs12 -export -nokeys -in ca.pem -passout "pass:$PASS" -iter 1 -out "$X/certs-only.p12"
 ossl pkcs12 -export -nocerts -inkey ed25519.pem -passout "pass:$PASS" -iter 1 -out "$X/key-only.p12"
 ossl pkcs12 -export -inkey p256.pem -in p256.cert.pem -name "friendly" -passout "pass:$PASS" -iter 1 -keypbe PBE-SHA1-3DES -out "$X/key-3des.p12"
+
+# hand-made, without a MAC: key bags under scrypt, PBKDF2 and the PKCS#12
+# PBE, in the clear and inside a safe encrypted with the empty passphrase
+python3 - "$X" <<'EOF'
+import os, sys
+from cryptography.hazmat.primitives import hashes, padding
+from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC
+def tlv(tag, c):
+    n = len(c)
+    if n < 0x80: return bytes([tag, n]) + c
+    b = n.to_bytes((n.bit_length() + 7) // 8, "big")
+    return bytes([tag, 0x80 | len(b)]) + b + c
+def seq(*xs): return tlv(0x30, b"".join(xs))
+def integer(n): return tlv(0x02, n.to_bytes(max(1, (n.bit_length() + 8) // 8), "big"))
+def oid(s):
+    p = [int(x) for x in s.split(".")]
+    out = bytes([p[0] * 40 + p[1]])
+    for v in p[2:]:
+        enc = [v & 0x7f]; v >>= 7
+        while v: enc.append(0x80 | (v & 0x7f)); v >>= 7
+        out += bytes(reversed(enc))
+    return tlv(0x06, out)
+DATA, ENC_DATA, SHROUDED = "1.2.840.113549.1.7.1", "1.2.840.113549.1.7.6", "1.2.840.113549.1.12.10.1.2"
+PBES2, PBKDF2, SCRYPT, AES128 = "1.2.840.113549.1.5.13", "1.2.840.113549.1.5.12", "1.3.6.1.4.1.11591.4.11", "2.16.840.1.101.3.4.1.2"
+salt, iv = b"saltsalt", bytes([7] * 16)
+def data(c): return seq(oid(DATA), tlv(0xa0, tlv(0x04, c)))
+def pfx(*safes): return seq(integer(3), data(seq(*safes)))
+def bag(alg): return seq(oid(SHROUDED), tlv(0xa0, seq(alg, tlv(0x04, bytes(32)))))
+def pbkdf2(n): return seq(oid(PBES2), seq(seq(oid(PBKDF2), seq(tlv(4, salt), integer(n), seq(oid("1.2.840.113549.2.9"), bytes([5, 0])))), seq(oid(AES128), tlv(4, iv))))
+def scrypt(n, r, p): return seq(oid(PBES2), seq(seq(oid(SCRYPT), seq(tlv(4, salt), integer(n), integer(r), integer(p))), seq(oid(AES128), tlv(4, iv))))
+def pbe(n): return seq(oid("1.2.840.113549.1.12.1.3"), seq(tlv(4, salt), integer(n)))
+def encrypted_safe(*bags):
+    key = PBKDF2HMAC(hashes.SHA256(), 16, salt, 1).derive(b"")
+    pad = padding.PKCS7(128).padder(); plain = pad.update(seq(*bags)) + pad.finalize()
+    enc = Cipher(algorithms.AES(key), modes.CBC(iv)).encryptor(); ct = enc.update(plain) + enc.finalize()
+    return seq(oid(ENC_DATA), tlv(0xa0, seq(integer(0), seq(oid(DATA), pbkdf2(1), tlv(0x80, ct)))))
+d = sys.argv[1]
+open(os.path.join(d, "nomac-bags.p12"), "wb").write(pfx(data(seq(bag(scrypt(16, 1, 1)), bag(pbkdf2(1)), bag(pbe(1))))))
+open(os.path.join(d, "nomac-encrypted-safe.p12"), "wb").write(pfx(encrypted_safe(bag(scrypt(16, 1, 1)), bag(pbe(1)))))
+EOF
 
 # --- ClientHellos ---------------------------------------------------------------
 reset client_hello
@@ -316,5 +364,7 @@ open(os.path.join(sys.argv[1], "other-key"), "wb").write(os.urandom(16 + 12 + 16
 for i, h in enumerate([b"RNS1" + os.urandom(16) + b"\0\0\0\1", b"RNS1" + os.urandom(16), b"RNS1", os.urandom(24)]):
     open(os.path.join(sys.argv[2], "handle-%d" % i), "wb").write(h)
 EOF
+# what a failed openssl command left behind (one empty input is enough)
+find "$CORPUS" -type f -empty -delete
 echo "seeds: $(find "$CORPUS" -type f | wc -l) files, $(du -sh "$CORPUS" | cut -f1)"
 for d in "$CORPUS"/*/; do echo "  $(basename "$d"): $(ls "$d" | wc -l)"; done

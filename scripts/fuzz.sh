@@ -10,8 +10,10 @@
 #
 #   FUZZ_RUNS=1000000 scripts/fuzz.sh 3600
 #
-# Seeds come from fuzz/corpus/<target> (kept in git, read only); what a run
-# learns goes to fuzz/work/<target> (ignored), which later runs start from.
+# Seeds come from fuzz/corpus/<target> (kept in git, read only; made by
+# fuzz/seeds.sh), with the tokens of fuzz/dict/<target>.dict if there is one;
+# what a run learns goes to fuzz/work/<target> (ignored), which later runs
+# start from.
 # A crash, timeout or oversized allocation leaves its input in
 # fuzz/artifacts/<target>/ and makes the script exit non-zero; reproduce it
 # with `cargo +nightly fuzz run -a <target> <file>`.
@@ -44,6 +46,7 @@ for t in "${TARGETS[@]}"; do
     -print_final_stats=1
   )
   [ -n "${FUZZ_RUNS:-}" ] && args+=(-runs="$FUZZ_RUNS")
+  [ -f "dict/$t.dict" ] && args+=(-dict="dict/$t.dict")
   log="artifacts/$t/last-run.log"
   start=$(date +%s)
   cargo +nightly fuzz run -O -a "$t" "work/$t" "corpus/$t" -- "${args[@]}" >"$log" 2>&1
