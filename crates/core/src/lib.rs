@@ -14,10 +14,15 @@
 //! - [`suites`]: cipher suites, groups and versions by their OpenSSL names
 //! - [`keys`]: PEM/DER/PKCS#12 inputs to keys and certificates
 //! - [`cert_info`]: certificate details as Node's `getPeerCertificate()`
-//! - [`self_signed`]: the demo server's in-memory certificate
+//! - `self_signed` (feature `self-signed`): the demo server's in-memory certificate
 //! - [`ticketer`]: Node's `ticketKeys` as rustls's session ticketer
 //! - [`client_hello`]: ClientHello fields rustls's `Acceptor` does not expose
 //! - [`system_roots`]: the operating system's trust store
+//!
+//! There is no `unsafe` here: parsing and TLS state stay in safe Rust (the
+//! cryptography is aws-lc's, through aws-lc-rs).
+
+#![forbid(unsafe_code)]
 
 pub mod anchors;
 pub mod cert_info;
@@ -35,6 +40,7 @@ pub mod legacy_rsa;
 mod openssl_path;
 pub mod pump;
 pub mod resolver;
+#[cfg(feature = "self-signed")]
 pub mod self_signed;
 pub mod session_store;
 pub mod ssl_error;

@@ -309,7 +309,9 @@ pub(crate) fn restrict_verification(
     schemes: &[SignatureScheme],
 ) -> WebPkiSupportedAlgorithms {
     type Table = &'static [(SignatureScheme, &'static [&'static dyn SignatureVerificationAlgorithm])];
-    static TABLES: OnceLock<Mutex<HashMap<(usize, Vec<u16>), Table>>> = OnceLock::new();
+    /// The base table's address and the schemes' code points.
+    type Key = (usize, Vec<u16>);
+    static TABLES: OnceLock<Mutex<HashMap<Key, Table>>> = OnceLock::new();
     // Per base table too: each security level has its own RSA algorithms.
     let key = (base.mapping.as_ptr() as usize, schemes.iter().map(|s| u16::from(*s)).collect());
     let mut tables = TABLES.get_or_init(Default::default).lock().unwrap_or_else(|p| p.into_inner());

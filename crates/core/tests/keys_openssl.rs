@@ -413,7 +413,8 @@ fn pkcs12_flavours() {
     };
 
     // (file, openssl flags, OIDs the file must contain, OIDs it must not)
-    let flavours: &[(&str, &[&str], &[&[u8]], &[&[u8]])] = &[
+    type Flavour<'a> = (&'a str, &'a [&'a str], &'a [&'a [u8]], &'a [&'a [u8]]);
+    let flavours: &[Flavour] = &[
         (
             "default.p12",
             &[],

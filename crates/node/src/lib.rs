@@ -6,7 +6,7 @@
 //!
 //! - each `#[napi]` entry point has `catch_unwind`, so a Rust panic becomes
 //!   a thrown JS error instead of aborting the process (napi-rs does not
-//!   catch panics by default; `__test__/panic.spec.mjs` proves this works);
+//!   catch panics by default; `__test__/native-boundary.spec.mjs` proves it);
 //! - native objects are napi-rs classes, which napi-rs type-tags on unwrap,
 //!   so passing the wrong handle is a JS `TypeError`, not memory confusion;
 //! - nothing is freed by hand: rustls state lives in the class instance and
@@ -18,6 +18,7 @@ mod context;
 mod handshake_task;
 mod js_error;
 
+pub use certificate::{certificate_object, certificate_public_key};
 pub use connection::NativeConnection;
 pub use context::{NativeContext, RootStore};
 
