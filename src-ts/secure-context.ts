@@ -414,10 +414,11 @@ function configure(context: NativeSecureContext, options: SecureContextOptions):
   }
   if (o.ticketKeys !== undefined && o.ticketKeys !== null) {
     validateBuffer(o.ticketKeys, 'options.ticketKeys')
-    if (o.ticketKeys.byteLength !== 48) {
-      throw invalidArgValue('options.ticketKeys', o.ticketKeys.byteLength, 'must be exactly 48 bytes')
+    const length = native.TICKET_KEYS_LENGTH
+    if (o.ticketKeys.byteLength !== length) {
+      throw invalidArgValue('options.ticketKeys', o.ticketKeys.byteLength, `must be exactly ${length} bytes`)
     }
-    context.setTicketKeys(Buffer.from(o.ticketKeys.buffer, o.ticketKeys.byteOffset, 48))
+    context.setTicketKeys(Buffer.from(o.ticketKeys.buffer, o.ticketKeys.byteOffset, length))
   }
   if (o.sessionTimeout !== undefined && o.sessionTimeout !== null) {
     validateInt32(o.sessionTimeout, 'options.sessionTimeout', 0)

@@ -13,6 +13,7 @@ import type * as tls from 'node:tls'
 import { SecureContext } from './secure-context'
 import { TLSSocket } from './tls-socket'
 import { live } from './tls-module'
+import { native } from './native'
 import { debug } from './debug'
 import { codedError, internalAssertion, invalidArgType, validateBuffer, validateFunction, validateNumber, validateObject } from './errors'
 import { refuseUnsupportedSocketOptions } from './unsupported'
@@ -135,7 +136,8 @@ class ServerImpl extends net.Server implements tls.Server {
   setTicketKeys(keys: Buffer): void {
     validateBuffer(keys)
     // Node checks this with an internal assert(), so this is its error.
-    if (keys.byteLength !== 48) throw internalAssertion('Session ticket keys must be a 48-byte buffer')
+    const length = native.TICKET_KEYS_LENGTH
+    if (keys.byteLength !== length) throw internalAssertion(`Session ticket keys must be a ${length}-byte buffer`)
     this._sharedCreds.context.setTicketKeys(keys)
   }
 

@@ -47,14 +47,16 @@ import { tlsKeylogFile, traceTls } from './cli-options'
 import { debug, role } from './debug'
 
 // Event bits NativeConnection.receive() reports in progress[1].
-const HANDSHAKE_DONE = 1
-const PEER_CLOSED = 2
-const CLIENT_HELLO = 4
-const SESSION = 8
-const KEYLOG = 16
-const SERVER_SESSION = 32
-const OUTPUT = 64
-const MORE_PLAINTEXT = 128
+const {
+  EVENT_HANDSHAKE_DONE: HANDSHAKE_DONE,
+  EVENT_PEER_CLOSED: PEER_CLOSED,
+  EVENT_CLIENT_HELLO: CLIENT_HELLO,
+  EVENT_SESSION: SESSION,
+  EVENT_KEYLOG: KEYLOG,
+  EVENT_SERVER_SESSION: SERVER_SESSION,
+  EVENT_OUTPUT: OUTPUT,
+  EVENT_MORE_PLAINTEXT: MORE_PLAINTEXT,
+} = native
 
 /**
  * Whether handshake steps run on libuv's thread pool (the default) or on

@@ -19,6 +19,7 @@ use rustls::sign::CertifiedKey;
 use rustls::{ClientConfig, ServerConfig, SupportedProtocolVersion};
 
 use crate::anchors::Anchors;
+use crate::sync::lock;
 use crate::identities::Identities;
 use crate::hooks::{ActiveHooks, NoTickets};
 use crate::ticketer::{NodeTicketer, TicketKeys, DEFAULT_SESSION_TIMEOUT};
@@ -319,10 +320,6 @@ fn remember_material(key: [u8; 32], m: &Arc<Material>) {
         cache.retain(|_, w| w.strong_count() > 0);
     }
     cache.insert(key, Arc::downgrade(m));
-}
-
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
 /// Per-connection client options that shape a `ClientConfig`.

@@ -20,6 +20,7 @@ use rustls::server::{ProducesTickets, StoresServerSessions};
 use rustls::{KeyLog, NamedGroup, SignatureScheme};
 
 use crate::session_store::{self, SessionValue};
+use crate::sync::lock;
 
 #[derive(Debug, Default)]
 pub struct Hooks {
@@ -39,10 +40,6 @@ pub struct Hooks {
     resume_server_session: Mutex<Option<(Vec<u8>, Vec<u8>)>>,
     /// Client: the signature schemes of the server's CertificateRequest.
     peer_sigschemes: Mutex<Vec<SignatureScheme>>,
-}
-
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
 impl Hooks {

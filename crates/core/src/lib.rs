@@ -18,6 +18,7 @@
 //! - [`ticketer`]: Node's `ticketKeys` as rustls's session ticketer
 //! - [`client_hello`]: ClientHello fields rustls's `Acceptor` does not expose
 //! - [`system_roots`]: the operating system's trust store
+//! - [`sync`]: the crate's one lock rule (a poisoned lock goes on)
 //!
 //! There is no `unsafe` here: parsing and TLS state stay in safe Rust (the
 //! cryptography is aws-lc's, through aws-lc-rs).
@@ -45,6 +46,7 @@ pub mod self_signed;
 pub mod session_store;
 pub mod ssl_error;
 pub mod suites;
+pub mod sync;
 pub mod system_roots;
 pub mod ticketer;
 pub mod verifier;

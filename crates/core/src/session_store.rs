@@ -60,7 +60,7 @@ fn store() -> &'static Mutex<Store> {
 }
 
 fn lock() -> std::sync::MutexGuard<'static, Store> {
-    store().lock().unwrap_or_else(|p| p.into_inner())
+    crate::sync::lock(store())
 }
 
 /// The group `handle` names if it is for the same server, else a new empty

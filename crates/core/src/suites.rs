@@ -314,7 +314,7 @@ pub(crate) fn restrict_verification(
     static TABLES: OnceLock<Mutex<HashMap<Key, Table>>> = OnceLock::new();
     // Per base table too: each security level has its own RSA algorithms.
     let key = (base.mapping.as_ptr() as usize, schemes.iter().map(|s| u16::from(*s)).collect());
-    let mut tables = TABLES.get_or_init(Default::default).lock().unwrap_or_else(|p| p.into_inner());
+    let mut tables = crate::sync::lock(TABLES.get_or_init(Default::default));
     let mapping = *tables.entry(key).or_insert_with(|| {
         // In the order given: rustls offers them so, as OpenSSL does.
         let kept: Vec<_> =

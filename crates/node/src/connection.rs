@@ -107,7 +107,7 @@ impl NativeConnection {
 /// A poisoned lock (a panic caught mid-step) still guards a usable pump:
 /// the step's error went to JS, and the connection fails from there.
 pub(crate) fn lock(pump: &Mutex<Pump>) -> MutexGuard<'_, Pump> {
-    pump.lock().unwrap_or_else(|p| p.into_inner())
+    rustls_node_core::sync::lock(pump)
 }
 
 #[napi]
@@ -135,9 +135,8 @@ impl NativeConnection {
     /// decrypted to into `out` (a buffer the caller reuses; rustls holds at
     /// most about two records of plaintext, so 64 KiB takes all of it).
     /// Reports `progress[0]` = bytes consumed, `progress[1]` = event bits
-    /// (1 handshake done, 2 peer sent close_notify, 4 the ClientHello is
-    /// read, 8 new client sessions, 16 key log lines, 32 new server sessions,
-    /// 64 records to send, 128 more plaintext waiting) and `progress[2]` = plaintext bytes in `out`. One
+    /// (the `EVENT_*` constants, see events.rs) and `progress[2]` =
+    /// plaintext bytes in `out`. One
     /// call per step on the data path; `progress` is a Float64Array the
     /// caller reuses.
     #[napi(catch_unwind)]

@@ -9,6 +9,11 @@ use rustls_node_core::config::{self, ContextBuilder, SecureContext};
 
 use crate::js_error::OrThrow;
 
+/// The length of Node's `ticketKeys` (the core's rule, for the TS layer's
+/// argument checks and their Node error messages).
+#[napi]
+pub const TICKET_KEYS_LENGTH: u32 = rustls_node_core::ticketer::TICKET_KEYS_LEN as u32;
+
 /// One `key` or `pfx` entry with the passphrase that applies to it.
 #[napi(object)]
 pub struct KeyInput {

@@ -15,6 +15,7 @@
 mod certificate;
 mod connection;
 mod context;
+mod events;
 mod handshake_task;
 mod js_error;
 
