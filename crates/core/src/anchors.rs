@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use rustls::pki_types::CertificateDer;
 use rustls::RootCertStore;
 
-use crate::{Result, TlsError};
+use crate::{verifier, Result, TlsError};
 
 #[derive(Debug)]
 pub struct Anchors {
@@ -40,11 +40,11 @@ impl Anchors {
         self.store.add(cert.clone()).map_err(|e| {
             TlsError::new("ERR_OSSL_X509_UNSUPPORTED", format!("unusable CA certificate: {e}"))
         })?;
-        if let Some((subject, issuer)) = names(&cert) {
-            if subject != issuer {
-                self.not_roots.push(subject.clone());
+        if let Some(names) = names(&cert) {
+            if !names.self_issued {
+                self.not_roots.push(names.subject.clone());
             }
-            self.by_subject.entry(subject).or_default().push(self.certs.len());
+            self.by_subject.entry(names.subject).or_default().push(self.certs.len());
         }
         self.certs.push(cert);
         Ok(())
@@ -76,7 +76,7 @@ impl Anchors {
     /// self-issued (a pinned self-signed certificate).
     pub fn contains_root(&self, cert: &CertificateDer<'_>) -> bool {
         self.certs.iter().any(|c| c.as_ref() == cert.as_ref())
-            && names(cert).is_some_and(|(subject, issuer)| subject == issuer)
+            && verifier::is_self_issued_der(cert.as_ref())
     }
 
     /// Whether the trust anchor with this subject (DER contents of the Name,
@@ -92,14 +92,14 @@ impl Anchors {
     /// OpenSSL then completes the chain from its store and accepts it.
     /// `verifies(cert, issuer)` checks a link's signature.
     pub fn reaches_root(&self, anchor_subject: &[u8], verifies: impl Fn(&[u8], &[u8]) -> bool) -> bool {
-        let start = self.certs.iter().find(|c| names(c).is_some_and(|(subject, _)| name_contents(&subject) == Some(anchor_subject)));
+        let start = self.certs.iter().find(|c| names(c).is_some_and(|n| name_contents(&n.subject) == Some(anchor_subject)));
         let Some(mut current) = start else { return false };
         for _ in 0..10 {
-            let Some((subject, issuer)) = names(current) else { return false };
-            if subject == issuer {
+            let Some(names) = names(current) else { return false };
+            if names.self_issued {
                 return true;
             }
-            match self.with_subject(&issuer).find(|c| verifies(current.as_ref(), c.as_ref())) {
+            match self.with_subject(&names.issuer).find(|c| verifies(current.as_ref(), c.as_ref())) {
                 Some(next) => current = next,
                 None => return false,
             }
@@ -110,11 +110,11 @@ impl Anchors {
     /// The trusted certificate that issued `cert` (matched by name, as
     /// OpenSSL's chain building starts), unless `cert` is self-issued.
     pub fn issuer_of(&self, cert: &CertificateDer<'_>) -> Option<&CertificateDer<'static>> {
-        let (subject, issuer) = names(cert)?;
-        if subject == issuer {
+        let names = names(cert)?;
+        if names.self_issued {
             return None;
         }
-        self.with_subject(&issuer).next()
+        self.with_subject(&names.issuer).next()
     }
 }
 
@@ -134,8 +134,20 @@ fn name_contents(name: &[u8]) -> Option<&[u8]> {
 }
 
 /// Raw DER of the subject and issuer names of a certificate.
-fn names(cert: &CertificateDer<'_>) -> Option<(Vec<u8>, Vec<u8>)> {
+struct Names {
+    subject: Vec<u8>,
+    issuer: Vec<u8>,
+    /// [`verifier::is_self_issued`].
+    self_issued: bool,
+}
+
+/// The [`Names`] of a certificate; `None` when it does not parse.
+fn names(cert: &CertificateDer<'_>) -> Option<Names> {
     use x509_parser::prelude::FromDer;
     let (_, c) = x509_parser::certificate::X509Certificate::from_der(cert.as_ref()).ok()?;
-    Some((c.subject().as_raw().to_vec(), c.issuer().as_raw().to_vec()))
+    Some(Names {
+        subject: c.subject().as_raw().to_vec(),
+        issuer: c.issuer().as_raw().to_vec(),
+        self_issued: verifier::is_self_issued(&c),
+    })
 }

@@ -36,7 +36,7 @@ impl<'a> Link<'a> {
     }
 
     fn self_issued(&self) -> bool {
-        self.cert.subject().as_raw() == self.cert.issuer().as_raw()
+        verifier::is_self_issued(&self.cert)
     }
 }
 
@@ -77,7 +77,7 @@ pub(crate) fn verify(
                 path.push(issuer);
             }
             None if path.iter().any(|l| l.trusted) => return Err(verifier::UNABLE_TO_GET_ISSUER_CERT),
-            None => return Err(issuer_not_found(end_entity, intermediates)),
+            None => return Err(verifier::issuer_not_found(end_entity, intermediates)),
         }
     }
     let now = now.as_secs() as i64;
@@ -199,23 +199,5 @@ fn check_revocation(policy: &TrustPolicy, cert: &X509Certificate<'_>) -> Result<
         Ok(())
     } else {
         Err(verifier::UNABLE_TO_GET_CRL)
-    }
-}
-
-/// No issuer at all: named after the chain's shape, as OpenSSL names it.
-fn issuer_not_found(end_entity: &CertificateDer<'_>, intermediates: &[CertificateDer<'_>]) -> VerifyFailure {
-    let self_issued = |c: &CertificateDer<'_>| {
-        X509Certificate::from_der(c.as_ref()).is_ok_and(|(_, c)| c.subject().as_raw() == c.issuer().as_raw())
-    };
-    if intermediates.is_empty() {
-        if self_issued(end_entity) {
-            verifier::DEPTH_ZERO_SELF_SIGNED_CERT
-        } else {
-            verifier::UNABLE_TO_VERIFY_LEAF_SIGNATURE
-        }
-    } else if intermediates.last().is_some_and(self_issued) {
-        verifier::SELF_SIGNED_CERT_IN_CHAIN
-    } else {
-        verifier::UNABLE_TO_GET_ISSUER_CERT_LOCALLY
     }
 }

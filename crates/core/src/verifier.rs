@@ -194,19 +194,7 @@ fn openssl_name(
 ) -> VerifyFailure {
     use webpki::Error as E;
     match err {
-        E::UnknownIssuer => {
-            if intermediates.is_empty() {
-                if is_self_issued(end_entity) {
-                    DEPTH_ZERO_SELF_SIGNED_CERT
-                } else {
-                    UNABLE_TO_VERIFY_LEAF_SIGNATURE
-                }
-            } else if intermediates.last().is_some_and(|c| is_self_issued(c)) {
-                SELF_SIGNED_CERT_IN_CHAIN
-            } else {
-                UNABLE_TO_GET_ISSUER_CERT_LOCALLY
-            }
-        }
+        E::UnknownIssuer => issuer_not_found(end_entity, intermediates),
         E::CertExpired { .. } => CERT_HAS_EXPIRED,
         E::CertNotValidYet { .. } => CERT_NOT_YET_VALID,
         E::CertRevoked => CERT_REVOKED,
@@ -283,14 +271,34 @@ fn check_validity(cert: &CertificateDer<'_>, now: UnixTime) -> Result<(), Verify
     Ok(())
 }
 
-/// A certificate whose issuer name equals its subject name (RFC 5280 §6.1:
-/// "self-issued"); OpenSSL calls these self-signed when naming errors.
-fn is_self_issued(cert: &CertificateDer<'_>) -> bool {
-    use x509_parser::prelude::FromDer;
-    match x509_parser::certificate::X509Certificate::from_der(cert.as_ref()) {
-        Ok((_, c)) => c.issuer().as_raw() == c.subject().as_raw(),
-        Err(_) => false,
+/// No issuer at all: named after the chain's shape, as OpenSSL names it (a
+/// lone self-signed leaf, a chain ending in a self-signed root, a lone leaf,
+/// or intermediates whose issuer is unknown).
+pub(crate) fn issuer_not_found(end_entity: &CertificateDer<'_>, intermediates: &[CertificateDer<'_>]) -> VerifyFailure {
+    if intermediates.is_empty() {
+        if is_self_issued_der(end_entity) {
+            DEPTH_ZERO_SELF_SIGNED_CERT
+        } else {
+            UNABLE_TO_VERIFY_LEAF_SIGNATURE
+        }
+    } else if intermediates.last().is_some_and(|c| is_self_issued_der(c)) {
+        SELF_SIGNED_CERT_IN_CHAIN
+    } else {
+        UNABLE_TO_GET_ISSUER_CERT_LOCALLY
     }
+}
+
+/// A certificate whose issuer name equals its subject name, compared as
+/// encoded (RFC 5280 §6.1: "self-issued"); OpenSSL calls these self-signed
+/// when naming errors. The one place this is decided.
+pub(crate) fn is_self_issued(cert: &x509_parser::certificate::X509Certificate<'_>) -> bool {
+    cert.issuer().as_raw() == cert.subject().as_raw()
+}
+
+/// [`is_self_issued`] for a DER certificate; `false` when it does not parse.
+pub(crate) fn is_self_issued_der(cert: &[u8]) -> bool {
+    use x509_parser::prelude::FromDer;
+    x509_parser::certificate::X509Certificate::from_der(cert).is_ok_and(|(_, c)| is_self_issued(&c))
 }
 
 /// Turns a verification failure into the rustls error that aborts the
