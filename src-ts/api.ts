@@ -11,6 +11,7 @@ export { SecureContext, createSecureContext } from './secure-context'
 export { TLSSocket } from './tls-socket'
 export { Server, createServer } from './server'
 export { connect } from './connect'
+export type { ConnectionOptions, EchOptions, EchRejectedError } from './ech'
 export { createSecurePair } from './secure-pair'
 
 // Plain writable properties of the module object, as in Node.

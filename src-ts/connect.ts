@@ -12,6 +12,7 @@ import { TLSSocket } from './tls-socket'
 import { live } from './tls-module'
 import { checkServerIdentity } from './check-server-identity'
 import { codedError, validateFunction } from './errors'
+import type { ConnectionOptions, EchOptions } from './ech'
 
 let warnedRejectUnauthorized = false
 let warnedIpServername = false
@@ -34,7 +35,7 @@ const kConnectOptions = Symbol('rustls-node.connectOptions')
 
 type ClientSocket = TLSSocket & { [kConnectOptions]: ConnectOptions }
 
-interface ConnectOptions extends tls.ConnectionOptions {
+interface ConnectOptions extends tls.ConnectionOptions, EchOptions {
   minDHSize?: number
   singleUse?: boolean
   localAddress?: string
@@ -61,9 +62,9 @@ function normalizeConnectArgs(args: unknown[]): [ConnectOptions, (() => void) | 
   return [options, cb]
 }
 
-export function connect(options: tls.ConnectionOptions, secureConnectListener?: () => void): TLSSocket
-export function connect(port: number, host?: string, options?: tls.ConnectionOptions, secureConnectListener?: () => void): TLSSocket
-export function connect(port: number, options?: tls.ConnectionOptions, secureConnectListener?: () => void): TLSSocket
+export function connect(options: ConnectionOptions, secureConnectListener?: () => void): TLSSocket
+export function connect(port: number, host?: string, options?: ConnectionOptions, secureConnectListener?: () => void): TLSSocket
+export function connect(port: number, options?: ConnectionOptions, secureConnectListener?: () => void): TLSSocket
 export function connect(...args: unknown[]): TLSSocket {
   const [given, cb] = normalizeConnectArgs(args)
   const options: ConnectOptions = {
@@ -94,6 +95,8 @@ export function connect(...args: unknown[]): TLSSocket {
     onread: options.onread,
     signal: options.signal,
     host: options.host,
+    echConfigList: options.echConfigList,
+    echGrease: options.echGrease,
   }) as ClientSocket
   options.rejectUnauthorized = options.rejectUnauthorized !== false
   socket[kConnectOptions] = options

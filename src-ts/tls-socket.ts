@@ -41,6 +41,7 @@ import {
   validateUint32,
 } from './errors'
 import { alpnList } from './alpn'
+import { echOffer, type EchOffer, type EchOptions, type EchRejectedError } from './ech'
 import { refuseUnsupportedSocketOptions } from './unsupported'
 import { createHandle, wrapDuplex, UV_ECANCELED, UV_EPIPE, type StreamRequest, type TLSHandle } from './tls-handle'
 import { tlsKeylogFile, traceTls } from './cli-options'
@@ -92,7 +93,7 @@ const TICKET_HOLD_MS = 200
 /** TLS sockets made in this process, by role (`tls.rustls.sockets`). */
 export const socketCounts = { client: 0, server: 0 }
 
-export interface TLSSocketInternalOptions extends tls.TLSSocketOptions {
+export interface TLSSocketInternalOptions extends tls.TLSSocketOptions, EchOptions {
   allowHalfOpen?: boolean
   highWaterMark?: number
   handshakeTimeout?: number
@@ -196,6 +197,17 @@ class TLSSocketImpl extends net.Socket implements tls.TLSSocket {
   declare private _sniChosen: boolean
   /** The `signal` option: once it aborted, connect() starts nothing (net's `_aborted`). */
   declare private _signal: AbortSignal | undefined
+  /** Client: the Encrypted Client Hello to offer (echConfigList, echGrease). */
+  declare private _ech: EchOffer
+  declare private _echAccepted: boolean
+
+  /**
+   * Client: whether the server accepted Encrypted Client Hello, set before
+   * 'secureConnect'; false when none was offered (or only GREASE).
+   */
+  get echAccepted(): boolean {
+    return this._echAccepted
+  }
 
   // Never runs: the exported TLSSocket is the function constructor below,
   // which shares this prototype. Declared for the types of `new TLSSocket`.
@@ -451,9 +463,14 @@ class TLSSocketImpl extends net.Socket implements tls.TLSSocket {
     if (!this._handle || !this._transport) return // destroyed before connecting
     this._started = true
     try {
+      const name = this._sniName() ?? this._clientHost()
       this._conn = native.NativeConnection.client(this._context.context.native, {
-        servername: this._sniName() ?? this._clientHost(),
-        sni: this._sniName() !== undefined,
+        servername: name,
+        // With ECH the real name goes in the encrypted ClientHello, also
+        // without an explicit servername (an IP address never).
+        sni: this._sniName() !== undefined || (this._ech.echConfigList !== undefined && !net.isIP(name)),
+        echConfigList: this._ech.echConfigList,
+        echGrease: this._ech.echGrease,
         rejectUnauthorized: this._rejectUnauthorized,
         alpn: alpnList(this._tlsOptions.ALPNProtocols, 'options.ALPNProtocols'),
         session: sessionHandle(this._tlsOptions.session),
@@ -697,6 +714,7 @@ class TLSSocketImpl extends net.Socket implements tls.TLSSocket {
       }
     } else {
       this.servername = this._sniName() ?? false
+      this._echAccepted = conn.echAccepted()
     }
     debug('%s _finishInit', role(this._isServer), 'handle?', Boolean(this._handle), 'alpn', this.alpnProtocol, 'servername', this.servername)
     if (!this._isServer) {
@@ -1011,6 +1029,10 @@ class TLSSocketImpl extends net.Socket implements tls.TLSSocket {
    */
   private _fail(err: Error): void {
     if (this.destroyed) return
+    if ((err as { code?: string }).code === 'ERR_TLS_ECH_REJECTED') {
+      const retry = this._conn?.echRetryConfigs()
+      if (retry) (err as EchRejectedError).retryConfigs = retry
+    }
     if (!this._secureEstablished) this._closeAfterHandlingError = true
     this.destroy(err)
   }
@@ -1293,6 +1315,8 @@ function TLSSocket(this: TLSSocketImpl, socket?: Duplex | net.Socket | null, opt
   self.authorizationError = null
   self._transport = null
   self._conn = null
+  self._ech = self._isServer ? {} : echOffer(tlsOptions)
+  self._echAccepted = false
   self._started = false
   self._reading = false
   self._queuedWrites = []

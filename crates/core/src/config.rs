@@ -25,7 +25,11 @@ use crate::hooks::{ActiveHooks, NoTickets};
 use crate::ticketer::{NodeTicketer, TicketKeys, DEFAULT_SESSION_TIMEOUT};
 use crate::resolver::IdentityResolver;
 use crate::verifier::{ClientChainVerifier, ServerChainVerifier, TrustPolicy};
+use crate::ech::{self, EchOffer};
 use crate::{cipher_string, keys, legacy_rsa, suites, Result, TlsError};
+
+/// The most ECH client configs a context keeps (see [`SecureContext::client_config`]).
+const MAX_ECH_CONFIGS: usize = 16;
 
 /// A set of trust anchors, e.g. Node's bundled root list.
 pub fn root_store(pems: &[&[u8]]) -> Result<Arc<Anchors>> {
@@ -329,6 +333,9 @@ pub struct ClientOptions {
     pub alpn: Vec<Vec<u8>>,
     /// Send the server name as SNI (Node does only for an explicit `servername`).
     pub sni: bool,
+    /// Encrypted Client Hello (see [`crate::ech`]): such a config is TLS
+    /// 1.3-only and specific to the servers of its ECHConfigList.
+    pub ech: Option<EchOffer>,
 }
 
 /// Per-server options that shape a `ServerConfig`.
@@ -412,9 +419,14 @@ impl SecureContext {
             policy: m.policy.clone(),
             reject_unauthorized: opts.reject_unauthorized,
         });
-        let builder = ClientConfig::builder_with_provider(m.provider.clone())
-            .with_protocol_versions(&m.versions)
-            .map_err(config_error)?
+        let builder = ClientConfig::builder_with_provider(m.provider.clone());
+        let builder = match &opts.ech {
+            None => builder.with_protocol_versions(&m.versions).map_err(config_error)?,
+            // rustls's with_ech: TLS 1.3 only, whatever minVersion says
+            Some(_) if !m.versions.contains(&&rustls::version::TLS13) => return Err(ech::needs_tls13()),
+            Some(offer) => builder.with_ech(ech::mode(offer)?).map_err(|_| ech::needs_tls13())?,
+        };
+        let builder = builder
             .dangerous()
             .with_custom_certificate_verifier(verifier);
         let mut cfg = builder
@@ -426,6 +438,16 @@ impl SecureContext {
         cfg.resumption = Resumption::store(Arc::new(ActiveHooks));
         cfg.key_log = Arc::new(ActiveHooks);
         let cfg = Arc::new(cfg);
+        if opts.ech.is_some() {
+            // One config per ECHConfigList (a DNS record's): keep the most
+            // recent few, so that changing lists do not pile up.
+            let ech_entries = cache.iter().filter(|(o, _)| o.ech.is_some()).count();
+            if ech_entries >= MAX_ECH_CONFIGS {
+                if let Some(oldest) = cache.iter().position(|(o, _)| o.ech.is_some()) {
+                    cache.remove(oldest);
+                }
+            }
+        }
         cache.push((opts.clone(), cfg.clone()));
         Ok(cfg)
     }

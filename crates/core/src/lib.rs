@@ -19,6 +19,7 @@
 //! - [`client_hello`]: ClientHello fields rustls's `Acceptor` does not expose
 //! - [`system_roots`]: the operating system's trust store
 //! - [`sync`]: the crate's one lock rule (a poisoned lock goes on)
+//! - [`ech`]: Encrypted Client Hello offers and rejections (client)
 //!
 //! There is no `unsafe` here: parsing and TLS state stay in safe Rust (the
 //! cryptography is aws-lc's, through aws-lc-rs).
@@ -30,6 +31,7 @@ pub mod cert_info;
 pub mod cipher_string;
 pub mod client_hello;
 pub mod config;
+pub mod ech;
 pub mod error;
 #[cfg(fuzzing)]
 #[doc(hidden)]

@@ -15,12 +15,14 @@
 use std::io::Write;
 use std::sync::Arc;
 
+use rustls::client::EchStatus;
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
 use rustls::server::{Accepted, AcceptedAlert, Acceptor};
 use rustls::{ClientConnection, Connection, SignatureScheme};
 
 use crate::client_hello::{self, HelloInfo};
 use crate::config::{ClientOptions, SecureContext, ServerOptions};
+use crate::ech::{self, EchOffer};
 use crate::hooks::{self, Hooks};
 use crate::suites;
 use crate::verifier::{self, PeerRole, TrustPolicy, VerifyFailure};
@@ -103,6 +105,10 @@ pub struct Pump {
     prefer_own_order: bool,
     /// Client: the name sessions are kept under.
     server_name: Option<ServerName<'static>>,
+    /// Client: the Encrypted Client Hello offered, if any.
+    ech: Option<EchOffer>,
+    /// Client: the configs a server that rejected ECH gave to retry with.
+    ech_retry_configs: Option<Vec<u8>>,
 }
 
 impl Pump {
@@ -136,6 +142,7 @@ impl Pump {
         pump.check_chain_after = !opts.reject_unauthorized;
         pump.hooks = Some(hooks);
         pump.server_name = Some(name);
+        pump.ech = opts.ech.clone();
         Ok(pump)
     }
 
@@ -164,6 +171,8 @@ impl Pump {
             peer_sigschemes: Vec::new(),
             prefer_own_order: false,
             server_name: None,
+            ech: None,
+            ech_retry_configs: None,
         }
     }
 
@@ -228,6 +237,17 @@ impl Pump {
     /// The OCSP response the server stapled, if any.
     pub fn ocsp_response(&self) -> Option<Vec<u8>> {
         self.hooks.as_ref()?.ocsp()
+    }
+
+    /// Client: whether the server accepted our Encrypted Client Hello.
+    pub fn ech_accepted(&self) -> bool {
+        matches!(self.live(), Some(Connection::Client(c)) if c.ech_status() == EchStatus::Accepted)
+    }
+
+    /// Client: after an ECH rejection, the ECHConfigList the server gave to
+    /// retry with, when it proved to be the config's public name.
+    pub fn ech_retry_configs(&self) -> Option<&[u8]> {
+        self.ech_retry_configs.as_deref()
     }
 
     /// Whether this handshake resumed a session (`isSessionReused()`).
@@ -319,6 +339,13 @@ impl Pump {
                         Err(e) => {
                             if matches!(e, rustls::Error::NoCertificatesPresented) {
                                 tls12_handshake_failure_alert(conn, &mut self.out);
+                            }
+                            if let Some(offer) = &self.ech {
+                                let chain = conn.peer_certificates().unwrap_or(&[]);
+                                if let Some((err, retry)) = ech::rejection(&e, offer, chain, &self.policy) {
+                                    self.ech_retry_configs = retry;
+                                    return Err(err);
+                                }
                             }
                             return Err(ssl_error::from_rustls(&e, self.handshake_done));
                         }

@@ -11,6 +11,7 @@ use napi_derive::napi;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use rustls_node_core::config::{ClientOptions, ServerOptions};
+use rustls_node_core::ech::EchOffer;
 use rustls_node_core::hooks::Hooks;
 use rustls_node_core::pump::{event, Pump};
 
@@ -30,6 +31,10 @@ pub struct ClientInit {
     pub keylog: bool,
     pub reject_unauthorized: bool,
     pub alpn: Option<Vec<Buffer>>,
+    /// An ECHConfigList to offer Encrypted Client Hello with.
+    pub ech_config_list: Option<Buffer>,
+    /// GREASE ECH (ignored with `ech_config_list`).
+    pub ech_grease: Option<bool>,
 }
 
 #[napi(object)]
@@ -118,6 +123,11 @@ impl NativeConnection {
             reject_unauthorized: init.reject_unauthorized,
             alpn: alpn_list(init.alpn),
             sni: init.sni,
+            ech: match (init.ech_config_list, init.ech_grease) {
+                (Some(list), _) => Some(EchOffer::Configs(list.to_vec().into())),
+                (None, Some(true)) => Some(EchOffer::Grease),
+                (None, _) => None,
+            },
         };
         let hooks = Arc::new(Hooks::new(init.session.map(|b| b.to_vec())));
         hooks.enable_keylog(init.keylog);
@@ -215,6 +225,18 @@ impl NativeConnection {
     #[napi(catch_unwind)]
     pub fn shared_sigalgs(&self) -> Vec<String> {
         self.pump().shared_sigalgs().into_iter().map(str::to_owned).collect()
+    }
+
+    /// Client: whether the server accepted Encrypted Client Hello.
+    #[napi(catch_unwind)]
+    pub fn ech_accepted(&self) -> bool {
+        self.pump().ech_accepted()
+    }
+
+    /// Client: after ERR_TLS_ECH_REJECTED, the server's ECHConfigList to retry with.
+    #[napi(catch_unwind)]
+    pub fn ech_retry_configs(&self) -> Option<Buffer> {
+        self.pump().ech_retry_configs().map(|c| Buffer::from(c.to_vec()))
     }
 
     #[napi(catch_unwind)]

@@ -1,0 +1,3 @@
+module rustls-node/ech-server
+
+go 1.24
