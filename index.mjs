@@ -22,6 +22,7 @@ export const {
   createSecurePair,
   createServer,
   getCiphers,
+  getCertificateCompressionAlgorithms,
   getCACertificates,
   rootCertificates,
   setDefaultCACertificates,

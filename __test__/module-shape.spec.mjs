@@ -67,11 +67,17 @@ async function roundTrip (t, tlsModule, options, text = 'ping') {
 // Module shape: CommonJS
 
 // Node 22.15/24.5 added tls.getCACertificates() and setDefaultCACertificates()
-// after rootCertificates; rustls-node has them on Node 20 too.
+// after rootCertificates, and Node 24 getCertificateCompressionAlgorithms()
+// after getCiphers; rustls-node has them on Node 20 too.
 const NEWER_NODE_KEYS = ['getCACertificates', 'setDefaultCACertificates']
 const expectedKeys = (() => {
-  const keys = Object.keys(nodeTls)
-  if (isNode || keys.includes(NEWER_NODE_KEYS[0])) return keys
+  let keys = Object.keys(nodeTls)
+  if (isNode) return keys
+  if (!keys.includes('getCertificateCompressionAlgorithms')) {
+    const at = keys.indexOf('getCiphers') + 1
+    keys = [...keys.slice(0, at), 'getCertificateCompressionAlgorithms', ...keys.slice(at)]
+  }
+  if (keys.includes(NEWER_NODE_KEYS[0])) return keys
   const at = keys.indexOf('rootCertificates') + 1
   return [...keys.slice(0, at), ...NEWER_NODE_KEYS, ...keys.slice(at)]
 })()
@@ -176,7 +182,7 @@ test('rootCertificates: node:tls\'s certificates; a getter that ignores assignme
 // Module shape: ESM
 
 test('import(): node:tls\'s named exports, each the same value as on the default export', (t) => {
-  const newer = isNode ? [] : NEWER_NODE_KEYS.filter((k) => !(k in nodeEsm))
+  const newer = isNode ? [] : [...NEWER_NODE_KEYS, 'getCertificateCompressionAlgorithms'].filter((k) => !(k in nodeEsm))
   t.deepEqual(Object.keys(esm).sort(), [...Object.keys(nodeEsm), ...newer].sort())
   for (const name of Object.keys(nodeEsm)) {
     if (name === 'default') continue

@@ -4,6 +4,13 @@
 import type { SecureVersion } from 'node:tls'
 
 export { CLIENT_RENEG_LIMIT, CLIENT_RENEG_WINDOW, getCiphers, rootCertificates } from './constants'
+export { getCertificateCompressionAlgorithms } from './cert-compression'
+export type {
+  CertificateCompressionAlgorithm,
+  CertificateCompressionOptions,
+  SecureContextOptions,
+  TlsOptions,
+} from './cert-compression'
 export { convertALPNProtocols } from './alpn'
 export { getCACertificates, setDefaultCACertificates } from './ca-certificates'
 export { checkServerIdentity } from './check-server-identity'

@@ -5,6 +5,7 @@
 
 import type * as tls from 'node:tls'
 import { invalidArgType, invalidArgValue, validateBoolean } from './errors'
+import type { CertificateCompressionOptions } from './cert-compression'
 
 /** tls.connect() options for Encrypted Client Hello. */
 export interface EchOptions {
@@ -22,8 +23,8 @@ export interface EchOptions {
   echGrease?: boolean | undefined
 }
 
-/** tls.connect()'s options with the ones rustls-node adds. */
-export interface ConnectionOptions extends tls.ConnectionOptions, EchOptions {}
+/** tls.connect()'s options with the ones rustls-node adds (and Node 24's certificateCompression). */
+export interface ConnectionOptions extends tls.ConnectionOptions, EchOptions, CertificateCompressionOptions {}
 
 /** The error a client socket fails with when the server rejects ECH. */
 export interface EchRejectedError extends Error {

@@ -12,6 +12,7 @@ import type { SecureVersion } from 'node:tls'
 import type * as api from './api'
 import { live } from './tls-module'
 import { CLIENT_RENEG_LIMIT, CLIENT_RENEG_WINDOW, getCiphers, initialDefaults, rootCertificates } from './constants'
+import { getCertificateCompressionAlgorithms } from './cert-compression'
 import { convertALPNProtocols } from './alpn'
 import { getCACertificates, setDefaultCACertificates } from './ca-certificates'
 import { checkServerIdentity } from './check-server-identity'
@@ -30,6 +31,7 @@ const tls: typeof api = Object.assign(live, {
   DEFAULT_MIN_VERSION: initialDefaults.DEFAULT_MIN_VERSION as SecureVersion,
   DEFAULT_MAX_VERSION: initialDefaults.DEFAULT_MAX_VERSION as SecureVersion,
   getCiphers,
+  getCertificateCompressionAlgorithms,
   rootCertificates,
   getCACertificates,
   setDefaultCACertificates,

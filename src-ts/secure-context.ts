@@ -12,7 +12,7 @@
 // in Rust, so rebuilding costs little.
 
 import { constants as cryptoConstants } from 'node:crypto'
-import type { SecureContextOptions } from 'node:tls'
+import { packCertificateCompression, unpackCertificateCompression, type SecureContextOptions } from './cert-compression'
 import { defaultCACertificates } from './ca-certificates'
 import { native, type NativeContext } from './native'
 import { live } from './tls-module'
@@ -22,6 +22,7 @@ import {
   invalidArgValue,
   validateBuffer,
   validateInt32,
+  validateUint32,
   validateObject,
   validateString,
 } from './errors'
@@ -67,6 +68,8 @@ interface ContextInputs {
   sigalgs?: string
   ticketKeys?: Buffer
   sessionTimeout?: number
+  /** certificateCompression, in order; the core's default when undefined. */
+  certificateCompression?: string[]
   effects: SecureOptionEffects
 }
 
@@ -132,6 +135,7 @@ export class NativeSecureContext {
         sessionTimeout: i.sessionTimeout,
         noTickets: i.effects.noTickets,
         honorCipherOrder: i.effects.serverPreference,
+        certificateCompression: i.certificateCompression,
       },
       i.defaultRoots ? defaultRootStore() : undefined,
     )
@@ -208,6 +212,13 @@ export class NativeSecureContext {
   setSigalgs(sigalgs: string): void {
     validateString(sigalgs, 'sigalgs')
     this.inputs.sigalgs = sigalgs
+    this.changed()
+  }
+
+  /** Node's verb: the algorithms packed as configSecureContext() packs them (a length byte, then ids). */
+  setCertificateCompression(packed: number): void {
+    validateUint32(packed, 'packed')
+    this.inputs.certificateCompression = unpackCertificateCompression(packed)
     this.changed()
   }
 
@@ -372,6 +383,10 @@ function configure(context: NativeSecureContext, options: SecureContextOptions):
       context.setKey(pem, pass as string | undefined)
     }
   }
+  // Node's order: after the keys, before sigalgs. `[]` is "off" here
+  // (Node skips the verb for it, and is off by default).
+  const compression = packCertificateCompression(o.certificateCompression)
+  if (compression !== undefined) context.setCertificateCompression(compression)
   if (o.sigalgs !== undefined && o.sigalgs !== null) {
     validateString(o.sigalgs, 'options.sigalgs')
     if (o.sigalgs === '') throw invalidArgValue('options.sigalgs', '')

@@ -10,6 +10,7 @@ import * as net from 'node:net'
 import { createHash } from 'node:crypto'
 import { deprecate } from 'node:util'
 import type * as tls from 'node:tls'
+import type { SecureContextOptions, TlsOptions } from './cert-compression'
 import { SecureContext } from './secure-context'
 import { TLSSocket } from './tls-socket'
 import { live } from './tls-module'
@@ -60,6 +61,7 @@ class ServerImpl extends net.Server implements tls.Server {
   declare ecdhCurve: string | undefined
   declare privateKeyIdentifier: string | undefined
   declare privateKeyEngine: string | undefined
+  declare certificateCompression: SecureContextOptions['certificateCompression']
   declare pauseOnConnect: boolean
   declare [kHandshakeTimeout]: number
   declare [kSNICallback]: tls.TlsOptions['SNICallback']
@@ -76,7 +78,7 @@ class ServerImpl extends net.Server implements tls.Server {
   }
 
   /** Replaces the certificates, keys and other context options used for new connections. */
-  setSecureContext(options: tls.SecureContextOptions): void {
+  setSecureContext(options: SecureContextOptions): void {
     validateObject(options, 'options')
     const self = this as unknown as Record<string, unknown>
     const o = options as Record<string, unknown>
@@ -91,6 +93,7 @@ class ServerImpl extends net.Server implements tls.Server {
     if (options.ticketKeys) this.ticketKeys = options.ticketKeys
     this.privateKeyIdentifier = options.privateKeyIdentifier
     this.privateKeyEngine = options.privateKeyEngine
+    this.certificateCompression = options.certificateCompression
     this._sharedCreds = live.createSecureContext({
       pfx: self.pfx,
       key: self.key,
@@ -113,7 +116,8 @@ class ServerImpl extends net.Server implements tls.Server {
       sessionTimeout: this.sessionTimeout,
       privateKeyIdentifier: this.privateKeyIdentifier,
       privateKeyEngine: this.privateKeyEngine,
-    } as tls.SecureContextOptions)
+      certificateCompression: this.certificateCompression,
+    } as SecureContextOptions)
   }
 
   /**
@@ -318,7 +322,7 @@ type ServerExport = ServerImpl
 export { ServerExport as Server }
 
 export function createServer(
-  options?: tls.TlsOptions | ((socket: TLSSocket) => void),
+  options?: TlsOptions | ((socket: TLSSocket) => void),
   listener?: (socket: TLSSocket) => void,
 ): ServerImpl {
   return new ServerExport(options, listener)

@@ -3,6 +3,7 @@
 // against Node's types type-checks unchanged against ours.
 import type * as nodeTls from 'node:tls'
 import * as ours from '../../dist/index'
+import type { CertificateCompressionAlgorithm } from '../../dist/api'
 
 export const asNodeTls: typeof nodeTls = ours
 
@@ -22,4 +23,13 @@ export function typicalServer(tls: typeof ours): nodeTls.Server {
   const ctx: nodeTls.SecureContext = tls.createSecureContext({ key: 'k', cert: 'c' })
   void ctx
   return tls.createServer({ key: 'k', cert: 'c', requestCert: true }, (s: nodeTls.TLSSocket) => s.end('hi'))
+}
+
+// rustls-node's typed additions: Node 24's certificateCompression and getCertificateCompressionAlgorithms().
+export function compression(tls: typeof ours): string[] {
+  tls.createSecureContext({ certificateCompression: ['brotli', 'zlib'] })
+  tls.createServer({ key: 'k', cert: 'c', certificateCompression: [] })
+  tls.connect({ port: 443, certificateCompression: ['zlib'] })
+  const names: CertificateCompressionAlgorithm[] = tls.getCertificateCompressionAlgorithms()
+  return names
 }

@@ -19,6 +19,7 @@ use rustls::sign::CertifiedKey;
 use rustls::{ClientConfig, ServerConfig, SupportedProtocolVersion};
 
 use crate::anchors::Anchors;
+use crate::cert_compression::CertCompression;
 use crate::sync::lock;
 use crate::identities::Identities;
 use crate::hooks::{ActiveHooks, NoTickets};
@@ -69,6 +70,8 @@ pub struct ContextBuilder {
     sigalgs: Option<String>,
     no_tickets: bool,
     honor_cipher_order: bool,
+    /// `certificateCompression`; rustls's default when not given.
+    cert_compression: Option<Vec<String>>,
 }
 
 impl ContextBuilder {
@@ -148,6 +151,13 @@ impl ContextBuilder {
         self.ticket_keys = Some(keys.to_vec());
     }
 
+    /// Node's `certificateCompression` (RFC 8879): the algorithms, in
+    /// preference order; empty turns compression off (see
+    /// [`crate::cert_compression`]).
+    pub fn certificate_compression<S: AsRef<str>>(&mut self, names: &[S]) {
+        self.cert_compression = Some(names.iter().map(|n| n.as_ref().to_owned()).collect());
+    }
+
     /// Node's `sessionTimeout`, seconds.
     pub fn session_timeout(&mut self, secs: u32) {
         self.session_timeout = Some(secs);
@@ -215,6 +225,8 @@ impl ContextBuilder {
         ] {
             field(tag, s.as_deref().map_or(b"\xff-none".as_slice(), str::as_bytes));
         }
+        let compression = self.cert_compression.as_ref().map(|n| n.join(":"));
+        field(14, compression.as_deref().map_or(b"\xff-none".as_slice(), str::as_bytes));
         let mut out = [0u8; 32];
         out.copy_from_slice(h.finish().as_ref());
         out
@@ -229,6 +241,10 @@ impl ContextBuilder {
             sigalgs: sigalgs.as_deref(),
         })?;
         let security_level = level.unwrap_or(cipher_string::DEFAULT_SECURITY_LEVEL);
+        let cert_compression = match &self.cert_compression {
+            Some(names) => CertCompression::from_names(names)?,
+            None => CertCompression::default(),
+        };
         let versions = suites::usable_versions(
             suites::select_versions(
                 self.min_version.as_deref().unwrap_or("TLSv1.2"),
@@ -287,6 +303,7 @@ impl ContextBuilder {
             identities,
             policy,
             sigalgs,
+            cert_compression,
             client_configs: Mutex::new(Vec::new()),
         })
     }
@@ -304,6 +321,7 @@ struct Material {
     policy: Arc<TrustPolicy>,
     /// `sigalgs`: also limits the schemes we sign with.
     sigalgs: Option<Vec<rustls::SignatureScheme>>,
+    cert_compression: CertCompression,
     client_configs: Mutex<Vec<(ClientOptions, Arc<ClientConfig>)>>,
 }
 
@@ -437,6 +455,7 @@ impl SecureContext {
         // user passes `session`, as in Node, and handed out as 'session'.
         cfg.resumption = Resumption::store(Arc::new(ActiveHooks));
         cfg.key_log = Arc::new(ActiveHooks);
+        m.cert_compression.apply_client(&mut cfg);
         let cfg = Arc::new(cfg);
         if opts.ech.is_some() {
             // One config per ECHConfigList (a DNS record's): keep the most
@@ -498,6 +517,7 @@ impl SecureContext {
             ));
         cfg.alpn_protocols = opts.alpn.clone();
         cfg.key_log = Arc::new(ActiveHooks);
+        m.cert_compression.apply_server(&mut cfg);
         // Stateless tickets (RFC 5077, RFC 8446 §4.6.1) under the context's
         // ticket keys, as Node issues by default: processes sharing
         // `ticketKeys` resume each other's sessions.

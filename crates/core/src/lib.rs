@@ -12,6 +12,7 @@
 //! - [`identities`]: certificates and keys paired as OpenSSL pairs them
 //! - [`resolver`]: choosing our certificate for the peer
 //! - [`suites`]: cipher suites, groups and versions by their OpenSSL names
+//! - [`cert_compression`]: certificate compression (RFC 8879), Node's `certificateCompression`
 //! - [`keys`]: PEM/DER/PKCS#12 inputs to keys and certificates
 //! - [`cert_info`]: certificate details as Node's `getPeerCertificate()`
 //! - `self_signed` (feature `self-signed`): the demo server's in-memory certificate
@@ -27,6 +28,7 @@
 #![forbid(unsafe_code)]
 
 pub mod anchors;
+pub mod cert_compression;
 pub mod cert_info;
 pub mod cipher_string;
 pub mod client_hello;

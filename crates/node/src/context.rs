@@ -44,6 +44,9 @@ pub struct ContextInit {
     pub no_tickets: Option<bool>,
     /// honorCipherOrder / SSL_OP_CIPHER_SERVER_PREFERENCE.
     pub honor_cipher_order: Option<bool>,
+    /// `certificateCompression` names in preference order (empty: off);
+    /// the core's default when absent.
+    pub certificate_compression: Option<Vec<String>>,
 }
 
 /// Trust anchors, e.g. Node's bundled root list, parsed once per process.
@@ -118,6 +121,9 @@ impl NativeContext {
         }
         if let Some(t) = init.session_timeout {
             b.session_timeout(t);
+        }
+        if let Some(names) = &init.certificate_compression {
+            b.certificate_compression(names);
         }
         let inner = Arc::new(b.build().or_throw(&env)?);
         Ok(Self { inner })

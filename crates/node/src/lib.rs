@@ -37,6 +37,13 @@ pub fn supported_ciphers() -> Vec<String> {
     rustls_node_core::suites::supported_cipher_names()
 }
 
+/// Node's names of the certificate compression algorithms (RFC 8879) this
+/// build compresses and decompresses with.
+#[napi(catch_unwind)]
+pub fn certificate_compression_algorithms() -> Vec<String> {
+    rustls_node_core::cert_compression::available().into_iter().map(String::from).collect()
+}
+
 /// The operating system's trusted certificates, DER (unreadable entries
 /// are skipped, as OpenSSL skips them).
 #[napi(catch_unwind)]
