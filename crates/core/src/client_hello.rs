@@ -100,12 +100,14 @@ pub fn alert_for(err: &TlsError) -> Option<u8> {
     const RECORD_OVERFLOW: u8 = 22;
     const ILLEGAL_PARAMETER: u8 = 47;
     const DECODE_ERROR: u8 = 50;
+    const PROTOCOL_VERSION: u8 = 70;
     match err.code {
         c if c == ssl_error::WRONG_VERSION_NUMBER.code => None,
         c if c == ssl_error::HTTP_REQUEST.code || c == ssl_error::HTTPS_PROXY_REQUEST.code => None,
         c if c == ssl_error::UNEXPECTED_MESSAGE.code => Some(UNEXPECTED_MESSAGE),
         c if c == ssl_error::DATA_LENGTH_TOO_LONG.code => Some(RECORD_OVERFLOW),
         c if c == ssl_error::EXCESSIVE_MESSAGE_SIZE.code => Some(ILLEGAL_PARAMETER),
+        c if c == ssl_error::BAD_LEGACY_VERSION.code => Some(PROTOCOL_VERSION),
         _ => Some(DECODE_ERROR),
     }
 }
@@ -194,9 +196,7 @@ fn record_header(rest: &[u8], first: bool) -> Result<Option<usize>> {
 fn parse_body(body: &[u8]) -> Result<HelloInfo> {
     let mut r = Reader(body);
     let (legacy_version, _random) = (r.take(2)?, r.take(32)?);
-    if legacy_version[0] != 3 {
-        return Err(bad("bad ClientHello version"));
-    }
+    let legacy_version = u16::from_be_bytes([legacy_version[0], legacy_version[1]]);
     let session_id = r.vec8()?;
     if session_id.len() > 32 {
         return Err(bad("session id longer than 32 bytes"));
@@ -211,7 +211,7 @@ fn parse_body(body: &[u8]) -> Result<HelloInfo> {
     let mut info = HelloInfo {
         legacy_session_id: session_id.to_vec(),
         offers: OfferedVersions {
-            tls12: u16::from_be_bytes([legacy_version[0], legacy_version[1]]) >= 0x0303,
+            tls12: legacy_version >= 0x0303,
             tls13: false,
         },
         ..HelloInfo::default()
@@ -243,6 +243,15 @@ fn parse_body(body: &[u8]) -> Result<HelloInfo> {
             EXT_SUPPORTED_VERSIONS => info.offers = offered_versions(data)?,
             _ => {}
         }
+    }
+    // With supported_versions, legacy_version only says the client is no
+    // SSL 3.0 (or older, or garbage) one: OpenSSL refuses anything at or
+    // below 0x0300 there with protocol_version (`ssl_choose_server_version`),
+    // as tlsfuzzer's test-tls13-legacy-version expects. Without the
+    // extension such a hello offers nothing we speak and gets the same alert
+    // as "unsupported protocol" (see `Pump::receive`).
+    if seen.contains(&EXT_SUPPORTED_VERSIONS) && legacy_version <= 0x0300 {
+        return Err(ssl_error::BAD_LEGACY_VERSION.error());
     }
     Ok(info)
 }
@@ -599,6 +608,33 @@ mod tests {
         let mut old = hello(&[], None);
         old[5] = 2; // legacy_version TLS 1.1, no supported_versions
         assert!(!parse_client_hello(&records(&old, 1 << 14)).unwrap().unwrap().offers.any());
+    }
+
+    /// tlsfuzzer's test-tls13-legacy-version: with supported_versions
+    /// offering TLS 1.3, a legacy_version of SSL 3.0 or below (or not 3.x at
+    /// all) is refused with protocol_version, as OpenSSL does (Node's code
+    /// ERR_SSL_BAD_LEGACY_VERSION); a TLS 1.0-1.2 one is fine.
+    #[test]
+    fn bad_legacy_version_with_supported_versions() {
+        let versions = ext(EXT_SUPPORTED_VERSIONS, &[4, 3, 4, 3, 3]);
+        for (major, minor) in [(0, 2), (2, 0), (3, 0), (1, 0), (1, 3), (1, 2), (0, 1), (0, 0)] {
+            let mut msg = hello(&[], Some(&[versions.clone()]));
+            msg[4..6].copy_from_slice(&[major, minor]);
+            let err = parse_client_hello(&records(&msg, 1 << 14)).unwrap_err();
+            assert_eq!(err.code, "ERR_SSL_BAD_LEGACY_VERSION", "{major}.{minor}");
+            assert_eq!(alert_for(&err), Some(70), "{major}.{minor}");
+        }
+        for (major, minor) in [(3, 1), (3, 3), (3, 4), (4, 0)] {
+            let mut msg = hello(&[], Some(&[versions.clone()]));
+            msg[4..6].copy_from_slice(&[major, minor]);
+            let info = parse_client_hello(&records(&msg, 1 << 14)).unwrap().unwrap();
+            assert!(info.offers.tls13, "{major}.{minor}");
+        }
+        // Without supported_versions a hello that is not 3.x parses, offers
+        // nothing we speak, and is refused as unsupported (Pump::receive).
+        let mut msg = hello(&[], None);
+        msg[4..6].copy_from_slice(&[2, 0]);
+        assert!(!parse_client_hello(&records(&msg, 1 << 14)).unwrap().unwrap().offers.any());
     }
 
     #[test]

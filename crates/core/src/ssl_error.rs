@@ -50,6 +50,7 @@ pub const NO_SHARED_SIGNATURE_ALGORITHMS: SslReason =
 pub const DECRYPTION_FAILED_OR_BAD_RECORD_MAC: SslReason =
     reason("ERR_SSL_DECRYPTION_FAILED_OR_BAD_RECORD_MAC", 0x119, "decryption failed or bad record mac");
 pub const UNSUPPORTED_PROTOCOL: SslReason = reason("ERR_SSL_UNSUPPORTED_PROTOCOL", 0x102, "unsupported protocol");
+pub const BAD_LEGACY_VERSION: SslReason = reason("ERR_SSL_BAD_LEGACY_VERSION", 0x124, "bad legacy version");
 pub const PEER_DID_NOT_RETURN_A_CERTIFICATE: SslReason =
     reason("ERR_SSL_PEER_DID_NOT_RETURN_A_CERTIFICATE", 0xC7, "peer did not return a certificate");
 pub const CERTIFICATE_VERIFY_FAILED: SslReason =
