@@ -27,9 +27,15 @@ test('getCiphers(): unique lower-case names including TLS 1.3 and ECDHE suites',
   }
   t.is(new Set(ciphers).size, ciphers.length)
   for (const name of [
-    'tls_aes_128_gcm_sha256', 'tls_aes_256_gcm_sha384', 'tls_chacha20_poly1305_sha256',
-    'ecdhe-ecdsa-aes128-gcm-sha256', 'ecdhe-ecdsa-aes256-gcm-sha384', 'ecdhe-ecdsa-chacha20-poly1305',
-    'ecdhe-rsa-aes128-gcm-sha256', 'ecdhe-rsa-aes256-gcm-sha384', 'ecdhe-rsa-chacha20-poly1305'
+    'tls_aes_128_gcm_sha256',
+    'tls_aes_256_gcm_sha384',
+    'tls_chacha20_poly1305_sha256',
+    'ecdhe-ecdsa-aes128-gcm-sha256',
+    'ecdhe-ecdsa-aes256-gcm-sha384',
+    'ecdhe-ecdsa-chacha20-poly1305',
+    'ecdhe-rsa-aes128-gcm-sha256',
+    'ecdhe-rsa-aes256-gcm-sha384',
+    'ecdhe-rsa-chacha20-poly1305',
   ]) {
     t.true(ciphers.includes(name), name)
   }
@@ -49,7 +55,12 @@ test('rootCertificates: a frozen array of PEM strings, as many as node:tls has',
   const parsed = roots.map((pem) => new X509Certificate(pem))
   t.true(parsed.every((x) => x.ca))
   // Read-only: assignment does not change it.
-  t.throws(() => { 'use strict'; roots.push('x') }, { instanceOf: TypeError })
+  t.throws(
+    () => {
+      roots.push('x')
+    },
+    { instanceOf: TypeError },
+  )
   t.is(tls.rootCertificates.length, nodeTls.rootCertificates.length)
 })
 
@@ -67,7 +78,10 @@ test('DEFAULT_* constants', (t) => {
 test('new tls.TLSSocket(socket) is a net.Socket', (t) => {
   const raw = new net.Socket()
   const socket = new tls.TLSSocket(raw)
-  t.teardown(() => { socket.destroy(); raw.destroy() })
+  t.teardown(() => {
+    socket.destroy()
+    raw.destroy()
+  })
   t.true(socket instanceof tls.TLSSocket)
   t.true(socket instanceof net.Socket)
   t.true(socket.encrypted)
@@ -88,7 +102,9 @@ test('tls.Server is a net.Server; createServer() returns one', (t) => {
 test('tls.connect() returns a TLSSocket synchronously', async (t) => {
   // A plain TCP server that accepts and says nothing: only the returned
   // object is inspected.
-  const { port } = await tcpServer(t, (raw) => { raw.on('error', () => {}) })
+  const { port } = await tcpServer(t, (raw) => {
+    raw.on('error', () => {})
+  })
   const socket = tls.connect({ port, host: '127.0.0.1', servername: 'localhost', ca: f.ca.cert })
   socket.on('error', () => {})
   t.teardown(() => socket.destroy())
@@ -109,8 +125,12 @@ const matches = [
   ['IPv4 SAN', '127.0.0.1', { subject: { CN: 'x' }, subjectaltname: 'IP Address:127.0.0.1' }],
   ['IPv6 SAN', '::1', { subject: { CN: 'x' }, subjectaltname: 'IP Address:0:0:0:0:0:0:0:1' }],
   ['CN fallback without SANs', 'localhost', { subject: { CN: 'localhost' } }],
-  ['CN fallback when SANs have no DNS entry', 'localhost', { subject: { CN: 'localhost' }, subjectaltname: 'IP Address:127.0.0.1' }],
-  ['wildcard CN fallback', 'foo.example.com', { subject: { CN: '*.example.com' } }]
+  [
+    'CN fallback when SANs have no DNS entry',
+    'localhost',
+    { subject: { CN: 'localhost' }, subjectaltname: 'IP Address:127.0.0.1' },
+  ],
+  ['wildcard CN fallback', 'foo.example.com', { subject: { CN: '*.example.com' } }],
 ]
 
 for (const [what, host, cert] of matches) {
@@ -120,30 +140,44 @@ for (const [what, host, cert] of matches) {
 }
 
 const mismatches = [
-  ['wildcard does not cover the bare domain', 'example.com',
+  [
+    'wildcard does not cover the bare domain',
+    'example.com',
     { subject: { CN: 'x' }, subjectaltname: 'DNS:*.example.com' },
-    "Host: example.com. is not in the cert's altnames: DNS:*.example.com"],
-  ['wildcard does not cover two labels', 'a.b.example.com',
+    "Host: example.com. is not in the cert's altnames: DNS:*.example.com",
+  ],
+  [
+    'wildcard does not cover two labels',
+    'a.b.example.com',
     { subject: { CN: 'x' }, subjectaltname: 'DNS:*.example.com' },
-    "Host: a.b.example.com. is not in the cert's altnames: DNS:*.example.com"],
-  ['bare * matches nothing', 'www.example.com',
+    "Host: a.b.example.com. is not in the cert's altnames: DNS:*.example.com",
+  ],
+  [
+    'bare * matches nothing',
+    'www.example.com',
     { subject: { CN: 'x' }, subjectaltname: 'DNS:*' },
-    "Host: www.example.com. is not in the cert's altnames: DNS:*"],
-  ['CN ignored when DNS SANs exist', 'localhost',
+    "Host: www.example.com. is not in the cert's altnames: DNS:*",
+  ],
+  [
+    'CN ignored when DNS SANs exist',
+    'localhost',
     { subject: { CN: 'localhost' }, subjectaltname: 'DNS:other.example' },
-    "Host: localhost. is not in the cert's altnames: DNS:other.example"],
-  ['IP not among the IP SANs', '10.0.0.1',
+    "Host: localhost. is not in the cert's altnames: DNS:other.example",
+  ],
+  [
+    'IP not among the IP SANs',
+    '10.0.0.1',
     { subject: { CN: '10.0.0.1' }, subjectaltname: 'IP Address:127.0.0.1' },
-    "IP: 10.0.0.1 is not in the cert's list: 127.0.0.1"],
-  ['IP host never matches DNS SANs or CN', '127.0.0.1',
+    "IP: 10.0.0.1 is not in the cert's list: 127.0.0.1",
+  ],
+  [
+    'IP host never matches DNS SANs or CN',
+    '127.0.0.1',
     { subject: { CN: '127.0.0.1' }, subjectaltname: 'DNS:localhost' },
-    "IP: 127.0.0.1 is not in the cert's list: "],
-  ['CN mismatch without SANs', 'other',
-    { subject: { CN: 'localhost' } },
-    "Host: other. is not cert's CN: localhost"],
-  ['no name at all', 'localhost',
-    { subject: {} },
-    'Cert does not contain a DNS name']
+    "IP: 127.0.0.1 is not in the cert's list: ",
+  ],
+  ['CN mismatch without SANs', 'other', { subject: { CN: 'localhost' } }, "Host: other. is not cert's CN: localhost"],
+  ['no name at all', 'localhost', { subject: {} }, 'Cert does not contain a DNS name'],
 ]
 
 for (const [what, host, cert, reason] of mismatches) {
@@ -169,7 +203,7 @@ test('checkServerIdentity works on a real peer certificate object', (t) => {
 // ---------------------------------------------------------------------------
 // createSecureContext: bad material throws synchronously with a code
 
-function thrown (t, fn) {
+function thrown(t, fn) {
   const err = t.throws(fn)
   t.truthy(err, 'threw synchronously')
   return err ?? {}
@@ -188,7 +222,7 @@ test('createSecureContext: garbage key / corrupt PEM bodies throw with an ERR_OS
   const cases = [
     { key: 'garbage', cert: f.rsa.cert },
     { key: '-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n', cert: f.rsa.cert },
-    { key: f.rsa.key, cert: '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n' }
+    { key: f.rsa.key, cert: '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n' },
   ]
   for (const options of cases) {
     const err = thrown(t, () => tls.createSecureContext(options))
@@ -207,8 +241,12 @@ test('createSecureContext: encrypted key with wrong or missing passphrase -> ERR
 
 test('createSecureContext: key/cert given as Buffers and arrays are accepted', (t) => {
   t.notThrows(() => tls.createSecureContext({ key: Buffer.from(f.rsa.key), cert: Buffer.from(f.rsa.chain) }))
-  t.notThrows(() => tls.createSecureContext({ key: [f.ecdsa.key], cert: [f.ecdsa.chain], ca: [f.ca.cert, f.clientCa.cert] }))
-  t.notThrows(() => tls.createSecureContext({ key: [{ pem: f.encrypted.key, passphrase: 'secret' }], cert: f.rsa.chain }))
+  t.notThrows(() =>
+    tls.createSecureContext({ key: [f.ecdsa.key], cert: [f.ecdsa.chain], ca: [f.ca.cert, f.clientCa.cert] }),
+  )
+  t.notThrows(() =>
+    tls.createSecureContext({ key: [{ pem: f.encrypted.key, passphrase: 'secret' }], cert: f.rsa.chain }),
+  )
 })
 
 test('createSecureContext: unknown cipher list -> ERR_SSL_NO_CIPHER_MATCH', (t) => {
@@ -231,15 +269,30 @@ test('tls.connect({ port: {} }) throws ERR_INVALID_ARG_TYPE; tls.connect({}) thr
 
 test('createSecureContext({ key: 42 }) and friends throw ERR_INVALID_ARG_TYPE (TypeError)', (t) => {
   for (const name of ['key', 'cert', 'ca']) {
-    const err = t.throws(() => tls.createSecureContext({ [name]: 42 }), { code: 'ERR_INVALID_ARG_TYPE', instanceOf: TypeError })
+    const err = t.throws(() => tls.createSecureContext({ [name]: 42 }), {
+      code: 'ERR_INVALID_ARG_TYPE',
+      instanceOf: TypeError,
+    })
     t.true(err.message.includes(`"options.${name}"`), err.message)
   }
   t.throws(() => tls.createServer({ key: 42 }), { code: 'ERR_INVALID_ARG_TYPE', instanceOf: TypeError })
 })
 
 test('invalid protocol options: ERR_TLS_INVALID_PROTOCOL_VERSION / _METHOD / _VERSION_CONFLICT', (t) => {
-  t.throws(() => tls.createSecureContext({ minVersion: 'TLSv9' }), { code: 'ERR_TLS_INVALID_PROTOCOL_VERSION', instanceOf: TypeError })
-  t.throws(() => tls.createSecureContext({ maxVersion: 12 }), { code: 'ERR_TLS_INVALID_PROTOCOL_VERSION', instanceOf: TypeError })
-  t.throws(() => tls.createSecureContext({ secureProtocol: 'Foo_method' }), { code: 'ERR_TLS_INVALID_PROTOCOL_METHOD', instanceOf: TypeError })
-  t.throws(() => tls.createSecureContext({ secureProtocol: 'TLS_method', minVersion: 'TLSv1.2' }), { code: 'ERR_TLS_PROTOCOL_VERSION_CONFLICT', instanceOf: TypeError })
+  t.throws(() => tls.createSecureContext({ minVersion: 'TLSv9' }), {
+    code: 'ERR_TLS_INVALID_PROTOCOL_VERSION',
+    instanceOf: TypeError,
+  })
+  t.throws(() => tls.createSecureContext({ maxVersion: 12 }), {
+    code: 'ERR_TLS_INVALID_PROTOCOL_VERSION',
+    instanceOf: TypeError,
+  })
+  t.throws(() => tls.createSecureContext({ secureProtocol: 'Foo_method' }), {
+    code: 'ERR_TLS_INVALID_PROTOCOL_METHOD',
+    instanceOf: TypeError,
+  })
+  t.throws(() => tls.createSecureContext({ secureProtocol: 'TLS_method', minVersion: 'TLSv1.2' }), {
+    code: 'ERR_TLS_PROTOCOL_VERSION_CONFLICT',
+    instanceOf: TypeError,
+  })
 })

@@ -24,17 +24,21 @@ const onRustls = underTest === 'rustls-node' ? test : test.skip
 const serial = underTest === 'rustls-node' ? test.serial : test.skip
 
 /** Runs `script` (CommonJS, `tls` bound to rustls-node) in a child with `env`; resolves its stdout JSON. */
-function child (script, { env = {}, flags = [] } = {}) {
+function child(script, { env = {}, flags = [] } = {}) {
   return new Promise((resolve, reject) => {
     const p = spawn(process.execPath, [...flags, '-e', `const tls = require('./dist/index.js');\n${script}`], {
       cwd: REPO,
-      env: { ...process.env, NODE_OPTIONS: '', NODE_EXTRA_CA_CERTS: '', NODE_USE_SYSTEM_CA: '', ...env }
+      env: { ...process.env, NODE_OPTIONS: '', NODE_EXTRA_CA_CERTS: '', NODE_USE_SYSTEM_CA: '', ...env },
     })
     let out = ''
     let err = ''
-    p.stdout.on('data', (d) => { out += d })
-    p.stderr.on('data', (d) => { err += d })
-    p.on('close', (code) => code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`exit ${code}: ${err}`)))
+    p.stdout.on('data', (d) => {
+      out += d
+    })
+    p.stderr.on('data', (d) => {
+      err += d
+    })
+    p.on('close', (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`exit ${code}: ${err}`))))
   })
 }
 
@@ -50,22 +54,32 @@ onRustls('getCACertificates(): frozen, cached arrays; bundled is rootCertificate
   t.is(tls.getCACertificates('default'), d)
   t.is(tls.getCACertificates('bundled'), tls.rootCertificates)
   t.deepEqual(tls.getCACertificates('bundled'), nodeTls.rootCertificates)
-  for (const type of ['system', 'extra']) t.true(Array.isArray(tls.getCACertificates(type)) && Object.isFrozen(tls.getCACertificates(type)))
-  t.throws(() => tls.getCACertificates('x'), { code: 'ERR_INVALID_ARG_VALUE', message: "The argument 'type' is invalid. Received 'x'" })
+  for (const type of ['system', 'extra'])
+    t.true(Array.isArray(tls.getCACertificates(type)) && Object.isFrozen(tls.getCACertificates(type)))
+  t.throws(() => tls.getCACertificates('x'), {
+    code: 'ERR_INVALID_ARG_VALUE',
+    message: "The argument 'type' is invalid. Received 'x'",
+  })
   t.throws(() => tls.getCACertificates(1), { code: 'ERR_INVALID_ARG_TYPE' })
 })
 
 onRustls('setDefaultCACertificates(): argument validation and errors as Node', (t) => {
   t.throws(() => tls.setDefaultCACertificates('x'), {
-    code: 'ERR_INVALID_ARG_TYPE', message: 'The "certs" argument must be an instance of Array. Received type string (\'x\')'
+    code: 'ERR_INVALID_ARG_TYPE',
+    message: 'The "certs" argument must be an instance of Array. Received type string (\'x\')',
   })
   t.throws(() => tls.setDefaultCACertificates([1]), {
-    code: 'ERR_INVALID_ARG_TYPE', message: 'The "certs[0]" argument must be of type string or an instance of ArrayBufferView. Received type number (1)'
+    code: 'ERR_INVALID_ARG_TYPE',
+    message:
+      'The "certs[0]" argument must be of type string or an instance of ArrayBufferView. Received type number (1)',
   })
   t.throws(() => tls.setDefaultCACertificates(['junk']), {
-    code: 'ERR_CRYPTO_OPERATION_FAILED', message: 'No valid certificates found in the provided array'
+    code: 'ERR_CRYPTO_OPERATION_FAILED',
+    message: 'No valid certificates found in the provided array',
   })
-  t.throws(() => tls.setDefaultCACertificates(['-----BEGIN CERTIFICATE-----\nMIIB']), { code: 'ERR_OSSL_PEM_BAD_END_LINE' })
+  t.throws(() => tls.setDefaultCACertificates(['-----BEGIN CERTIFICATE-----\nMIIB']), {
+    code: 'ERR_OSSL_PEM_BAD_END_LINE',
+  })
 })
 
 test('setDefaultCACertificates([ca]): later connections without ca trust it; the list reads back normalised', async (t) => {
@@ -88,20 +102,26 @@ test('setDefaultCACertificates([ca]): later connections without ca trust it; the
   t.true(result.pem.startsWith('-----BEGIN CERTIFICATE-----\n') && result.pem.endsWith('-----END CERTIFICATE-----\n'))
 })
 
-serial('NODE_EXTRA_CA_CERTS: getCACertificates("extra") lists its certificates; default adds them to the bundled roots', async (t) => {
-  const { port } = await listen(t, nodeTls, { key: f.rsa.key, cert: f.rsa.chain }, (s) => s.end())
-  const result = await child(`
+serial(
+  'NODE_EXTRA_CA_CERTS: getCACertificates("extra") lists its certificates; default adds them to the bundled roots',
+  async (t) => {
+    const { port } = await listen(t, nodeTls, { key: f.rsa.key, cert: f.rsa.chain }, (s) => s.end())
+    const result = await child(
+      `
     const r = { extra: tls.getCACertificates('extra').length, default: tls.getCACertificates().length, bundled: tls.rootCertificates.length }
     const s = tls.connect({ port: ${port}, host: '${LOOPBACK}', servername: 'localhost' })
     s.on('secureConnect', () => { console.log(JSON.stringify({ ...r, connect: 'ok' })); s.destroy() })
-    s.on('error', (e) => console.log(JSON.stringify({ ...r, connect: e.code })))`, { env: { NODE_EXTRA_CA_CERTS: f.path('ca.cert.pem') } })
-  t.is(result.extra, 1)
-  t.is(result.default, result.bundled + 1)
-  t.is(result.connect, 'ok')
-})
+    s.on('error', (e) => console.log(JSON.stringify({ ...r, connect: e.code })))`,
+      { env: { NODE_EXTRA_CA_CERTS: f.path('ca.cert.pem') } },
+    )
+    t.is(result.extra, 1)
+    t.is(result.default, result.bundled + 1)
+    t.is(result.connect, 'ok')
+  },
+)
 
 /** A directory with a CA bundle file holding only the test CA. */
-function bundleDir (t) {
+function bundleDir(t) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rustls-node-system-ca-'))
   t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }))
   fs.writeFileSync(path.join(dir, 'bundle.pem'), f.ca.cert)
@@ -113,8 +133,10 @@ serial('NODE_USE_SYSTEM_CA=1: the system store (SSL_CERT_FILE here) joins the de
   const paths = bundleDir(t)
   t.is(await child(CONNECT(port), { env: paths }), 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY')
   t.is(await child(CONNECT(port), { env: { ...paths, NODE_USE_SYSTEM_CA: '1' } }), 'ok')
-  const stores = await child(`console.log(JSON.stringify({ system: tls.getCACertificates('system').length, default: tls.getCACertificates().length, bundled: tls.rootCertificates.length }))`,
-    { env: { ...paths, NODE_USE_SYSTEM_CA: '1' } })
+  const stores = await child(
+    `console.log(JSON.stringify({ system: tls.getCACertificates('system').length, default: tls.getCACertificates().length, bundled: tls.rootCertificates.length }))`,
+    { env: { ...paths, NODE_USE_SYSTEM_CA: '1' } },
+  )
   t.deepEqual(stores, { system: 1, default: stores.bundled + 1, bundled: stores.bundled })
 })
 
@@ -122,6 +144,9 @@ serial('--use-openssl-ca: the system store replaces the bundled roots', async (t
   const { port } = await listen(t, nodeTls, { key: f.rsa.key, cert: f.rsa.chain }, (s) => s.end())
   const paths = bundleDir(t)
   t.is(await child(CONNECT(port), { env: paths, flags: ['--use-openssl-ca'] }), 'ok')
-  const stores = await child(`console.log(JSON.stringify({ default: tls.getCACertificates().length }))`, { env: paths, flags: ['--use-openssl-ca'] })
+  const stores = await child(`console.log(JSON.stringify({ default: tls.getCACertificates().length }))`, {
+    env: paths,
+    flags: ['--use-openssl-ca'],
+  })
   t.deepEqual(stores, { default: 1 })
 })

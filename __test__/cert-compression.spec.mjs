@@ -25,9 +25,11 @@ const with24 = node24 && !isNode ? test : test.skip
  * A proxy to `port`. `flight()` resolves with the bytes the server sent
  * before the client's first non-handshake record (its second flight).
  */
-async function flightProxy (t, port) {
+async function flightProxy(t, port) {
   let settle
-  const flight = new Promise((resolve) => { settle = resolve })
+  const flight = new Promise((resolve) => {
+    settle = resolve
+  })
   const server = net.createServer((down) => {
     const up = net.connect(port, LOOPBACK)
     let serverBytes = 0
@@ -38,12 +40,29 @@ async function flightProxy (t, port) {
       if (done) return
       seen = Buffer.concat([seen, d])
       for (let p = 0; p + 5 <= seen.length; p += 5 + seen.readUInt16BE(p + 3)) {
-        if (seen[p] !== 22) { done = true; settle(serverBytes); break }
+        if (seen[p] !== 22) {
+          done = true
+          settle(serverBytes)
+          break
+        }
       }
     })
-    up.on('data', (d) => { if (!done) serverBytes += d.length; down.write(d) })
-    const end = () => { up.destroy(); down.destroy(); if (!done) { done = true; settle(NaN) } }
-    for (const s of [up, down]) { s.on('error', end); s.on('close', end) }
+    up.on('data', (d) => {
+      if (!done) serverBytes += d.length
+      down.write(d)
+    })
+    const end = () => {
+      up.destroy()
+      down.destroy()
+      if (!done) {
+        done = true
+        settle(NaN)
+      }
+    }
+    for (const s of [up, down]) {
+      s.on('error', end)
+      s.on('close', end)
+    }
   })
   await new Promise((resolve) => server.listen(0, LOOPBACK, resolve))
   t.teardown(() => server.close())
@@ -59,8 +78,11 @@ const serverOptions = (extra = {}) => ({ key: f.ecdsa.key, cert: f.ecdsa.chain, 
 const clientOptions = (extra = {}) => ({ servername: 'localhost', ca: f.ca.cert, ...extra })
 
 /** The server's first-flight bytes between a rustls-node server and client with these options. */
-async function flight (t, serverExtra, clientExtra) {
-  const { port } = await listen(t, tls, serverOptions(serverExtra), (s) => { s.on('error', () => {}); s.end() })
+async function flight(t, serverExtra, clientExtra) {
+  const { port } = await listen(t, tls, serverOptions(serverExtra), (s) => {
+    s.on('error', () => {})
+    s.end()
+  })
   const proxy = await flightProxy(t, port)
   const socket = await connect(t, tls, clientOptions({ port: proxy.port, ...clientExtra }))
   t.is(socket.authorized, true)
@@ -68,29 +90,44 @@ async function flight (t, serverExtra, clientExtra) {
   return proxy.flight()
 }
 
-ours('getCertificateCompressionAlgorithms(): the algorithms rustls has, in Node\'s order, a fresh array each time', (t) => {
-  const list = tls.getCertificateCompressionAlgorithms()
-  t.deepEqual(list, ['zlib', 'brotli'])
-  list.push('x')
-  t.deepEqual(tls.getCertificateCompressionAlgorithms(), ['zlib', 'brotli'])
-})
+ours(
+  "getCertificateCompressionAlgorithms(): the algorithms rustls has, in Node's order, a fresh array each time",
+  (t) => {
+    const list = tls.getCertificateCompressionAlgorithms()
+    t.deepEqual(list, ['zlib', 'brotli'])
+    list.push('x')
+    t.deepEqual(tls.getCertificateCompressionAlgorithms(), ['zlib', 'brotli'])
+  },
+)
 
-with24('getCertificateCompressionAlgorithms(): a subset of Node 24\'s, in the same order', async (t) => {
+with24("getCertificateCompressionAlgorithms(): a subset of Node 24's, in the same order", async (t) => {
   const { runNode24 } = await import('./helpers/node24.mjs')
-  const { line } = await runNode24(t, 'console.log(JSON.stringify(require("tls").getCertificateCompressionAlgorithms()))')
+  const { line } = await runNode24(
+    t,
+    'console.log(JSON.stringify(require("tls").getCertificateCompressionAlgorithms()))',
+  )
   const node = JSON.parse(line)
   const mine = tls.getCertificateCompressionAlgorithms()
-  t.deepEqual(node.filter((a) => mine.includes(a)), mine)
+  t.deepEqual(
+    node.filter((a) => mine.includes(a)),
+    mine,
+  )
 })
 
-ours('certificateCompression: Node\'s checks and errors (Node 24\'s)', (t) => {
+ours("certificateCompression: Node's checks and errors (Node 24's)", (t) => {
   const make = (v) => () => tls.createSecureContext({ certificateCompression: v })
   let err = t.throws(make('zlib'))
   t.is(err.code, 'ERR_INVALID_ARG_TYPE')
-  t.is(err.message, 'The "options.certificateCompression" property must be an instance of Array. Received type string (\'zlib\')')
+  t.is(
+    err.message,
+    'The "options.certificateCompression" property must be an instance of Array. Received type string (\'zlib\')',
+  )
   err = t.throws(make(['gzip']))
   t.is(err.code, 'ERR_INVALID_ARG_VALUE')
-  t.is(err.message, 'The property \'options.certificateCompression[0]\' must be \'zlib\', \'brotli\', or \'zstd\'. Received \'gzip\'')
+  t.is(
+    err.message,
+    "The property 'options.certificateCompression[0]' must be 'zlib', 'brotli', or 'zstd'. Received 'gzip'",
+  )
   err = t.throws(make(['zlib', 'brotli', 'zstd', 'zlib']))
   t.is(err.code, 'ERR_INVALID_ARG_VALUE')
   t.regex(err.message, /can specify at most 3 algorithms/)
@@ -103,35 +140,52 @@ ours('certificateCompression: Node\'s checks and errors (Node 24\'s)', (t) => {
   }
 })
 
-ours('rustls-node to rustls-node: compressed by default, off with [] on either side, algorithms by the server\'s preference', async (t) => {
-  const plain = await flight(t, { certificateCompression: [] })
-  near(t, await flight(t, {}, { certificateCompression: [] }), plain)
-  smaller(t, await flight(t, {}), plain)
-  const zlib = await flight(t, { certificateCompression: ['zlib', 'brotli'] })
-  const brotli = await flight(t, { certificateCompression: ['brotli', 'zlib'] })
-  smaller(t, zlib, plain)
-  smaller(t, brotli, plain)
-  t.not(zlib, brotli, 'the server\'s first choice is used')
-  // nothing in common, or only zstd (no codec): uncompressed
-  near(t, await flight(t, { certificateCompression: ['zlib'] }, { certificateCompression: ['brotli'] }), plain)
-  near(t, await flight(t, { certificateCompression: ['zstd'] }), plain)
-})
+ours(
+  "rustls-node to rustls-node: compressed by default, off with [] on either side, algorithms by the server's preference",
+  async (t) => {
+    const plain = await flight(t, { certificateCompression: [] })
+    near(t, await flight(t, {}, { certificateCompression: [] }), plain)
+    smaller(t, await flight(t, {}), plain)
+    const zlib = await flight(t, { certificateCompression: ['zlib', 'brotli'] })
+    const brotli = await flight(t, { certificateCompression: ['brotli', 'zlib'] })
+    smaller(t, zlib, plain)
+    smaller(t, brotli, plain)
+    t.not(zlib, brotli, "the server's first choice is used")
+    // nothing in common, or only zstd (no codec): uncompressed
+    near(t, await flight(t, { certificateCompression: ['zlib'] }, { certificateCompression: ['brotli'] }), plain)
+    near(t, await flight(t, { certificateCompression: ['zstd'] }), plain)
+  },
+)
 
 ours('client certificates are compressed too (the client compresses when the server offers)', async (t) => {
   // a server that asks for a client certificate; count the client's bytes instead
   const measure = async (cc) => {
-    const { port } = await listen(t, tls, serverOptions({ requestCert: true, rejectUnauthorized: false }), (s) => { s.on('error', () => {}); s.end() })
+    const { port } = await listen(t, tls, serverOptions({ requestCert: true, rejectUnauthorized: false }), (s) => {
+      s.on('error', () => {})
+      s.end()
+    })
     let clientBytes = 0
     const proxy = net.createServer((down) => {
       const up = net.connect(port, LOOPBACK)
-      down.on('data', (d) => { clientBytes += d.length; up.write(d) })
+      down.on('data', (d) => {
+        clientBytes += d.length
+        up.write(d)
+      })
       up.pipe(down)
-      for (const s of [up, down]) s.on('error', () => { up.destroy(); down.destroy() })
+      for (const s of [up, down])
+        s.on('error', () => {
+          up.destroy()
+          down.destroy()
+        })
     })
     await new Promise((resolve) => proxy.listen(0, LOOPBACK, resolve))
     t.teardown(() => proxy.close())
     // a leaf and its intermediate, as a client certificate
-    const socket = await connect(t, tls, clientOptions({ port: proxy.address().port, key: f.rsa.key, cert: f.rsa.chain, ...cc }))
+    const socket = await connect(
+      t,
+      tls,
+      clientOptions({ port: proxy.address().port, key: f.rsa.key, cert: f.rsa.chain, ...cc }),
+    )
     await new Promise((resolve) => socket.once('close', resolve).resume())
     return clientBytes
   }
@@ -139,8 +193,11 @@ ours('client certificates are compressed too (the client compresses when the ser
   smaller(t, await measure({}), plain)
 })
 
-ours('server.setSecureContext() carries certificateCompression, as Node\'s does', async (t) => {
-  const { server, port } = await listen(t, tls, serverOptions(), (s) => { s.on('error', () => {}); s.end() })
+ours("server.setSecureContext() carries certificateCompression, as Node's does", async (t) => {
+  const { server, port } = await listen(t, tls, serverOptions(), (s) => {
+    s.on('error', () => {})
+    s.end()
+  })
   t.is(server.certificateCompression, undefined)
   server.setSecureContext(serverOptions({ certificateCompression: [] }))
   t.deepEqual(server.certificateCompression, [])
@@ -153,34 +210,48 @@ ours('server.setSecureContext() carries certificateCompression, as Node\'s does'
   smaller(t, await proxy2.flight(), off)
 })
 
-with24('Node 24 (OpenSSL 3.5) client: rustls-node\'s server compresses with what it offers, and not when it offers nothing', async (t) => {
-  const { port } = await listen(t, tls, serverOptions(), (s) => { s.on('error', () => {}); s.end() })
-  const sizes = {}
-  for (const cc of [undefined, ['zlib'], ['brotli']]) {
-    const proxy = await flightProxy(t, port)
-    const res = await node24Client(t, { port: proxy.port, servername: 'localhost', ca: f.ca.cert, ...(cc && { certificateCompression: cc }) })
-    t.is(res.protocol, 'TLSv1.3', JSON.stringify(res))
-    sizes[cc?.[0] ?? 'none'] = await proxy.flight()
-  }
-  smaller(t, sizes.zlib, sizes.none)
-  smaller(t, sizes.brotli, sizes.none)
-})
+with24(
+  "Node 24 (OpenSSL 3.5) client: rustls-node's server compresses with what it offers, and not when it offers nothing",
+  async (t) => {
+    const { port } = await listen(t, tls, serverOptions(), (s) => {
+      s.on('error', () => {})
+      s.end()
+    })
+    const sizes = {}
+    for (const cc of [undefined, ['zlib'], ['brotli']]) {
+      const proxy = await flightProxy(t, port)
+      const res = await node24Client(t, {
+        port: proxy.port,
+        servername: 'localhost',
+        ca: f.ca.cert,
+        ...(cc && { certificateCompression: cc }),
+      })
+      t.is(res.protocol, 'TLSv1.3', JSON.stringify(res))
+      sizes[cc?.[0] ?? 'none'] = await proxy.flight()
+    }
+    smaller(t, sizes.zlib, sizes.none)
+    smaller(t, sizes.brotli, sizes.none)
+  },
+)
 
-with24('Node 24 (OpenSSL 3.5) server: rustls-node\'s client decompresses and verifies its zlib and brotli chains', async (t) => {
-  const sizes = {}
-  for (const cc of [undefined, ['zlib'], ['brotli']]) {
-    const port = await node24Server(t, serverOptions(cc && { certificateCompression: cc }))
+with24(
+  "Node 24 (OpenSSL 3.5) server: rustls-node's client decompresses and verifies its zlib and brotli chains",
+  async (t) => {
+    const sizes = {}
+    for (const cc of [undefined, ['zlib'], ['brotli']]) {
+      const port = await node24Server(t, serverOptions(cc && { certificateCompression: cc }))
+      const proxy = await flightProxy(t, port)
+      const socket = await connect(t, tls, clientOptions({ port: proxy.port }))
+      t.is(socket.authorized, true)
+      t.is(socket.getPeerCertificate().subject.CN, 'localhost')
+      sizes[cc?.[0] ?? 'none'] = await proxy.flight()
+    }
+    smaller(t, sizes.zlib, sizes.none)
+    smaller(t, sizes.brotli, sizes.none)
+    // and with [] the client offers nothing: the server sends it uncompressed
+    const port = await node24Server(t, serverOptions({ certificateCompression: ['brotli'] }))
     const proxy = await flightProxy(t, port)
-    const socket = await connect(t, tls, clientOptions({ port: proxy.port }))
-    t.is(socket.authorized, true)
-    t.is(socket.getPeerCertificate().subject.CN, 'localhost')
-    sizes[cc?.[0] ?? 'none'] = await proxy.flight()
-  }
-  smaller(t, sizes.zlib, sizes.none)
-  smaller(t, sizes.brotli, sizes.none)
-  // and with [] the client offers nothing: the server sends it uncompressed
-  const port = await node24Server(t, serverOptions({ certificateCompression: ['brotli'] }))
-  const proxy = await flightProxy(t, port)
-  await connect(t, tls, clientOptions({ port: proxy.port, certificateCompression: [] }))
-  near(t, await proxy.flight(), sizes.none)
-})
+    await connect(t, tls, clientOptions({ port: proxy.port, certificateCompression: [] }))
+    near(t, await proxy.flight(), sizes.none)
+  },
+)

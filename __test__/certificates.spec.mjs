@@ -19,13 +19,13 @@ const f = await fixtures()
 const m = await moreFixtures()
 
 /** The certificate object without its issuerCertificate link. */
-function own (cert) {
+function own(cert) {
   const { issuerCertificate, ...rest } = cert
   return rest
 }
 
 /** 'null', 'Object', or the constructor name of the value's prototype. */
-function protoName (value) {
+function protoName(value) {
   const proto = Object.getPrototypeOf(value)
   if (proto === null) return 'null'
   if (proto === Object.prototype) return 'Object'
@@ -38,7 +38,7 @@ function protoName (value) {
  * object. (t.deepEqual does not compare prototypes; the null prototypes of
  * node:tls's subject/issuer/infoAccess objects have a test of their own.)
  */
-function sameCert (t, actual, expected, label) {
+function sameCert(t, actual, expected, label) {
   t.deepEqual(Object.keys(own(actual)).sort(), Object.keys(own(expected)).sort(), `${label}: keys`)
   for (const key of Object.keys(own(expected))) {
     t.deepEqual(actual[key], expected[key], `${label}: field ${key}`)
@@ -55,7 +55,7 @@ function sameCert (t, actual, expected, label) {
  * issuer), 'none' (issuerCertificate undefined) or 'cycle' (a link back to
  * an earlier certificate that is not the last one).
  */
-function walk (cert) {
+function walk(cert) {
   const certs = []
   const seen = new Set()
   let c = cert
@@ -69,10 +69,14 @@ function walk (cert) {
   return { certs, end }
 }
 
-function sameChain (t, actual, expected, label) {
+function sameChain(t, actual, expected, label) {
   const a = walk(actual)
   const e = walk(expected)
-  t.deepEqual(a.certs.map((c) => c.subject?.CN), e.certs.map((c) => c.subject?.CN), `${label}: chain subjects`)
+  t.deepEqual(
+    a.certs.map((c) => c.subject?.CN),
+    e.certs.map((c) => c.subject?.CN),
+    `${label}: chain subjects`,
+  )
   t.is(a.end, e.end, `${label}: how the chain ends`)
   t.is(a.certs.length, e.certs.length, `${label}: chain length`)
   for (let i = 0; i < Math.min(a.certs.length, e.certs.length); i++) {
@@ -101,7 +105,10 @@ const SERVER_CERTS = [
   // detailed chain then stops at the leaf.
   { title: 'leaf only, issuer not sent (fixtures RSA)', leaf: { ...f.rsa, chain: f.rsa.cert, ca: f.ca.cert } },
   { title: 'self-signed (fixtures)', leaf: { ...f.selfSigned, chain: f.selfSigned.cert, ca: f.selfSigned.cert } },
-  { title: 'chain including the root (fixtures ECDSA)', leaf: { ...f.ecdsa, chain: f.ecdsa.chainWithRoot, ca: f.ca.cert } }
+  {
+    title: 'chain including the root (fixtures ECDSA)',
+    leaf: { ...f.ecdsa, chain: f.ecdsa.chainWithRoot, ca: f.ca.cert },
+  },
 ]
 
 for (const c of SERVER_CERTS) {
@@ -142,7 +149,7 @@ for (const c of SERVER_CERTS) {
 }
 
 /** The prototype names of a certificate object and its object-valued fields. */
-function prototypes (cert) {
+function prototypes(cert) {
   const out = { '': protoName(cert) }
   for (const [key, value] of Object.entries(own(cert))) {
     if (value !== null && typeof value === 'object') out[key] = protoName(value)
@@ -150,18 +157,38 @@ function prototypes (cert) {
   return out
 }
 
-test('subject, issuer and infoAccess objects have the same (null) prototype as node:tls\'s', async (t) => {
+test("subject, issuer and infoAccess objects have the same (null) prototype as node:tls's", async (t) => {
   const seen = {}
-  const { port } = await listen(t, nodeTls, {
-    key: L.aia.key, cert: L.aia.chain, requestCert: true, rejectUnauthorized: false, ca: m.clientCa.cert
-  }, (s) => { s.on('error', () => {}) })
-  const sutServer = await listen(t, tls, {
-    key: L.aia.key, cert: L.aia.chain, requestCert: true, rejectUnauthorized: false, ca: m.clientCa.cert
-  }, (s) => {
-    seen.serverPeer = prototypes(s.getPeerCertificate())
-    seen.serverOwn = prototypes(s.getCertificate())
-    s.on('error', () => {})
-  })
+  const { port } = await listen(
+    t,
+    nodeTls,
+    {
+      key: L.aia.key,
+      cert: L.aia.chain,
+      requestCert: true,
+      rejectUnauthorized: false,
+      ca: m.clientCa.cert,
+    },
+    (s) => {
+      s.on('error', () => {})
+    },
+  )
+  const sutServer = await listen(
+    t,
+    tls,
+    {
+      key: L.aia.key,
+      cert: L.aia.chain,
+      requestCert: true,
+      rejectUnauthorized: false,
+      ca: m.clientCa.cert,
+    },
+    (s) => {
+      seen.serverPeer = prototypes(s.getPeerCertificate())
+      seen.serverOwn = prototypes(s.getCertificate())
+      s.on('error', () => {})
+    },
+  )
   const options = { servername: 'localhost', ca: m.root.cert, key: m.client.key, cert: m.client.cert }
   const ref = await connect(t, nodeTls, { port, ...options })
   const sut = await connect(t, tls, { port, ...options })
@@ -178,7 +205,7 @@ test('subject, issuer and infoAccess objects have the same (null) prototype as n
     infoAccess: 'null',
     pubkey: 'Buffer',
     ext_key_usage: 'Array',
-    raw: 'Buffer'
+    raw: 'Buffer',
   })
   t.deepEqual(prototypes(sut.getPeerCertificate()), expected, 'client getPeerCertificate()')
   t.deepEqual(prototypes(sut.getPeerCertificate(true)), expected, 'client getPeerCertificate(true)')
@@ -188,15 +215,28 @@ test('subject, issuer and infoAccess objects have the same (null) prototype as n
 })
 
 test('the detailed chain of the long-chain certificate has all 5 certificates, ending in the self-signed root', async (t) => {
-  const { port } = await listen(t, nodeTls, { key: L.longChain.key, cert: L.longChain.chain }, (s) => { s.on('error', () => {}); s.end() })
+  const { port } = await listen(t, nodeTls, { key: L.longChain.key, cert: L.longChain.chain }, (s) => {
+    s.on('error', () => {})
+    s.end()
+  })
   const sut = await connect(t, tls, { port, servername: 'localhost', ca: m.root.cert })
   t.true(sut.authorized)
   const { certs, end } = walk(sut.getPeerCertificate(true))
-  t.deepEqual(certs.map((c) => c.subject.CN), [
-    'localhost', 'More Fixtures Chain CA 3', 'More Fixtures Chain CA 2', 'More Fixtures Chain CA 1', 'More Fixtures Root CA'
-  ])
+  t.deepEqual(
+    certs.map((c) => c.subject.CN),
+    [
+      'localhost',
+      'More Fixtures Chain CA 3',
+      'More Fixtures Chain CA 2',
+      'More Fixtures Chain CA 1',
+      'More Fixtures Root CA',
+    ],
+  )
   t.is(end, 'self')
-  t.deepEqual(certs.map((c) => c.ca), [false, true, true, true, true])
+  t.deepEqual(
+    certs.map((c) => c.ca),
+    [false, true, true, true, true],
+  )
   await collect(sut)
 })
 
@@ -208,36 +248,53 @@ test('the detailed chain of the long-chain certificate has all 5 certificates, e
  * Starts a server of `tlsModule` asking for a client certificate and records,
  * for each secure connection, everything the certificate getters return.
  */
-async function recordingServer (t, tlsModule, extra = {}) {
+async function recordingServer(t, tlsModule, extra = {}) {
   const seen = []
-  const srv = await listen(t, tlsModule, {
-    key: L.p384.key,
-    cert: L.p384.chain,
-    ca: m.clientCa.cert,
-    requestCert: true,
-    rejectUnauthorized: false,
-    ...extra
-  }, (socket) => {
-    seen.push({
-      peer: socket.getPeerCertificate(),
-      peerDetailed: socket.getPeerCertificate(true),
-      peerX509: socket.getPeerX509Certificate(),
-      own: socket.getCertificate(),
-      ownX509: socket.getX509Certificate(),
-      authorized: socket.authorized,
-      authorizationError: socket.authorizationError
-    })
-    socket.on('error', () => {})
-    socket.end()
-  })
+  const srv = await listen(
+    t,
+    tlsModule,
+    {
+      key: L.p384.key,
+      cert: L.p384.chain,
+      ca: m.clientCa.cert,
+      requestCert: true,
+      rejectUnauthorized: false,
+      ...extra,
+    },
+    (socket) => {
+      seen.push({
+        peer: socket.getPeerCertificate(),
+        peerDetailed: socket.getPeerCertificate(true),
+        peerX509: socket.getPeerX509Certificate(),
+        own: socket.getCertificate(),
+        ownX509: socket.getX509Certificate(),
+        authorized: socket.authorized,
+        authorizationError: socket.authorizationError,
+      })
+      socket.on('error', () => {})
+      socket.end()
+    },
+  )
   return { ...srv, seen }
 }
 
 const CLIENTS = [
   { title: 'valid client certificate', creds: () => ({ key: m.client.key, cert: m.client.cert }), leaf: m.client },
-  { title: 'client certificate with its CA appended', creds: () => ({ key: m.client.key, cert: m.client.cert + m.clientCa.cert }), leaf: m.client },
-  { title: 'untrusted client certificate', creds: () => ({ key: m.clientUntrusted.key, cert: m.clientUntrusted.cert }), leaf: m.clientUntrusted },
-  { title: 'expired client certificate', creds: () => ({ key: m.clientExpired.key, cert: m.clientExpired.cert }), leaf: m.clientExpired }
+  {
+    title: 'client certificate with its CA appended',
+    creds: () => ({ key: m.client.key, cert: m.client.cert + m.clientCa.cert }),
+    leaf: m.client,
+  },
+  {
+    title: 'untrusted client certificate',
+    creds: () => ({ key: m.clientUntrusted.key, cert: m.clientUntrusted.cert }),
+    leaf: m.clientUntrusted,
+  },
+  {
+    title: 'expired client certificate',
+    creds: () => ({ key: m.clientExpired.key, cert: m.clientExpired.cert }),
+    leaf: m.clientExpired,
+  },
 ]
 
 for (const version of ['TLSv1.2', 'TLSv1.3']) {
@@ -247,7 +304,12 @@ for (const version of ['TLSv1.2', 'TLSv1.3']) {
       const sut = await recordingServer(t, tls)
       for (const { port } of [ref, sut]) {
         const client = await connect(t, nodeTls, {
-          port, servername: 'localhost', ca: m.root.cert, maxVersion: version, minVersion: version, ...c.creds()
+          port,
+          servername: 'localhost',
+          ca: m.root.cert,
+          maxVersion: version,
+          minVersion: version,
+          ...c.creds(),
         })
         // What the client reports about its own certificate does not depend
         // on the server, but check it is there.
@@ -301,13 +363,29 @@ for (const requestCert of [true, false]) {
 
 for (const c of [
   { title: 'RSA client certificate', key: m.client.key, cert: m.client.cert, leaf: m.client },
-  { title: 'P-256 client certificate', key: m.clientUntrusted.key, cert: m.clientUntrusted.cert, leaf: m.clientUntrusted },
-  { title: 'Ed25519 certificate with its chain', key: L.ed25519.key, cert: L.ed25519.chain, leaf: L.ed25519 }
+  {
+    title: 'P-256 client certificate',
+    key: m.clientUntrusted.key,
+    cert: m.clientUntrusted.cert,
+    leaf: m.clientUntrusted,
+  },
+  { title: 'Ed25519 certificate with its chain', key: L.ed25519.key, cert: L.ed25519.chain, leaf: L.ed25519 },
 ]) {
   test(`client side, ${c.title}: getCertificate()/getX509Certificate() equal node:tls's`, async (t) => {
-    const { port } = await listen(t, nodeTls, {
-      key: L.rsa.key, cert: L.rsa.chain, requestCert: true, rejectUnauthorized: false, ca: m.clientCa.cert
-    }, (s) => { s.on('error', () => {}) })
+    const { port } = await listen(
+      t,
+      nodeTls,
+      {
+        key: L.rsa.key,
+        cert: L.rsa.chain,
+        requestCert: true,
+        rejectUnauthorized: false,
+        ca: m.clientCa.cert,
+      },
+      (s) => {
+        s.on('error', () => {})
+      },
+    )
     const options = { port, servername: 'localhost', ca: m.root.cert, key: c.key, cert: c.cert }
     const ref = await connect(t, nodeTls, options)
     const sut = await connect(t, tls, options)
@@ -321,10 +399,13 @@ for (const c of [
   })
 }
 
-test('server getCertificate() for each key type equals node:tls\'s', async (t) => {
+test("server getCertificate() for each key type equals node:tls's", async (t) => {
   for (const leaf of [L.rsa, L.p256, L.ed25519, L.unicode, L.longChain]) {
     const seen = { ref: null, sut: null }
-    for (const [which, mod] of [['ref', nodeTls], ['sut', tls]]) {
+    for (const [which, mod] of [
+      ['ref', nodeTls],
+      ['sut', tls],
+    ]) {
       const { port } = await listen(t, mod, { key: leaf.key, cert: leaf.chain }, (s) => {
         seen[which] = s.getCertificate()
         s.on('error', () => {})

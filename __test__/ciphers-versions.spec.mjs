@@ -19,13 +19,17 @@ import { LOOPBACK, collect, connect, listen } from './helpers/peers.mjs'
 const f = await fixtures()
 const m = await moreFixtures()
 const rsa = { key: f.rsa.key, cert: f.rsa.chain }
-const MODULE = underTest === 'node:tls'
-  ? 'node:tls'
-  : path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'index.js')
+const MODULE =
+  underTest === 'node:tls'
+    ? 'node:tls'
+    : path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'index.js')
 
 /** What a client with `options` negotiates with a node:tls server. */
-async function negotiated (t, tlsModule, serverOptions, options) {
-  const { port } = await listen(t, nodeTls, { ...rsa, ...serverOptions }, (s) => { s.on('error', () => {}); s.end() })
+async function negotiated(t, tlsModule, serverOptions, options) {
+  const { port } = await listen(t, nodeTls, { ...rsa, ...serverOptions }, (s) => {
+    s.on('error', () => {})
+    s.end()
+  })
   const socket = await connect(t, tlsModule, { port, servername: 'localhost', ca: f.ca.cert, ...options })
   const result = { protocol: socket.getProtocol(), cipher: socket.getCipher().name }
   socket.destroy()
@@ -52,7 +56,13 @@ test('ciphers with TLS_* names chooses the TLS 1.3 suites', async (t) => {
 })
 
 test('cipher lists OpenSSL parses, with @SECLEVEL with or without a colon, are accepted', (t) => {
-  for (const ciphers of ['DEFAULT@SECLEVEL=0', 'RSA@SECLEVEL=0', 'DEFAULT:@SECLEVEL=1', 'HIGH:!aNULL:!MD5', 'ECDHE+AESGCM:!ECDSA']) {
+  for (const ciphers of [
+    'DEFAULT@SECLEVEL=0',
+    'RSA@SECLEVEL=0',
+    'DEFAULT:@SECLEVEL=1',
+    'HIGH:!aNULL:!MD5',
+    'ECDHE+AESGCM:!ECDSA',
+  ]) {
     t.notThrows(() => nodeTls.createSecureContext({ ciphers }), `node:tls ${ciphers}`)
     t.notThrows(() => tls.createSecureContext({ ciphers }), ciphers)
   }
@@ -72,21 +82,26 @@ test('a cipher list naming nothing, or an unknown TLS 1.3 suite, is "no cipher m
 // Node's TLS command-line flags
 
 /** Runs `script` in a child node with `flags`; resolves with its stdout lines. */
-function child (t, { flags = [], env = {} }, script) {
+function child(_t, { flags = [], env = {} }, script) {
   return new Promise((resolve, reject) => {
     const p = spawn(process.execPath, [...flags, '-e', `const tls = require(${JSON.stringify(MODULE)});\n${script}`], {
-      env: { ...process.env, NODE_OPTIONS: '', ...env }
+      env: { ...process.env, NODE_OPTIONS: '', ...env },
     })
     let out = ''
     let err = ''
-    p.stdout.on('data', (d) => { out += d })
-    p.stderr.on('data', (d) => { err += d })
+    p.stdout.on('data', (d) => {
+      out += d
+    })
+    p.stderr.on('data', (d) => {
+      err += d
+    })
     p.on('error', reject)
-    p.on('close', (code) => code === 0 ? resolve(out.trim().split('\n')) : reject(new Error(`exit ${code}: ${err}`)))
+    p.on('close', (code) => (code === 0 ? resolve(out.trim().split('\n')) : reject(new Error(`exit ${code}: ${err}`))))
   })
 }
 
-const DEFAULTS = 'console.log(tls.DEFAULT_MIN_VERSION); console.log(tls.DEFAULT_MAX_VERSION); console.log(tls.DEFAULT_CIPHERS)'
+const DEFAULTS =
+  'console.log(tls.DEFAULT_MIN_VERSION); console.log(tls.DEFAULT_MAX_VERSION); console.log(tls.DEFAULT_CIPHERS)'
 
 for (const [flag, min, max] of [
   ['--tls-min-v1.0', 'TLSv1', 'TLSv1.3'],
@@ -94,7 +109,7 @@ for (const [flag, min, max] of [
   ['--tls-min-v1.2', 'TLSv1.2', 'TLSv1.3'],
   ['--tls-min-v1.3', 'TLSv1.3', 'TLSv1.3'],
   ['--tls-max-v1.2', 'TLSv1.2', 'TLSv1.2'],
-  ['--tls-max-v1.3', 'TLSv1.2', 'TLSv1.3']
+  ['--tls-max-v1.3', 'TLSv1.2', 'TLSv1.3'],
 ]) {
   test(`${flag} sets DEFAULT_MIN_VERSION/DEFAULT_MAX_VERSION, also through NODE_OPTIONS`, async (t) => {
     const [gotMin, gotMax] = await child(t, { flags: [flag] }, DEFAULTS)
@@ -105,17 +120,31 @@ for (const [flag, min, max] of [
 }
 
 test('--tls-max-v1.2: connections negotiate TLS 1.2 by default', async (t) => {
-  const { port } = await listen(t, nodeTls, rsa, (s) => { s.on('error', () => {}); s.end() })
-  const [protocol] = await child(t, { flags: ['--tls-max-v1.2'] }, `
-    const s = tls.connect({ port: ${port}, host: '${LOOPBACK}', rejectUnauthorized: false }, () => { console.log(s.getProtocol()); s.destroy() })`)
+  const { port } = await listen(t, nodeTls, rsa, (s) => {
+    s.on('error', () => {})
+    s.end()
+  })
+  const [protocol] = await child(
+    t,
+    { flags: ['--tls-max-v1.2'] },
+    `
+    const s = tls.connect({ port: ${port}, host: '${LOOPBACK}', rejectUnauthorized: false }, () => { console.log(s.getProtocol()); s.destroy() })`,
+  )
   t.is(protocol, 'TLSv1.2')
 })
 
 test('--tls-cipher-list sets DEFAULT_CIPHERS and what a TLS 1.2 connection offers', async (t) => {
-  const { port } = await listen(t, nodeTls, rsa, (s) => { s.on('error', () => {}); s.end() })
+  const { port } = await listen(t, nodeTls, rsa, (s) => {
+    s.on('error', () => {})
+    s.end()
+  })
   const list = 'ECDHE-RSA-AES128-GCM-SHA256'
-  const lines = await child(t, { flags: [`--tls-cipher-list=${list}`] }, `${DEFAULTS};
-    const s = tls.connect({ port: ${port}, host: '${LOOPBACK}', rejectUnauthorized: false, maxVersion: 'TLSv1.2' }, () => { console.log(s.getCipher().name); s.destroy() })`)
+  const lines = await child(
+    t,
+    { flags: [`--tls-cipher-list=${list}`] },
+    `${DEFAULTS};
+    const s = tls.connect({ port: ${port}, host: '${LOOPBACK}', rejectUnauthorized: false, maxVersion: 'TLSv1.2' }, () => { console.log(s.getCipher().name); s.destroy() })`,
+  )
   t.is(lines[2], list)
   t.is(lines[3], list)
 })
@@ -124,11 +153,21 @@ test('--tls-keylog=file appends the NSS key log of every connection', async (t) 
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rustls-node-keylog-'))
   t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }))
   const file = path.join(dir, 'keys.log')
-  const { port } = await listen(t, nodeTls, rsa, (s) => { s.on('error', () => {}); s.end('x') })
-  await child(t, { env: { NODE_OPTIONS: `--tls-keylog=${file}` } }, `
-    const s = tls.connect({ port: ${port}, host: '${LOOPBACK}', rejectUnauthorized: false }); s.resume(); s.on('end', () => s.end())`)
+  const { port } = await listen(t, nodeTls, rsa, (s) => {
+    s.on('error', () => {})
+    s.end('x')
+  })
+  await child(
+    t,
+    { env: { NODE_OPTIONS: `--tls-keylog=${file}` } },
+    `
+    const s = tls.connect({ port: ${port}, host: '${LOOPBACK}', rejectUnauthorized: false }); s.resume(); s.on('end', () => s.end())`,
+  )
   const lines = fs.readFileSync(file, 'utf8').trim().split('\n')
-  t.true(lines.some((l) => l.startsWith('CLIENT_HANDSHAKE_TRAFFIC_SECRET ')), lines.join('\n'))
+  t.true(
+    lines.some((l) => l.startsWith('CLIENT_HANDSHAKE_TRAFFIC_SECRET ')),
+    lines.join('\n'),
+  )
   t.true(lines.some((l) => l.startsWith('CLIENT_TRAFFIC_SECRET_0 ')))
 })
 
@@ -153,8 +192,17 @@ test('a leaf given alone is sent with its issuers from ca, as OpenSSL builds the
 test('getSharedSigalgs() on a server with sigalgs lists them in its own order', async (t) => {
   const sigalgs = 'RSA-PSS+SHA256:ECDSA+SHA256'
   const shared = []
-  const { port } = await listen(t, tls, { ...rsa, sigalgs }, (s) => { shared.push(s.getSharedSigalgs()); s.end() })
-  const client = nodeTls.connect({ host: LOOPBACK, port, servername: 'localhost', ca: f.ca.cert, sigalgs: 'ECDSA+SHA256:RSA-PSS+SHA512:RSA-PSS+SHA256' })
+  const { port } = await listen(t, tls, { ...rsa, sigalgs }, (s) => {
+    shared.push(s.getSharedSigalgs())
+    s.end()
+  })
+  const client = nodeTls.connect({
+    host: LOOPBACK,
+    port,
+    servername: 'localhost',
+    ca: f.ca.cert,
+    sigalgs: 'ECDSA+SHA256:RSA-PSS+SHA512:RSA-PSS+SHA256',
+  })
   t.teardown(() => client.destroy())
   await collect(client)
   t.deepEqual(shared, [['RSA-PSS+SHA256', 'ECDSA+SHA256']])
@@ -162,10 +210,19 @@ test('getSharedSigalgs() on a server with sigalgs lists them in its own order', 
 
 test('server and client sigalgs with nothing in common: "no shared signature algorithms", handshake_failure', async (t) => {
   const { port, clientErrors } = await listen(t, tls, { ...rsa, sigalgs: 'ECDSA+SHA256' }, () => t.fail('connected'))
-  const client = nodeTls.connect({ host: LOOPBACK, port, servername: 'localhost', ca: f.ca.cert, sigalgs: 'RSA-PSS+SHA384' })
+  const client = nodeTls.connect({
+    host: LOOPBACK,
+    port,
+    servername: 'localhost',
+    ca: f.ca.cert,
+    sigalgs: 'RSA-PSS+SHA384',
+  })
   t.teardown(() => client.destroy())
   const err = await new Promise((resolve) => client.once('error', resolve))
   t.is(err.code, 'ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE')
   await new Promise((resolve) => setImmediate(resolve))
-  t.deepEqual(clientErrors.map((e) => e.code), ['ERR_SSL_NO_SHARED_SIGNATURE_ALGORITHMS'])
+  t.deepEqual(
+    clientErrors.map((e) => e.code),
+    ['ERR_SSL_NO_SHARED_SIGNATURE_ALGORITHMS'],
+  )
 })

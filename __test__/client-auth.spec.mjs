@@ -20,7 +20,15 @@ import { fixtures, pemFile } from './helpers/fixtures.mjs'
 import { tls, underTest } from './helpers/impl.mjs'
 import { moreFixtures } from './helpers/more-fixtures.mjs'
 import {
-  LOOPBACK, closed, connect, connectError, listen, runOpensslClient, until, watchClose, withTimeout
+  LOOPBACK,
+  closed,
+  connect,
+  connectError,
+  listen,
+  runOpensslClient,
+  until,
+  watchClose,
+  withTimeout,
 } from './helpers/peers.mjs'
 
 const f = await fixtures()
@@ -35,7 +43,7 @@ const CLIENT_CERTS = {
   valid: { cred: m.client, file: 'client', cn: 'good-client' },
   untrusted: { cred: m.clientUntrusted, file: 'client-untrusted', cn: 'untrusted-client' },
   expired: { cred: m.clientExpired, file: 'client-expired', cn: 'expired-client' },
-  none: null
+  none: null,
 }
 
 // What a node:tls server reports as authorizationError (with
@@ -46,7 +54,7 @@ const SERVER_AUTH_ERROR = {
   valid: null,
   untrusted: 'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
   expired: 'CERT_HAS_EXPIRED',
-  none: 'UNABLE_TO_GET_ISSUER_CERT'
+  none: 'UNABLE_TO_GET_ISSUER_CERT',
 }
 
 /**
@@ -54,26 +62,35 @@ const SERVER_AUTH_ERROR = {
  * the socket says about the client, writes 'welcome\n' and ends when the
  * client ends.
  */
-async function authServer (t, requestCert, rejectUnauthorized) {
+async function authServer(t, requestCert, rejectUnauthorized) {
   const accepted = []
-  const srv = await listen(t, tls, {
-    key: L.rsa.key, cert: L.rsa.chain, ca: m.clientCa.cert, requestCert, rejectUnauthorized
-  }, (socket) => {
-    const peer = socket.getPeerCertificate()
-    accepted.push({
-      authorized: socket.authorized,
-      authorizationError: socket.authorizationError,
-      peerCN: peer?.subject?.CN ?? null
-    })
-    socket.on('error', () => {})
-    socket.on('end', () => socket.end())
-    socket.write('welcome\n')
-  })
+  const srv = await listen(
+    t,
+    tls,
+    {
+      key: L.rsa.key,
+      cert: L.rsa.chain,
+      ca: m.clientCa.cert,
+      requestCert,
+      rejectUnauthorized,
+    },
+    (socket) => {
+      const peer = socket.getPeerCertificate()
+      accepted.push({
+        authorized: socket.authorized,
+        authorizationError: socket.authorizationError,
+        peerCN: peer?.subject?.CN ?? null,
+      })
+      socket.on('error', () => {})
+      socket.on('end', () => socket.end())
+      socket.write('welcome\n')
+    },
+  )
   return { ...srv, accepted }
 }
 
 /** A node:tls client; ends once 'welcome' has arrived. Resolves after 'close'. */
-async function nodeClient (t, port, version, cert) {
+async function nodeClient(t, port, version, cert) {
   const socket = nodeTls.connect({
     port,
     host: LOOPBACK,
@@ -81,13 +98,17 @@ async function nodeClient (t, port, version, cert) {
     ca: m.root.cert,
     minVersion: version,
     maxVersion: version,
-    ...(cert ? { key: cert.cred.key, cert: cert.cred.cert } : {})
+    ...(cert ? { key: cert.cred.key, cert: cert.cred.cert } : {}),
   })
   t.teardown(() => socket.destroy())
   watchClose(socket)
   const seen = { secureConnect: false, errors: [], data: '' }
-  socket.on('secureConnect', () => { seen.secureConnect = true })
-  socket.on('error', (err) => { seen.errors.push(err.code) })
+  socket.on('secureConnect', () => {
+    seen.secureConnect = true
+  })
+  socket.on('error', (err) => {
+    seen.errors.push(err.code)
+  })
   socket.on('data', (d) => {
     seen.data += d
     if (seen.data.includes('welcome')) socket.end()
@@ -96,11 +117,16 @@ async function nodeClient (t, port, version, cert) {
   return seen
 }
 
-async function opensslClient (t, port, version, cert) {
+async function opensslClient(t, port, version, cert) {
   const args = [
-    '-connect', `${LOOPBACK}:${port}`, '-servername', 'localhost',
-    '-CAfile', m.path('root.cert.pem'), '-verify_return_error',
-    version === 'TLSv1.3' ? '-tls1_3' : '-tls1_2'
+    '-connect',
+    `${LOOPBACK}:${port}`,
+    '-servername',
+    'localhost',
+    '-CAfile',
+    m.path('root.cert.pem'),
+    '-verify_return_error',
+    version === 'TLSv1.3' ? '-tls1_3' : '-tls1_2',
   ]
   if (cert) args.push('-cert', m.path(`${cert.file}.cert.pem`), '-key', m.path(`${cert.file}.key.pem`))
   const res = await runOpensslClient(t, args, '', { waitFor: 'welcome' })
@@ -112,13 +138,15 @@ for (const requestCert of [true, false]) {
     for (const [kind, cert] of Object.entries(CLIENT_CERTS)) {
       for (const client of ['node:tls', 'openssl']) {
         for (const version of ['TLSv1.2', 'TLSv1.3']) {
-          const title = `server requestCert:${requestCert} rejectUnauthorized:${rejectUnauthorized}, ` +
+          const title =
+            `server requestCert:${requestCert} rejectUnauthorized:${rejectUnauthorized}, ` +
             `client cert ${kind}, ${client} client ${version}`
           test(title, async (t) => {
             const srv = await authServer(t, requestCert, rejectUnauthorized)
-            const result = client === 'node:tls'
-              ? await nodeClient(t, srv.port, version, cert)
-              : await opensslClient(t, srv.port, version, cert)
+            const result =
+              client === 'node:tls'
+                ? await nodeClient(t, srv.port, version, cert)
+                : await opensslClient(t, srv.port, version, cert)
 
             // Without requestCert the server never asks, so the client sends
             // nothing whatever it has, and the connection is never refused.
@@ -126,13 +154,18 @@ for (const requestCert of [true, false]) {
             const refused = requestCert && rejectUnauthorized && sent !== 'valid'
 
             if (!refused) {
-              t.deepEqual(srv.accepted, [{
-                authorized: requestCert && sent === 'valid',
-                // Without requestCert: authorized false and no error at all.
-                authorizationError: requestCert ? SERVER_AUTH_ERROR[sent] : null,
-                peerCN: sent === 'none' ? null : cert.cn
-              }])
-              t.deepEqual(srv.clientErrors.map((e) => e.code), [])
+              t.deepEqual(srv.accepted, [
+                {
+                  authorized: requestCert && sent === 'valid',
+                  // Without requestCert: authorized false and no error at all.
+                  authorizationError: requestCert ? SERVER_AUTH_ERROR[sent] : null,
+                  peerCN: sent === 'none' ? null : cert.cn,
+                },
+              ])
+              t.deepEqual(
+                srv.clientErrors.map((e) => e.code),
+                [],
+              )
               if (client === 'node:tls') {
                 t.deepEqual(result, { secureConnect: true, errors: [], data: 'welcome\n' })
               } else {
@@ -155,17 +188,22 @@ for (const requestCert of [true, false]) {
               // OpenSSL refuses inside the handshake: TLS 1.2 handshake_failure,
               // TLS 1.3 certificate_required (after the client's Finished, so
               // a TLS 1.3 client has already seen 'secureConnect').
-              t.deepEqual(srv.clientErrors.map((e) => e.code), ['ERR_SSL_PEER_DID_NOT_RETURN_A_CERTIFICATE'])
-              const alert = version === 'TLSv1.3'
-                ? 'ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED'
-                : 'ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE'
+              t.deepEqual(
+                srv.clientErrors.map((e) => e.code),
+                ['ERR_SSL_PEER_DID_NOT_RETURN_A_CERTIFICATE'],
+              )
+              const alert =
+                version === 'TLSv1.3'
+                  ? 'ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED'
+                  : 'ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE'
               if (client === 'node:tls') {
                 t.deepEqual(result.errors, [alert])
                 t.is(result.secureConnect, version === 'TLSv1.3')
               } else {
-                t.regex(result.stderr, version === 'TLSv1.3'
-                  ? /tlsv13 alert certificate required/
-                  : /sslv3 alert handshake failure/)
+                t.regex(
+                  result.stderr,
+                  version === 'TLSv1.3' ? /tlsv13 alert certificate required/ : /sslv3 alert handshake failure/,
+                )
               }
               return
             }
@@ -173,15 +211,21 @@ for (const requestCert of [true, false]) {
             // A certificate that does not verify: the handshake completes,
             // then the server destroys the socket without an alert and
             // reports 'socket hang up'; 'secureConnection' is never emitted.
-            t.deepEqual(srv.clientErrors.map((e) => [e.code, e.message]), [['ECONNRESET', 'socket hang up']])
+            t.deepEqual(
+              srv.clientErrors.map((e) => [e.code, e.message]),
+              [['ECONNRESET', 'socket hang up']],
+            )
             if (client === 'node:tls') {
               // TLS 1.2: the server's Finished never comes, the client sees
               // the connection reset. TLS 1.3: the client's handshake is
               // complete before the server looks at its certificate; the
               // connection then just closes, without an error.
-              t.deepEqual(result, version === 'TLSv1.3'
-                ? { secureConnect: true, errors: [], data: '' }
-                : { secureConnect: false, errors: ['ECONNRESET'], data: '' })
+              t.deepEqual(
+                result,
+                version === 'TLSv1.3'
+                  ? { secureConnect: true, errors: [], data: '' }
+                  : { secureConnect: false, errors: ['ECONNRESET'], data: '' },
+              )
             } else {
               t.regex(result.stderr, /unexpected eof while reading/)
             }
@@ -195,7 +239,11 @@ for (const requestCert of [true, false]) {
 test('server: a client certificate sent with its CA in the chain is verified the same as the leaf alone', async (t) => {
   const srv = await authServer(t, true, true)
   const client = await connect(t, nodeTls, {
-    port: srv.port, servername: 'localhost', ca: m.root.cert, key: m.client.key, cert: m.client.cert + m.clientCa.cert
+    port: srv.port,
+    servername: 'localhost',
+    ca: m.root.cert,
+    key: m.client.key,
+    cert: m.client.cert + m.clientCa.cert,
   })
   client.resume()
   await until(() => srv.accepted.length > 0, 5000, 'secureConnection')
@@ -204,21 +252,36 @@ test('server: a client certificate sent with its CA in the chain is verified the
 
 test('server: requestCert with a ca array trusts a client certificate from any of its CAs', async (t) => {
   const accepted = []
-  const { port } = await listen(t, tls, {
-    key: L.rsa.key, cert: L.rsa.chain, ca: [m.root.cert, m.untrustedClientCa.cert], requestCert: true, rejectUnauthorized: false
-  }, (s) => {
-    accepted.push([s.authorized, s.authorizationError, s.getPeerCertificate().subject.CN])
-    s.on('error', () => {})
-  })
+  const { port } = await listen(
+    t,
+    tls,
+    {
+      key: L.rsa.key,
+      cert: L.rsa.chain,
+      ca: [m.root.cert, m.untrustedClientCa.cert],
+      requestCert: true,
+      rejectUnauthorized: false,
+    },
+    (s) => {
+      accepted.push([s.authorized, s.authorizationError, s.getPeerCertificate().subject.CN])
+      s.on('error', () => {})
+    },
+  )
   for (const cred of [m.clientUntrusted, m.client]) {
-    const c = await connect(t, nodeTls, { port, servername: 'localhost', ca: m.root.cert, key: cred.key, cert: cred.cert })
+    const c = await connect(t, nodeTls, {
+      port,
+      servername: 'localhost',
+      ca: m.root.cert,
+      key: cred.key,
+      cert: cred.cert,
+    })
     c.resume()
   }
   await until(() => accepted.length === 2, 5000, 'two secure connections')
   // f.client is signed by m.clientCa, which is not in this server's ca list.
   t.deepEqual(accepted, [
     [true, null, 'untrusted-client'],
-    [false, 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'good-client']
+    [false, 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'good-client'],
   ])
 })
 
@@ -231,61 +294,61 @@ const CLIENT_VERIFY = [
     code: 'DEPTH_ZERO_SELF_SIGNED_CERT',
     title: 'self-signed server certificate',
     server: { key: f.selfSigned.key, cert: f.selfSigned.cert },
-    client: { ca: m.root.cert }
+    client: { ca: m.root.cert },
   },
   {
     code: 'SELF_SIGNED_CERT_IN_CHAIN',
     title: 'chain sent with its root, root not trusted',
     server: { key: L.rsa.key, cert: L.rsa.chainWithRoot },
-    client: { ca: m.otherRoot.cert }
+    client: { ca: m.otherRoot.cert },
   },
   {
     code: 'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
     title: 'leaf sent without its intermediate',
     server: { key: L.rsa.key, cert: L.rsa.cert },
-    client: { ca: m.root.cert }
+    client: { ca: m.root.cert },
   },
   {
     code: 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
     title: 'leaf + intermediate, root not trusted',
     server: sv(L.rsa),
-    client: { ca: m.otherRoot.cert }
+    client: { ca: m.otherRoot.cert },
   },
   {
     code: 'UNABLE_TO_GET_ISSUER_CERT',
     title: 'long chain, only the middle intermediate trusted (no partial chains)',
     server: sv(L.longChain),
-    client: { ca: m.chainCas[1] }
+    client: { ca: m.chainCas[1] },
   },
   {
     code: 'CERT_HAS_EXPIRED',
     title: 'expired leaf',
     server: { key: f.expired.key, cert: f.expired.chain },
-    client: { ca: f.ca.cert }
+    client: { ca: f.ca.cert },
   },
   {
     code: 'CERT_NOT_YET_VALID',
     title: 'not-yet-valid leaf',
     server: { key: f.notYetValid.key, cert: f.notYetValid.chain },
-    client: { ca: f.ca.cert }
+    client: { ca: f.ca.cert },
   },
   {
     code: 'CERT_REVOKED',
     title: 'leaf revoked by a CRL (crl: [root CRL, intermediate CRL] as PEM strings)',
     server: sv(L.revoked),
-    client: { ca: m.root.cert, crl: [m.rootCrl.pem, m.crl.pem] }
+    client: { ca: m.root.cert, crl: [m.rootCrl.pem, m.crl.pem] },
   },
   {
     code: 'CERT_REVOKED',
     title: 'leaf revoked by a CRL (crl: array of PEM Buffers)',
     server: sv(L.revoked),
-    client: { ca: m.root.cert, crl: [Buffer.from(m.rootCrl.pem), Buffer.from(m.crl.pem)] }
+    client: { ca: m.root.cert, crl: [Buffer.from(m.rootCrl.pem), Buffer.from(m.crl.pem)] },
   },
   {
     code: 'UNABLE_TO_GET_CRL',
-    title: 'crl: only the intermediate\'s CRL (node:tls checks CRLs for the whole chain)',
+    title: "crl: only the intermediate's CRL (node:tls checks CRLs for the whole chain)",
     server: sv(L.revoked),
-    client: { ca: m.root.cert, crl: m.crl.pem }
+    client: { ca: m.root.cert, crl: m.crl.pem },
   },
   {
     // Deliberate difference: OpenSSL reads only the first CRL of a string,
@@ -294,36 +357,39 @@ const CLIENT_VERIFY = [
     code: underTest === 'rustls-node' ? 'CERT_REVOKED' : 'UNABLE_TO_GET_CRL',
     title: `crl: both CRLs concatenated in one PEM string (${underTest === 'rustls-node' ? 'all are read' : 'only the first is read'})`,
     server: sv(L.revoked),
-    client: { ca: m.root.cert, crl: m.rootCrl.pem + m.crl.pem }
+    client: { ca: m.root.cert, crl: m.rootCrl.pem + m.crl.pem },
   },
   {
     code: 'UNABLE_TO_GET_CRL',
-    title: 'crl: CRLs of another chain\'s CAs',
+    title: "crl: CRLs of another chain's CAs",
     server: sv(L.longChain),
-    client: { ca: m.root.cert, crl: [m.rootCrl.pem, m.crl.pem] }
+    client: { ca: m.root.cert, crl: [m.rootCrl.pem, m.crl.pem] },
   },
   {
     code: 'ERR_TLS_CERT_ALTNAME_INVALID',
     title: 'certificate for another name',
     server: { key: f.wrongName.key, cert: f.wrongName.chain },
-    client: { ca: f.ca.cert }
+    client: { ca: f.ca.cert },
   },
   {
     code: 'ERR_TLS_CERT_ALTNAME_INVALID',
     title: 'wildcard SAN does not match two labels',
     server: sv(L.ipWildcard),
-    client: { ca: m.root.cert, servername: 'a.www.example.com' }
+    client: { ca: m.root.cert, servername: 'a.www.example.com' },
   },
   {
     code: 'ERR_TLS_CERT_ALTNAME_INVALID',
     title: 'wildcard SAN does not match the bare domain',
     server: sv(L.ipWildcard),
-    client: { ca: m.root.cert, servername: 'example.com' }
-  }
+    client: { ca: m.root.cert, servername: 'example.com' },
+  },
 ]
 
-async function plainServer (t, options) {
-  return listen(t, nodeTls, options, (s) => { s.on('error', () => {}); s.end('hi') })
+async function plainServer(t, options) {
+  return listen(t, nodeTls, options, (s) => {
+    s.on('error', () => {})
+    s.end('hi')
+  })
 }
 
 for (const c of CLIENT_VERIFY) {
@@ -342,7 +408,7 @@ for (const c of CLIENT_VERIFY) {
   })
 }
 
-test('client: the error messages for each verification code are OpenSSL\'s', async (t) => {
+test("client: the error messages for each verification code are OpenSSL's", async (t) => {
   const messages = {}
   for (const c of CLIENT_VERIFY) {
     if (messages[c.code]) continue
@@ -359,26 +425,52 @@ test('client: the error messages for each verification code are OpenSSL\'s', asy
     CERT_HAS_EXPIRED: 'certificate has expired',
     CERT_NOT_YET_VALID: 'certificate is not yet valid',
     CERT_REVOKED: 'certificate revoked',
-    UNABLE_TO_GET_CRL: 'unable to get certificate CRL'
+    UNABLE_TO_GET_CRL: 'unable to get certificate CRL',
   })
-  t.is(messages.ERR_TLS_CERT_ALTNAME_INVALID,
-    "Hostname/IP does not match certificate's altnames: Host: localhost. is not in the cert's altnames: DNS:other.example")
+  t.is(
+    messages.ERR_TLS_CERT_ALTNAME_INVALID,
+    "Hostname/IP does not match certificate's altnames: Host: localhost. is not in the cert's altnames: DNS:other.example",
+  )
 })
 
 const CLIENT_OK = [
   { title: 'long chain of 3 intermediates, root trusted', server: sv(L.longChain), client: { ca: m.root.cert } },
-  { title: 'wildcard SAN matches one label', server: sv(L.ipWildcard), client: { ca: m.root.cert, servername: 'www.example.com' } },
-  { title: 'plain name SAN next to wildcards', server: sv(L.ipWildcard), client: { ca: m.root.cert, servername: 'localhost' } },
-  { title: 'IPv4 SAN on a certificate whose CN is a wildcard', server: sv(L.ipWildcard), client: { ca: m.root.cert, servername: undefined } },
-  { title: 'a CRL set that does not list the leaf', server: sv(L.good), client: { ca: m.root.cert, crl: [m.rootCrl.pem, m.crl.pem] } },
+  {
+    title: 'wildcard SAN matches one label',
+    server: sv(L.ipWildcard),
+    client: { ca: m.root.cert, servername: 'www.example.com' },
+  },
+  {
+    title: 'plain name SAN next to wildcards',
+    server: sv(L.ipWildcard),
+    client: { ca: m.root.cert, servername: 'localhost' },
+  },
+  {
+    title: 'IPv4 SAN on a certificate whose CN is a wildcard',
+    server: sv(L.ipWildcard),
+    client: { ca: m.root.cert, servername: undefined },
+  },
+  {
+    title: 'a CRL set that does not list the leaf',
+    server: sv(L.good),
+    client: { ca: m.root.cert, crl: [m.rootCrl.pem, m.crl.pem] },
+  },
   {
     title: 'an older CRL of the same issuer listed first wins (revoked leaf accepted)',
     server: sv(L.revoked),
-    client: { ca: m.root.cert, crl: [m.rootCrl.pem, m.emptyCrl.pem, m.crl.pem] }
+    client: { ca: m.root.cert, crl: [m.rootCrl.pem, m.emptyCrl.pem, m.crl.pem] },
   },
   { title: 'the revoked leaf without any crl', server: sv(L.revoked), client: { ca: m.root.cert } },
-  { title: 'the chain sent with its root, root trusted', server: { key: L.rsa.key, cert: L.rsa.chainWithRoot }, client: { ca: m.root.cert } },
-  { title: 'ca as an array with an unrelated root first', server: sv(L.p384), client: { ca: [m.otherRoot.cert, m.root.cert] } }
+  {
+    title: 'the chain sent with its root, root trusted',
+    server: { key: L.rsa.key, cert: L.rsa.chainWithRoot },
+    client: { ca: m.root.cert },
+  },
+  {
+    title: 'ca as an array with an unrelated root first',
+    server: sv(L.p384),
+    client: { ca: [m.otherRoot.cert, m.root.cert] },
+  },
 ]
 
 for (const c of CLIENT_OK) {
@@ -395,7 +487,11 @@ for (const c of CLIENT_OK) {
 test('client: a revoked leaf gets CERT_REVOKED regardless of the name (checked before the identity)', async (t) => {
   const { port } = await plainServer(t, sv(L.revoked))
   const socket = await connect(t, tls, {
-    port, servername: 'nope.example', rejectUnauthorized: false, ca: m.root.cert, crl: [m.rootCrl.pem, m.crl.pem]
+    port,
+    servername: 'nope.example',
+    rejectUnauthorized: false,
+    ca: m.root.cert,
+    crl: [m.rootCrl.pem, m.crl.pem],
   })
   t.is(socket.authorizationError, 'CERT_REVOKED')
 })
@@ -414,9 +510,16 @@ derCrlTest('client: a DER CRL is refused synchronously (ERR_CRYPTO_OPERATION_FAI
 const derCrlAccepted = underTest === 'rustls-node' ? test : test.skip
 derCrlAccepted('client: a DER CRL (in an array with a PEM one) revokes like its PEM form', async (t) => {
   const { port } = await plainServer(t, sv(L.revoked))
-  const err = await connectError(t, tls, { port, servername: 'localhost', ca: m.root.cert, crl: [m.rootCrl.pem, m.crl.der] })
+  const err = await connectError(t, tls, {
+    port,
+    servername: 'localhost',
+    ca: m.root.cert,
+    crl: [m.rootCrl.pem, m.crl.der],
+  })
   t.is(err.code, 'CERT_REVOKED')
-  t.throws(() => tls.createSecureContext({ ca: m.root.cert, crl: Buffer.from('not a CRL') }), { code: 'ERR_CRYPTO_OPERATION_FAILED' })
+  t.throws(() => tls.createSecureContext({ ca: m.root.cert, crl: Buffer.from('not a CRL') }), {
+    code: 'ERR_CRYPTO_OPERATION_FAILED',
+  })
 })
 
 test('client: a secureContext created with crl is enforced the same way', async (t) => {
@@ -450,27 +553,38 @@ const TLS_MODULE = underTest === 'rustls-node' ? path.join(REPO, 'index.mjs') : 
  * Runs `script` (default: CHILD) in a child node with `env` added; resolves
  * with { code, results (one JSON value per stdout line), stderr }.
  */
-function child (t, env, script = CHILD) {
+function child(t, env, script = CHILD) {
   const proc = spawn(process.execPath, ['--input-type=module', '-e', script], {
     env: { PATH: process.env.PATH, HOME: process.env.HOME, TLS_MODULE, ...env },
-    stdio: ['ignore', 'pipe', 'pipe']
+    stdio: ['ignore', 'pipe', 'pipe'],
   })
   let stdout = ''
   let stderr = ''
-  proc.stdout.setEncoding('utf8').on('data', (d) => { stdout += d })
-  proc.stderr.setEncoding('utf8').on('data', (d) => { stderr += d })
+  proc.stdout.setEncoding('utf8').on('data', (d) => {
+    stdout += d
+  })
+  proc.stderr.setEncoding('utf8').on('data', (d) => {
+    stderr += d
+  })
   const exit = new Promise((resolve) => proc.once('close', resolve))
-  t.teardown(() => { if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL') })
+  t.teardown(() => {
+    if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL')
+  })
   return withTimeout(exit, 20_000, 'child node').then((code) => ({
     code,
-    results: stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l)),
-    stderr
+    results: stdout
+      .trim()
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l)),
+    stderr,
   }))
 }
 
 const EXTRA_CA_MISSING_WARNING = (file) =>
   `Warning: Ignoring extra certs from \`${file}\`, load failed: error:80000002:system library::No such file or directory\n`
-const REJECT_WARNING = /^\(node:\d+\) Warning: Setting the NODE_TLS_REJECT_UNAUTHORIZED environment variable to '0' makes TLS connections and HTTPS requests insecure by disabling certificate verification\.\n\(Use `node --trace-warnings \.\.\.` to show where the warning was created\)\n$/
+const REJECT_WARNING =
+  /^\(node:\d+\) Warning: Setting the NODE_TLS_REJECT_UNAUTHORIZED environment variable to '0' makes TLS connections and HTTPS requests insecure by disabling certificate verification\.\n\(Use `node --trace-warnings \.\.\.` to show where the warning was created\)\n$/
 
 test('NODE_EXTRA_CA_CERTS: a server certificate from that CA is trusted without ca', async (t) => {
   const { port } = await plainServer(t, sv(L.rsa))
@@ -502,7 +616,7 @@ test('NODE_EXTRA_CA_CERTS: without it the same server is not trusted (control)',
   t.is(res.stderr, '')
 })
 
-test('NODE_EXTRA_CA_CERTS: a missing file prints Node\'s warning once; the connection is not trusted', async (t) => {
+test("NODE_EXTRA_CA_CERTS: a missing file prints Node's warning once; the connection is not trusted", async (t) => {
   const { port } = await plainServer(t, sv(L.rsa))
   const missing = path.join(m.dir, 'does-not-exist', 'extra-ca.pem')
   const res = await child(t, { PORT: String(port), NODE_EXTRA_CA_CERTS: missing, REJECT: '0' })
@@ -511,13 +625,13 @@ test('NODE_EXTRA_CA_CERTS: a missing file prints Node\'s warning once; the conne
   t.is(res.stderr, EXTRA_CA_MISSING_WARNING(missing))
 })
 
-test('NODE_TLS_REJECT_UNAUTHORIZED=0: a self-signed server is accepted without ca, with Node\'s warning (once)', async (t) => {
+test("NODE_TLS_REJECT_UNAUTHORIZED=0: a self-signed server is accepted without ca, with Node's warning (once)", async (t) => {
   const { port } = await plainServer(t, { key: f.selfSigned.key, cert: f.selfSigned.cert })
   const res = await child(t, { PORT: String(port), NODE_TLS_REJECT_UNAUTHORIZED: '0', CONNECTIONS: '2' })
   t.is(res.code, 0, res.stderr)
   t.deepEqual(res.results, [
     { ok: true, authorized: false, authorizationError: 'DEPTH_ZERO_SELF_SIGNED_CERT' },
-    { ok: true, authorized: false, authorizationError: 'DEPTH_ZERO_SELF_SIGNED_CERT' }
+    { ok: true, authorized: false, authorizationError: 'DEPTH_ZERO_SELF_SIGNED_CERT' },
   ])
   t.regex(res.stderr, REJECT_WARNING)
 })

@@ -13,12 +13,17 @@ const f = await fixtures()
 const serverCreds = { key: f.rsa.key, cert: f.rsa.chain }
 
 /** A real TLS 1.3 ClientHello (with supported_versions), as node:tls sends it. */
-async function captureClientHello (t) {
+async function captureClientHello(t) {
   let resolve
-  const hello = new Promise((r) => { resolve = r })
+  const hello = new Promise((r) => {
+    resolve = r
+  })
   const { port } = await tcpServer(t, (raw) => {
     raw.on('error', () => {})
-    raw.once('data', (d) => { resolve(d); raw.destroy() })
+    raw.once('data', (d) => {
+      resolve(d)
+      raw.destroy()
+    })
   })
   const client = nodeTls.connect({ port, host: LOOPBACK, servername: 'localhost', ca: f.ca.cert })
   client.on('error', () => {})
@@ -31,14 +36,20 @@ async function captureClientHello (t) {
 // alert, not decode_error. (OpenSSL answers 3.0 itself with
 // handshake_failure; only the code is compared there.)
 const PROTOCOL_VERSION = 70
-for (const [major, minor, alert] of [[0, 2, PROTOCOL_VERSION], [2, 0, PROTOCOL_VERSION], [1, 3, PROTOCOL_VERSION], [3, 0, null]]) {
+for (const [major, minor, alert] of [
+  [0, 2, PROTOCOL_VERSION],
+  [2, 0, PROTOCOL_VERSION],
+  [1, 3, PROTOCOL_VERSION],
+  [3, 0, null],
+]) {
   test(`server: a TLS 1.3 ClientHello with legacy_version ${major}.${minor} -> ERR_SSL_BAD_LEGACY_VERSION${alert ? ', protocol_version alert' : ''}, closed`, async (t) => {
     const hello = Buffer.from(await captureClientHello(t))
     t.is(hello[5], 1, 'a ClientHello')
     hello[9] = major // record header (5) + handshake header (4)
     hello[10] = minor
-    const { port, clientErrors } = await listen(t, tls, serverCreds, (s) => s.on('error', () => {}),
-      { destroyOnClientError: false })
+    const { port, clientErrors } = await listen(t, tls, serverCreds, (s) => s.on('error', () => {}), {
+      destroyOnClientError: false,
+    })
     const raw = await tcpConnect(t, port)
     raw.on('error', () => {})
     const got = []

@@ -11,9 +11,7 @@ import nodeTls from 'node:tls'
 
 import { tls, underTest } from './helpers/impl.mjs'
 import { moreFixtures } from './helpers/more-fixtures.mjs'
-import {
-  LOOPBACK, collect, connect, connectError, listen, readUntil, tcpServer, until
-} from './helpers/peers.mjs'
+import { LOOPBACK, collect, connect, connectError, listen, readUntil, tcpServer, until } from './helpers/peers.mjs'
 
 const m = await moreFixtures()
 const L = m.leaves
@@ -23,7 +21,7 @@ const PASS = m.passphrase
 const BROKEN_CERT_PEM = '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n'
 
 /** Runs fn, which must throw synchronously; returns the error (or {}). */
-function thrown (t, fn) {
+function thrown(t, fn) {
   const err = t.throws(fn)
   return err ?? {}
 }
@@ -33,7 +31,7 @@ function thrown (t, fn) {
  * client trusting m.root, and returns { client, server } once the data
  * 'hello' has arrived (proving the handshake worked end to end).
  */
-async function handshake (t, options, clientOptions = {}) {
+async function handshake(t, options, clientOptions = {}) {
   const { port } = await listen(t, tls, options, (s) => {
     s.on('error', () => {})
     s.end('hello')
@@ -51,40 +49,184 @@ async function handshake (t, options, clientOptions = {}) {
 
 const MUST_BE_DATA = 'must be of type string or an instance of Buffer, TypedArray, or DataView.'
 const TYPE_ERRORS = [
-  { options: { key: 42 }, code: 'ERR_INVALID_ARG_TYPE', message: `The "options.key" property ${MUST_BE_DATA} Received type number (42)` },
-  { options: { key: true }, code: 'ERR_INVALID_ARG_TYPE', message: `The "options.key" property ${MUST_BE_DATA} Received type boolean (true)` },
-  { label: '{ key: { pem } } (an object, not in an array)', options: { key: { pem: 'x' } }, code: 'ERR_INVALID_ARG_TYPE', message: `The "options.key" property ${MUST_BE_DATA} Received an instance of Object` },
-  { options: { key: [42] }, code: 'ERR_INVALID_ARG_TYPE', message: `The "options.key" property ${MUST_BE_DATA} Received type number (42)` },
-  { options: { key: [null] }, code: 'ERR_INVALID_ARG_TYPE', message: `The "options.key" property ${MUST_BE_DATA} Received null` },
-  { label: '{ key: [{ passphrase }] } (no pem)', options: { key: [{ passphrase: 'x' }] }, code: 'ERR_INVALID_ARG_TYPE', message: `The "options.key" property ${MUST_BE_DATA} Received an instance of Object` },
-  { options: { key: [{ pem: 42 }] }, code: 'ERR_INVALID_ARG_TYPE', message: `The "options.key" property ${MUST_BE_DATA} Received type number (42)` },
-  { options: { cert: 42 }, code: 'ERR_INVALID_ARG_TYPE', message: `The "options.cert" property ${MUST_BE_DATA} Received type number (42)` },
-  { options: { cert: {} }, code: 'ERR_INVALID_ARG_TYPE', message: `The "options.cert" property ${MUST_BE_DATA} Received an instance of Object` },
-  { options: { ca: 42 }, code: 'ERR_INVALID_ARG_TYPE', message: `The "options.ca" property ${MUST_BE_DATA} Received type number (42)` },
-  { options: { ca: {} }, code: 'ERR_INVALID_ARG_TYPE', message: `The "options.ca" property ${MUST_BE_DATA} Received an instance of Object` },
-  { label: '{ ca: [pem, 42] }', options: { ca: ['-', 42] }, code: 'ERR_INVALID_ARG_TYPE', message: `The "options.ca" property ${MUST_BE_DATA} Received type number (42)` },
-  { options: { ca: [null] }, code: 'ERR_INVALID_ARG_TYPE', message: `The "options.ca" property ${MUST_BE_DATA} Received null` },
-  { options: { crl: 42 }, code: 'ERR_INVALID_ARG_TYPE', message: `The "options.crl" property ${MUST_BE_DATA} Received type number (42)` },
-  { label: '{ key: <encrypted>, passphrase: 42 }', options: { key: E.rsaPkcs8.key, passphrase: 42 }, code: 'ERR_INVALID_ARG_TYPE', message: 'The "options.passphrase" property must be of type string. Received type number (42)' },
-  { label: '{ key: <encrypted>, passphrase: Buffer }', options: { key: E.rsaPkcs8.key, passphrase: Buffer.from(PASS) }, code: 'ERR_INVALID_ARG_TYPE', message: 'The "options.passphrase" property must be of type string. Received an instance of Buffer' },
+  {
+    options: { key: 42 },
+    code: 'ERR_INVALID_ARG_TYPE',
+    message: `The "options.key" property ${MUST_BE_DATA} Received type number (42)`,
+  },
+  {
+    options: { key: true },
+    code: 'ERR_INVALID_ARG_TYPE',
+    message: `The "options.key" property ${MUST_BE_DATA} Received type boolean (true)`,
+  },
+  {
+    label: '{ key: { pem } } (an object, not in an array)',
+    options: { key: { pem: 'x' } },
+    code: 'ERR_INVALID_ARG_TYPE',
+    message: `The "options.key" property ${MUST_BE_DATA} Received an instance of Object`,
+  },
+  {
+    options: { key: [42] },
+    code: 'ERR_INVALID_ARG_TYPE',
+    message: `The "options.key" property ${MUST_BE_DATA} Received type number (42)`,
+  },
+  {
+    options: { key: [null] },
+    code: 'ERR_INVALID_ARG_TYPE',
+    message: `The "options.key" property ${MUST_BE_DATA} Received null`,
+  },
+  {
+    label: '{ key: [{ passphrase }] } (no pem)',
+    options: { key: [{ passphrase: 'x' }] },
+    code: 'ERR_INVALID_ARG_TYPE',
+    message: `The "options.key" property ${MUST_BE_DATA} Received an instance of Object`,
+  },
+  {
+    options: { key: [{ pem: 42 }] },
+    code: 'ERR_INVALID_ARG_TYPE',
+    message: `The "options.key" property ${MUST_BE_DATA} Received type number (42)`,
+  },
+  {
+    options: { cert: 42 },
+    code: 'ERR_INVALID_ARG_TYPE',
+    message: `The "options.cert" property ${MUST_BE_DATA} Received type number (42)`,
+  },
+  {
+    options: { cert: {} },
+    code: 'ERR_INVALID_ARG_TYPE',
+    message: `The "options.cert" property ${MUST_BE_DATA} Received an instance of Object`,
+  },
+  {
+    options: { ca: 42 },
+    code: 'ERR_INVALID_ARG_TYPE',
+    message: `The "options.ca" property ${MUST_BE_DATA} Received type number (42)`,
+  },
+  {
+    options: { ca: {} },
+    code: 'ERR_INVALID_ARG_TYPE',
+    message: `The "options.ca" property ${MUST_BE_DATA} Received an instance of Object`,
+  },
+  {
+    label: '{ ca: [pem, 42] }',
+    options: { ca: ['-', 42] },
+    code: 'ERR_INVALID_ARG_TYPE',
+    message: `The "options.ca" property ${MUST_BE_DATA} Received type number (42)`,
+  },
+  {
+    options: { ca: [null] },
+    code: 'ERR_INVALID_ARG_TYPE',
+    message: `The "options.ca" property ${MUST_BE_DATA} Received null`,
+  },
+  {
+    options: { crl: 42 },
+    code: 'ERR_INVALID_ARG_TYPE',
+    message: `The "options.crl" property ${MUST_BE_DATA} Received type number (42)`,
+  },
+  {
+    label: '{ key: <encrypted>, passphrase: 42 }',
+    options: { key: E.rsaPkcs8.key, passphrase: 42 },
+    code: 'ERR_INVALID_ARG_TYPE',
+    message: 'The "options.passphrase" property must be of type string. Received type number (42)',
+  },
+  {
+    label: '{ key: <encrypted>, passphrase: Buffer }',
+    options: { key: E.rsaPkcs8.key, passphrase: Buffer.from(PASS) },
+    code: 'ERR_INVALID_ARG_TYPE',
+    message: 'The "options.passphrase" property must be of type string. Received an instance of Buffer',
+  },
   // A passphrase inside a key object is reported as options.passphrase.
-  { label: '{ key: [{ pem, passphrase: 42 }] }', options: { key: [{ pem: 'x', passphrase: 42 }] }, code: 'ERR_INVALID_ARG_TYPE', message: 'The "options.passphrase" property must be of type string. Received type number (42)' },
+  {
+    label: '{ key: [{ pem, passphrase: 42 }] }',
+    options: { key: [{ pem: 'x', passphrase: 42 }] },
+    code: 'ERR_INVALID_ARG_TYPE',
+    message: 'The "options.passphrase" property must be of type string. Received type number (42)',
+  },
   // pfx is not type-checked in JS: anything that is not data fails to load.
-  { options: { pfx: 42 }, name: 'Error', code: 'ERR_CRYPTO_OPERATION_FAILED', message: 'Unable to load PFX certificate' },
-  { label: '{ pfx: { buf, passphrase } } (an object, not in an array)', options: { pfx: { buf: 'x', passphrase: 'x' } }, name: 'Error', code: 'ERR_CRYPTO_OPERATION_FAILED', message: 'Unable to load PFX certificate' },
-  { label: '{ pfx: [{ passphrase }] } (no buf)', options: { pfx: [{ passphrase: 'x' }] }, name: 'Error', code: 'ERR_CRYPTO_OPERATION_FAILED', message: 'Unable to load PFX certificate' },
-  { label: '{ pfx: [{ buf, passphrase: 42 }] }', options: { pfx: [{ buf: 'x', passphrase: 42 }] }, code: 'ERR_INVALID_ARG_TYPE', message: 'Pass phrase must be a buffer' },
-  { options: { ciphers: 42 }, code: 'ERR_INVALID_ARG_TYPE', message: 'The "options.ciphers" property must be of type string. Received type number (42)' },
-  { options: { ecdhCurve: 42 }, code: 'ERR_INVALID_ARG_TYPE', message: 'The "options.ecdhCurve" property must be of type string. Received type number (42)' },
-  { options: { ecdhCurve: 'nope' }, name: 'Error', code: 'ERR_CRYPTO_OPERATION_FAILED', message: 'Failed to set ECDH curve' },
-  { options: { sigalgs: 42 }, code: 'ERR_INVALID_ARG_TYPE', message: 'The "options.sigalgs" property must be of type string. Received type number (42)' },
-  { options: { sigalgs: '' }, code: 'ERR_INVALID_ARG_VALUE', message: "The property 'options.sigalgs' is invalid. Received ''" },
-  { options: { dhparam: 42 }, code: 'ERR_INVALID_ARG_TYPE', message: `The "options.dhparam" property ${MUST_BE_DATA} Received type number (42)` },
-  { options: { sessionIdContext: 42 }, code: 'ERR_INVALID_ARG_TYPE', message: 'The "options.sessionIdContext" property must be of type string. Received type number (42)' },
-  { options: { sessionTimeout: 'x' }, code: 'ERR_INVALID_ARG_TYPE', message: 'The "options.sessionTimeout" property must be of type number. Received type string (\'x\')' },
-  { options: { secureOptions: 'x' }, code: 'ERR_INVALID_ARG_TYPE', message: 'The "secureOptions" argument must be of type number. Received type string (\'x\')' },
-  { label: '{ ticketKeys: Buffer(10) }', options: { ticketKeys: Buffer.alloc(10) }, code: 'ERR_INVALID_ARG_VALUE', message: "The property 'options.ticketKeys' must be exactly 48 bytes. Received 10" },
-  { label: '{ ticketKeys: a 48-character string }', options: { ticketKeys: 'x'.repeat(48) }, code: 'ERR_INVALID_ARG_TYPE', message: 'The "options.ticketKeys" property must be an instance of Buffer, TypedArray, or DataView. Received type string (\'xxxxxxxxxxxxxxxxxxxxxxxxx...\')' }
+  {
+    options: { pfx: 42 },
+    name: 'Error',
+    code: 'ERR_CRYPTO_OPERATION_FAILED',
+    message: 'Unable to load PFX certificate',
+  },
+  {
+    label: '{ pfx: { buf, passphrase } } (an object, not in an array)',
+    options: { pfx: { buf: 'x', passphrase: 'x' } },
+    name: 'Error',
+    code: 'ERR_CRYPTO_OPERATION_FAILED',
+    message: 'Unable to load PFX certificate',
+  },
+  {
+    label: '{ pfx: [{ passphrase }] } (no buf)',
+    options: { pfx: [{ passphrase: 'x' }] },
+    name: 'Error',
+    code: 'ERR_CRYPTO_OPERATION_FAILED',
+    message: 'Unable to load PFX certificate',
+  },
+  {
+    label: '{ pfx: [{ buf, passphrase: 42 }] }',
+    options: { pfx: [{ buf: 'x', passphrase: 42 }] },
+    code: 'ERR_INVALID_ARG_TYPE',
+    message: 'Pass phrase must be a buffer',
+  },
+  {
+    options: { ciphers: 42 },
+    code: 'ERR_INVALID_ARG_TYPE',
+    message: 'The "options.ciphers" property must be of type string. Received type number (42)',
+  },
+  {
+    options: { ecdhCurve: 42 },
+    code: 'ERR_INVALID_ARG_TYPE',
+    message: 'The "options.ecdhCurve" property must be of type string. Received type number (42)',
+  },
+  {
+    options: { ecdhCurve: 'nope' },
+    name: 'Error',
+    code: 'ERR_CRYPTO_OPERATION_FAILED',
+    message: 'Failed to set ECDH curve',
+  },
+  {
+    options: { sigalgs: 42 },
+    code: 'ERR_INVALID_ARG_TYPE',
+    message: 'The "options.sigalgs" property must be of type string. Received type number (42)',
+  },
+  {
+    options: { sigalgs: '' },
+    code: 'ERR_INVALID_ARG_VALUE',
+    message: "The property 'options.sigalgs' is invalid. Received ''",
+  },
+  {
+    options: { dhparam: 42 },
+    code: 'ERR_INVALID_ARG_TYPE',
+    message: `The "options.dhparam" property ${MUST_BE_DATA} Received type number (42)`,
+  },
+  {
+    options: { sessionIdContext: 42 },
+    code: 'ERR_INVALID_ARG_TYPE',
+    message: 'The "options.sessionIdContext" property must be of type string. Received type number (42)',
+  },
+  {
+    options: { sessionTimeout: 'x' },
+    code: 'ERR_INVALID_ARG_TYPE',
+    message: 'The "options.sessionTimeout" property must be of type number. Received type string (\'x\')',
+  },
+  {
+    options: { secureOptions: 'x' },
+    code: 'ERR_INVALID_ARG_TYPE',
+    message: 'The "secureOptions" argument must be of type number. Received type string (\'x\')',
+  },
+  {
+    label: '{ ticketKeys: Buffer(10) }',
+    options: { ticketKeys: Buffer.alloc(10) },
+    code: 'ERR_INVALID_ARG_VALUE',
+    message: "The property 'options.ticketKeys' must be exactly 48 bytes. Received 10",
+  },
+  {
+    label: '{ ticketKeys: a 48-character string }',
+    options: { ticketKeys: 'x'.repeat(48) },
+    code: 'ERR_INVALID_ARG_TYPE',
+    message:
+      'The "options.ticketKeys" property must be an instance of Buffer, TypedArray, or DataView. Received type string (\'xxxxxxxxxxxxxxxxxxxxxxxxx...\')',
+  },
 ]
 
 for (const c of TYPE_ERRORS) {
@@ -99,7 +241,11 @@ for (const c of TYPE_ERRORS) {
 }
 
 test('createSecureContext(options) with a non-object options argument: ERR_INVALID_ARG_TYPE', (t) => {
-  for (const [options, received] of [[42, 'type number (42)'], ['x', "type string ('x')"], [true, 'type boolean (true)']]) {
+  for (const [options, received] of [
+    [42, 'type number (42)'],
+    ['x', "type string ('x')"],
+    [true, 'type boolean (true)'],
+  ]) {
     const err = thrown(t, () => tls.createSecureContext(options))
     t.true(err instanceof TypeError)
     t.is(err.code, 'ERR_INVALID_ARG_TYPE')
@@ -117,9 +263,14 @@ test('falsy key/cert/ca/crl/pfx/passphrase values (null, undefined, "", 0, false
   }
   // passphrase: only null, undefined and '' (0 is type-checked: not a string).
   for (const value of [null, undefined, '']) {
-    t.notThrows(() => tls.createSecureContext({ key: L.rsa.key, cert: L.rsa.chain, passphrase: value }), `passphrase ${value}`)
+    t.notThrows(
+      () => tls.createSecureContext({ key: L.rsa.key, cert: L.rsa.chain, passphrase: value }),
+      `passphrase ${value}`,
+    )
   }
-  t.throws(() => tls.createSecureContext({ key: L.rsa.key, cert: L.rsa.chain, passphrase: 0 }), { code: 'ERR_INVALID_ARG_TYPE' })
+  t.throws(() => tls.createSecureContext({ key: L.rsa.key, cert: L.rsa.chain, passphrase: 0 }), {
+    code: 'ERR_INVALID_ARG_TYPE',
+  })
   for (const value of [null, undefined]) {
     t.notThrows(() => tls.createSecureContext({ crl: value, pfx: value }), `crl/pfx ${value}`)
   }
@@ -129,7 +280,10 @@ test('falsy key/cert/ca/crl/pfx/passphrase values (null, undefined, "", 0, false
 })
 
 test('a context with "" as key and cert still serves handshakes with its other options (client side)', async (t) => {
-  const { port } = await listen(t, nodeTls, { key: L.rsa.key, cert: L.rsa.chain }, (s) => { s.on('error', () => {}); s.end() })
+  const { port } = await listen(t, nodeTls, { key: L.rsa.key, cert: L.rsa.chain }, (s) => {
+    s.on('error', () => {})
+    s.end()
+  })
   // Created first, so that a throw cannot leave a half-made connection behind.
   const secureContext = tls.createSecureContext({ key: '', cert: '', ca: m.root.cert })
   const socket = await connect(t, tls, { port, servername: 'localhost', secureContext })
@@ -139,30 +293,73 @@ test('a context with "" as key and cert still serves handshakes with its other o
 // ---------------------------------------------------------------------------
 // Data that is not what it should be: OpenSSL's errors.
 
-const DECODER_UNSUPPORTED = { code: 'ERR_OSSL_UNSUPPORTED', message: 'error:1E08010C:DECODER routines::unsupported', library: 'DECODER routines', reason: 'unsupported' }
-const PEM_NO_START_LINE = { code: 'ERR_OSSL_PEM_NO_START_LINE', message: 'error:0480006C:PEM routines::no start line', library: 'PEM routines', reason: 'no start line' }
-const BAD_DECRYPT = { code: 'ERR_OSSL_BAD_DECRYPT', message: 'error:1C800064:Provider routines::bad decrypt', library: 'Provider routines', reason: 'bad decrypt' }
+const DECODER_UNSUPPORTED = {
+  code: 'ERR_OSSL_UNSUPPORTED',
+  message: 'error:1E08010C:DECODER routines::unsupported',
+  library: 'DECODER routines',
+  reason: 'unsupported',
+}
+const PEM_NO_START_LINE = {
+  code: 'ERR_OSSL_PEM_NO_START_LINE',
+  message: 'error:0480006C:PEM routines::no start line',
+  library: 'PEM routines',
+  reason: 'no start line',
+}
+const BAD_DECRYPT = {
+  code: 'ERR_OSSL_BAD_DECRYPT',
+  message: 'error:1C800064:Provider routines::bad decrypt',
+  library: 'Provider routines',
+  reason: 'bad decrypt',
+}
 const CRL_PARSE = { code: 'ERR_CRYPTO_OPERATION_FAILED', message: 'Failed to parse CRL' }
 
 const DATA_ERRORS = [
   { label: 'garbage key', options: { key: 'garbage', cert: L.rsa.cert }, error: DECODER_UNSUPPORTED },
   { label: 'empty Buffer key', options: { key: Buffer.alloc(0), cert: L.rsa.cert }, error: DECODER_UNSUPPORTED },
-  { label: 'a certificate where the key is expected', options: { key: L.rsa.cert, cert: L.rsa.cert }, error: DECODER_UNSUPPORTED },
-  { label: 'garbage key as the second of two keys', options: { key: [L.rsa.key, 'garbage'], cert: L.rsa.cert }, error: DECODER_UNSUPPORTED },
+  {
+    label: 'a certificate where the key is expected',
+    options: { key: L.rsa.cert, cert: L.rsa.cert },
+    error: DECODER_UNSUPPORTED,
+  },
+  {
+    label: 'garbage key as the second of two keys',
+    options: { key: [L.rsa.key, 'garbage'], cert: L.rsa.cert },
+    error: DECODER_UNSUPPORTED,
+  },
   { label: '"" inside a key array', options: { key: [''], cert: L.rsa.cert }, error: DECODER_UNSUPPORTED },
-  { label: 'a PRIVATE KEY block with a body that is no key', options: { key: '-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n', cert: L.rsa.cert }, error: DECODER_UNSUPPORTED },
+  {
+    label: 'a PRIVATE KEY block with a body that is no key',
+    options: { key: '-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n', cert: L.rsa.cert },
+    error: DECODER_UNSUPPORTED,
+  },
   { label: 'garbage cert', options: { key: L.rsa.key, cert: 'garbage' }, error: PEM_NO_START_LINE },
   { label: 'empty Buffer cert', options: { key: L.rsa.key, cert: Buffer.alloc(0) }, error: PEM_NO_START_LINE },
-  { label: 'a key where the certificate is expected', options: { key: L.rsa.key, cert: L.rsa.key }, error: PEM_NO_START_LINE },
+  {
+    label: 'a key where the certificate is expected',
+    options: { key: L.rsa.key, cert: L.rsa.key },
+    error: PEM_NO_START_LINE,
+  },
   { label: 'a DER certificate Buffer', options: { key: L.rsa.key, cert: L.rsa.der }, error: PEM_NO_START_LINE },
   { label: '"" inside a cert array', options: { key: L.rsa.key, cert: [''] }, error: PEM_NO_START_LINE },
-  { label: 'garbage as the second of two certs', options: { key: L.rsa.key, cert: [L.rsa.cert, 'garbage'] }, error: PEM_NO_START_LINE },
-  { label: 'encrypted key, wrong passphrase', options: { key: E.rsaPkcs8.key, passphrase: 'wrong', cert: L.rsa.cert }, error: BAD_DECRYPT },
-  { label: 'encrypted key, empty passphrase', options: { key: E.rsaPkcs8.key, passphrase: '', cert: L.rsa.cert }, error: BAD_DECRYPT },
+  {
+    label: 'garbage as the second of two certs',
+    options: { key: L.rsa.key, cert: [L.rsa.cert, 'garbage'] },
+    error: PEM_NO_START_LINE,
+  },
+  {
+    label: 'encrypted key, wrong passphrase',
+    options: { key: E.rsaPkcs8.key, passphrase: 'wrong', cert: L.rsa.cert },
+    error: BAD_DECRYPT,
+  },
+  {
+    label: 'encrypted key, empty passphrase',
+    options: { key: E.rsaPkcs8.key, passphrase: '', cert: L.rsa.cert },
+    error: BAD_DECRYPT,
+  },
   { label: 'garbage crl', options: { crl: 'garbage' }, error: CRL_PARSE },
   { label: 'empty string crl', options: { crl: '' }, error: CRL_PARSE },
   { label: 'empty Buffer crl', options: { crl: Buffer.alloc(0) }, error: CRL_PARSE },
-  { label: 'a certificate as crl', options: { crl: L.rsa.cert }, error: CRL_PARSE }
+  { label: 'a certificate as crl', options: { crl: L.rsa.cert }, error: CRL_PARSE },
 ]
 
 for (const c of DATA_ERRORS) {
@@ -174,7 +371,7 @@ for (const c of DATA_ERRORS) {
   })
 }
 
-test('OpenSSL errors carry library and reason, as node:tls\'s do', (t) => {
+test("OpenSSL errors carry library and reason, as node:tls's do", (t) => {
   for (const c of DATA_ERRORS.filter((c) => c.error.library)) {
     const err = thrown(t, () => tls.createSecureContext(c.options))
     t.is(err.library, c.error.library, c.label)
@@ -183,20 +380,31 @@ test('OpenSSL errors carry library and reason, as node:tls\'s do', (t) => {
 })
 
 test('data that node:tls accepts without complaint: junk as ca, a key as ca, an empty Buffer ca', (t) => {
-  for (const ca of ['garbage', L.rsa.key, Buffer.alloc(0), BROKEN_CERT_PEM, [BROKEN_CERT_PEM], m.root.cert + BROKEN_CERT_PEM]) {
+  for (const ca of [
+    'garbage',
+    L.rsa.key,
+    Buffer.alloc(0),
+    BROKEN_CERT_PEM,
+    [BROKEN_CERT_PEM],
+    m.root.cert + BROKEN_CERT_PEM,
+  ]) {
     t.notThrows(() => tls.createSecureContext({ ca }))
   }
   // A passphrase for a key that is not encrypted is ignored.
   t.notThrows(() => tls.createSecureContext({ key: L.rsa.key, cert: L.rsa.cert, passphrase: 'unused' }))
   // Text before the PEM block is skipped.
-  t.notThrows(() => tls.createSecureContext({ key: 'junk\n' + L.rsa.key, cert: 'junk\n' + L.rsa.cert }))
+  t.notThrows(() => tls.createSecureContext({ key: `junk\n${L.rsa.key}`, cert: `junk\n${L.rsa.cert}` }))
 })
 
 test('options are loaded in the order ca, cert, key: the first bad one is reported', (t) => {
-  t.is(thrown(t, () => tls.createSecureContext({ key: 42, cert: 42, ca: 42 })).message,
-    `The "options.ca" property ${MUST_BE_DATA} Received type number (42)`)
-  t.is(thrown(t, () => tls.createSecureContext({ key: 'garbage', cert: 42 })).message,
-    `The "options.cert" property ${MUST_BE_DATA} Received type number (42)`)
+  t.is(
+    thrown(t, () => tls.createSecureContext({ key: 42, cert: 42, ca: 42 })).message,
+    `The "options.ca" property ${MUST_BE_DATA} Received type number (42)`,
+  )
+  t.is(
+    thrown(t, () => tls.createSecureContext({ key: 'garbage', cert: 42 })).message,
+    `The "options.cert" property ${MUST_BE_DATA} Received type number (42)`,
+  )
   // The certificate is parsed before the key's type is even checked.
   t.is(thrown(t, () => tls.createSecureContext({ key: 42, cert: 'garbage' })).code, 'ERR_OSSL_PEM_NO_START_LINE')
   t.is(thrown(t, () => tls.createSecureContext({ key: 'garbage', cert: 'garbage' })).code, 'ERR_OSSL_PEM_NO_START_LINE')
@@ -204,17 +412,22 @@ test('options are loaded in the order ca, cert, key: the first bad one is report
 
 test('tls.connect() with bad context options throws synchronously and opens no TCP connection', async (t) => {
   let connections = 0
-  const { port } = await tcpServer(t, (s) => { connections++; s.destroy() })
+  const { port } = await tcpServer(t, (s) => {
+    connections++
+    s.destroy()
+  })
   const cases = [
     { crl: 42 },
     { crl: 'garbage' },
     { ca: 42 },
     { key: 'garbage', cert: L.rsa.cert },
-    { key: E.rsaPkcs8.key, passphrase: 'wrong', cert: L.rsa.cert }
+    { key: E.rsaPkcs8.key, passphrase: 'wrong', cert: L.rsa.cert },
   ]
   for (const options of cases) {
     let socket
-    t.throws(() => { socket = tls.connect({ port, host: LOOPBACK, ...options }) })
+    t.throws(() => {
+      socket = tls.connect({ port, host: LOOPBACK, ...options })
+    })
     socket?.destroy()
   }
   // Give a connection that was started anyway the time to arrive.
@@ -236,16 +449,23 @@ test('tls.createServer() with bad context options throws synchronously', (t) => 
  * a context made from `ca`; returns the authorizationError. (The context is
  * created first, so that a throw cannot leave a half-made connection behind.)
  */
-async function verifyWithCa (t, ca) {
+async function verifyWithCa(t, ca) {
   const secureContext = tls.createSecureContext({ ca })
-  const { port } = await listen(t, nodeTls, { key: L.rsa.key, cert: L.rsa.chain }, (s) => { s.on('error', () => {}); s.end() })
+  const { port } = await listen(t, nodeTls, { key: L.rsa.key, cert: L.rsa.chain }, (s) => {
+    s.on('error', () => {})
+    s.end()
+  })
   const socket = await connect(t, tls, { port, servername: 'localhost', secureContext, rejectUnauthorized: false })
   return socket.authorizationError
 }
 
 test('ca: a bundle with comments and junk text between the PEM blocks is read', async (t) => {
-  const bundle = 'Bundle of trusted CAs\n# unrelated root:\n' + m.otherRoot.cert +
-    '\nsome junk text between\n\n# the one we need:\n' + m.root.cert + 'trailing junk without newline'
+  const bundle =
+    'Bundle of trusted CAs\n# unrelated root:\n' +
+    m.otherRoot.cert +
+    '\nsome junk text between\n\n# the one we need:\n' +
+    m.root.cert +
+    'trailing junk without newline'
   t.is(await verifyWithCa(t, bundle), null)
   t.is(await verifyWithCa(t, Buffer.from(bundle)), null)
 })
@@ -286,8 +506,10 @@ test('cert: a concatenated chain in one string is sent whole', async (t) => {
 test('cert: the long chain (3 intermediates) in one string is sent whole', async (t) => {
   const { peer, authorized } = await handshake(t, { key: L.longChain.key, cert: Buffer.from(L.longChain.chain) })
   t.true(authorized)
-  t.deepEqual([peer.issuerCertificate.subject.CN, peer.issuerCertificate.issuerCertificate.subject.CN],
-    ['More Fixtures Chain CA 3', 'More Fixtures Chain CA 2'])
+  t.deepEqual(
+    [peer.issuerCertificate.subject.CN, peer.issuerCertificate.issuerCertificate.subject.CN],
+    ['More Fixtures Chain CA 3', 'More Fixtures Chain CA 2'],
+  )
 })
 
 test('cert: an array [leaf, intermediate] is two certificates, not a chain: the last one does not match the key', (t) => {
@@ -309,7 +531,7 @@ test('key/cert/ca as Buffers, single-element arrays and typed arrays all serve t
     { key: Buffer.from(L.p384.key), cert: Buffer.from(L.p384.chain) },
     { key: [L.p384.key], cert: [L.p384.chain] },
     { key: [Buffer.from(L.p384.key)], cert: [new Uint8Array(Buffer.from(L.p384.chain))] },
-    { key: [{ pem: L.p384.key }], cert: L.p384.chain }
+    { key: [{ pem: L.p384.key }], cert: L.p384.chain },
   ]
   for (const options of forms) {
     const { peer, authorized } = await handshake(t, options, { ca: [Buffer.from(m.root.cert)] })
@@ -319,7 +541,7 @@ test('key/cert/ca as Buffers, single-element arrays and typed arrays all serve t
 })
 
 test('key/cert: junk text before the PEM blocks is skipped', async (t) => {
-  const { peer } = await handshake(t, { key: 'junk line\n' + L.p256.key, cert: 'junk line\n' + L.p256.chain })
+  const { peer } = await handshake(t, { key: `junk line\n${L.p256.key}`, cert: `junk line\n${L.p256.chain}` })
   t.is(peer.fingerprint256, L.p256.x509.fingerprint256)
 })
 
@@ -328,12 +550,24 @@ test('key/cert: junk text before the PEM blocks is skipped', async (t) => {
 
 const ENCRYPTED = [
   ['RSA, PKCS#8 AES-256-CBC', E.rsaPkcs8, /^-----BEGIN ENCRYPTED PRIVATE KEY-----/],
-  ['RSA, traditional AES-256', E.rsaTraditional, /^-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-256-CBC,/],
+  [
+    'RSA, traditional AES-256',
+    E.rsaTraditional,
+    /^-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-256-CBC,/,
+  ],
   ['P-256, PKCS#8 AES-256-CBC', E.p256Pkcs8, /^-----BEGIN ENCRYPTED PRIVATE KEY-----/],
-  ['P-256, traditional 3DES', E.p256Traditional, /^-----BEGIN EC PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: DES-EDE3-CBC,/],
+  [
+    'P-256, traditional 3DES',
+    E.p256Traditional,
+    /^-----BEGIN EC PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: DES-EDE3-CBC,/,
+  ],
   ['P-384, PKCS#8 AES-256-CBC', E.p384Pkcs8, /^-----BEGIN ENCRYPTED PRIVATE KEY-----/],
-  ['P-384, traditional 3DES', E.p384Traditional, /^-----BEGIN EC PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: DES-EDE3-CBC,/],
-  ['Ed25519, PKCS#8 AES-256-CBC', E.ed25519Pkcs8, /^-----BEGIN ENCRYPTED PRIVATE KEY-----/]
+  [
+    'P-384, traditional 3DES',
+    E.p384Traditional,
+    /^-----BEGIN EC PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: DES-EDE3-CBC,/,
+  ],
+  ['Ed25519, PKCS#8 AES-256-CBC', E.ed25519Pkcs8, /^-----BEGIN ENCRYPTED PRIVATE KEY-----/],
 ]
 
 for (const [title, enc, format] of ENCRYPTED) {
@@ -358,7 +592,7 @@ for (const [title, enc, format] of ENCRYPTED) {
       { key: enc.key, cert: enc.leaf.cert },
       { key: [{ pem: enc.key, passphrase: 'wrong' }], cert: enc.leaf.cert },
       // The passphrase in the object wins over the top-level one.
-      { key: [{ pem: enc.key, passphrase: 'wrong' }], passphrase: PASS, cert: enc.leaf.cert }
+      { key: [{ pem: enc.key, passphrase: 'wrong' }], passphrase: PASS, cert: enc.leaf.cert },
     ]
     for (const options of cases) {
       const err = thrown(t, () => tls.createSecureContext(options))
@@ -370,8 +604,11 @@ for (const [title, enc, format] of ENCRYPTED) {
 
 test('two keys in one array with their own passphrases (RSA + P-256)', async (t) => {
   const options = {
-    key: [{ pem: E.rsaTraditional.key, passphrase: PASS }, { pem: E.p256Pkcs8.key, passphrase: PASS }],
-    cert: [L.rsa.chain, L.p256.chain]
+    key: [
+      { pem: E.rsaTraditional.key, passphrase: PASS },
+      { pem: E.p256Pkcs8.key, passphrase: PASS },
+    ],
+    cert: [L.rsa.chain, L.p256.chain],
   }
   const ecdsa = await handshake(t, options, { sigalgs: 'ecdsa_secp256r1_sha256' })
   t.is(ecdsa.peer.fingerprint256, L.p256.x509.fingerprint256)
@@ -385,7 +622,7 @@ test('two keys in one array with their own passphrases (RSA + P-256)', async (t)
 const PFX = [
   ['default (AES-256-CBC, PBKDF2)', m.pkcs12.aes, L.rsa],
   ['-descert -keypbe PBE-SHA1-3DES', m.pkcs12.des, L.rsa],
-  ['P-256 key, default', m.pkcs12.ecdsa, L.p256]
+  ['P-256 key, default', m.pkcs12.ecdsa, L.p256],
 ]
 
 for (const [title, pfx, leaf] of PFX) {
@@ -410,7 +647,7 @@ for (const [title, pfx, leaf] of PFX) {
       { pfx, passphrase: 'wrong' },
       { pfx },
       { pfx: [{ buf: pfx, passphrase: 'wrong' }] },
-      { pfx: [{ buf: pfx, passphrase: 'wrong' }], passphrase: m.pfxPassword }
+      { pfx: [{ buf: pfx, passphrase: 'wrong' }], passphrase: m.pfxPassword },
     ]) {
       const err = thrown(t, () => tls.createSecureContext(options))
       t.is(err.message, 'mac verify failure')
@@ -437,13 +674,13 @@ test('pfx -legacy (RC2-40 certificates, 3DES key, SHA-1 MAC)', async (t) => {
   t.is(err.message, 'mac verify failure')
 })
 
-test('pfx that is not PKCS#12: OpenSSL\'s ASN.1 message (no code in Node; rustls-node adds one)', (t) => {
+test("pfx that is not PKCS#12: OpenSSL's ASN.1 message (no code in Node; rustls-node adds one)", (t) => {
   for (const [pfx, message] of [
     [Buffer.from('garbage'), 'not enough data'],
     ['garbage', 'not enough data'],
     [Buffer.alloc(0), 'not enough data'],
     // The file's bytes as base64 text are not the file.
-    [m.pkcs12.aes.toString('base64'), 'wrong tag']
+    [m.pkcs12.aes.toString('base64'), 'wrong tag'],
   ]) {
     const err = thrown(t, () => tls.createSecureContext({ pfx, passphrase: m.pfxPassword }))
     t.is(err.constructor?.name, 'Error')
@@ -470,9 +707,12 @@ test('key/cert of different key types (P-256 key, RSA certificate): no error unt
   t.notThrows(() => tls.createSecureContext(options))
   for (const [version, serverCode] of [
     ['TLSv1.3', 'ERR_SSL_NO_SUITABLE_SIGNATURE_ALGORITHM'],
-    ['TLSv1.2', 'ERR_SSL_NO_SHARED_CIPHER']
+    ['TLSv1.2', 'ERR_SSL_NO_SHARED_CIPHER'],
   ]) {
-    const { port, clientErrors } = await listen(t, tls, options, (s) => { s.on('error', () => {}); s.end() })
+    const { port, clientErrors } = await listen(t, tls, options, (s) => {
+      s.on('error', () => {})
+      s.end()
+    })
     const err = await connectError(t, nodeTls, { port, servername: 'localhost', ca: m.root.cert, maxVersion: version })
     t.is(err.code, 'ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE')
     await until(() => clientErrors.length > 0, 5000, 'tlsClientError')
@@ -512,11 +752,23 @@ for (const version of ['TLSv1.2', 'TLSv1.3']) {
   })
 
   test(`two pairs (RSA + ECDSA), ${version}: a client whose sigalgs fit neither gets handshake_failure`, async (t) => {
-    const { port, clientErrors } = await listen(t, tls, TWO_PAIRS, (s) => { s.on('error', () => {}); s.end() })
-    const err = await connectError(t, nodeTls, { port, servername: 'localhost', ca: m.root.cert, ...v, sigalgs: 'ed25519' })
+    const { port, clientErrors } = await listen(t, tls, TWO_PAIRS, (s) => {
+      s.on('error', () => {})
+      s.end()
+    })
+    const err = await connectError(t, nodeTls, {
+      port,
+      servername: 'localhost',
+      ca: m.root.cert,
+      ...v,
+      sigalgs: 'ed25519',
+    })
     t.is(err.code, 'ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE')
     await until(() => clientErrors.length > 0, 5000, 'tlsClientError')
-    t.is(clientErrors[0].code, version === 'TLSv1.3' ? 'ERR_SSL_NO_SUITABLE_SIGNATURE_ALGORITHM' : 'ERR_SSL_NO_SHARED_CIPHER')
+    t.is(
+      clientErrors[0].code,
+      version === 'TLSv1.3' ? 'ERR_SSL_NO_SUITABLE_SIGNATURE_ALGORITHM' : 'ERR_SSL_NO_SHARED_CIPHER',
+    )
   })
 }
 
@@ -558,9 +810,14 @@ test('server.setSecureContext(): new connections get the new certificate, an exi
 })
 
 test('server.setSecureContext() with bad input throws synchronously and keeps the old context', async (t) => {
-  const { server, port } = await listen(t, tls, { key: L.rsa.key, cert: L.rsa.chain }, (s) => { s.on('error', () => {}); s.end() })
+  const { server, port } = await listen(t, tls, { key: L.rsa.key, cert: L.rsa.chain }, (s) => {
+    s.on('error', () => {})
+    s.end()
+  })
   t.throws(() => server.setSecureContext({ key: 'garbage', cert: L.p256.cert }), { code: 'ERR_OSSL_UNSUPPORTED' })
-  t.throws(() => server.setSecureContext({ key: E.p256Pkcs8.key, passphrase: 'wrong', cert: L.p256.cert }), { code: 'ERR_OSSL_BAD_DECRYPT' })
+  t.throws(() => server.setSecureContext({ key: E.p256Pkcs8.key, passphrase: 'wrong', cert: L.p256.cert }), {
+    code: 'ERR_OSSL_BAD_DECRYPT',
+  })
   t.throws(() => server.setSecureContext({ key: L.p256.key, cert: 42 }), { code: 'ERR_INVALID_ARG_TYPE' })
   const client = await connect(t, nodeTls, { port, servername: 'localhost', ca: m.root.cert })
   t.is(client.getPeerCertificate().fingerprint256, L.rsa.x509.fingerprint256)
@@ -568,7 +825,12 @@ test('server.setSecureContext() with bad input throws synchronously and keeps th
 
 test('server.setSecureContext() with a non-object: ERR_INVALID_ARG_TYPE', async (t) => {
   const { server } = await listen(t, tls, { key: L.rsa.key, cert: L.rsa.chain })
-  for (const [value, received] of [[42, 'type number (42)'], ['x', "type string ('x')"], [undefined, 'undefined'], [null, 'null']]) {
+  for (const [value, received] of [
+    [42, 'type number (42)'],
+    ['x', "type string ('x')"],
+    [undefined, 'undefined'],
+    [null, 'null'],
+  ]) {
     const err = thrown(t, () => server.setSecureContext(value))
     t.is(err.code, 'ERR_INVALID_ARG_TYPE', String(value))
     t.is(err.message, `The "options" argument must be of type object. Received ${received}`)

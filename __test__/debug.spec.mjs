@@ -15,7 +15,7 @@ const f = await fixtures()
 const REPO = path.join(path.dirname(fileURLToPath(import.meta.url)), '..')
 const MODULE = underTest === 'node:tls' ? 'node:tls' : path.join(REPO, 'dist', 'index.js')
 
-function trace () {
+function trace() {
   const script = `
     const tls = require(${JSON.stringify(MODULE)})
     const fs = require('node:fs')
@@ -28,9 +28,11 @@ function trace () {
   return new Promise((resolve, reject) => {
     const p = spawn(process.execPath, ['-e', script], { env: { ...process.env, NODE_DEBUG: 'tls', NODE_OPTIONS: '' } })
     let err = ''
-    p.stderr.on('data', (d) => { err += d })
+    p.stderr.on('data', (d) => {
+      err += d
+    })
     p.on('error', reject)
-    p.on('close', (code) => code === 0 ? resolve(err) : reject(new Error(`exit ${code}: ${err}`)))
+    p.on('close', (code) => (code === 0 ? resolve(err) : reject(new Error(`exit ${code}: ${err}`))))
   })
 }
 
@@ -47,7 +49,7 @@ test('NODE_DEBUG=tls traces a connection as Node does', async (t) => {
     'server onhandshakedone',
     'client onhandshakedone',
     'client emit secureConnect. authorized: true',
-    'server emit secureConnection'
+    'server emit secureConnection',
   ]) {
     t.true(out.includes(`: ${line}`), `${line}\n${out}`)
   }

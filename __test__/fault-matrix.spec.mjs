@@ -69,7 +69,7 @@ const deadlineTest = underTest === 'node:tls' ? test.failing : test
 // ---------------------------------------------------------------------------
 // Seeded randomness
 
-function mulberry32 (a) {
+function mulberry32(a) {
   return () => {
     a = (a + 0x6d2b79f5) | 0
     let x = Math.imul(a ^ (a >>> 15), 1 | a)
@@ -79,7 +79,7 @@ function mulberry32 (a) {
 }
 
 /** A PRNG for one test: the run's seed mixed with the test's title. */
-function prng (title) {
+function prng(title) {
   let h = (SEED ^ 0x811c9dc5) >>> 0
   for (let i = 0; i < title.length; i++) h = Math.imul(h ^ title.charCodeAt(i), 16777619) >>> 0
   const next = mulberry32(h)
@@ -93,7 +93,7 @@ function prng (title) {
       return b
     },
     /** A length: mostly small, sometimes a few records' worth. */
-    length: () => next() < 0.4 ? int(1, 16) : next() < 0.7 ? int(17, 600) : int(601, 40_000)
+    length: () => (next() < 0.4 ? int(1, 16) : next() < 0.7 ? int(17, 600) : int(601, 40_000)),
   }
 }
 
@@ -114,7 +114,7 @@ for (const proto of new Set([tls.TLSSocket.prototype, nodeTls.TLSSocket.prototyp
 }
 
 class Watch {
-  constructor (t) {
+  constructor(t) {
     this.t = t
     this.sockets = []
     this.errors = []
@@ -122,20 +122,22 @@ class Watch {
   }
 
   /** Tracks `socket` until 'close'; with { errors } also records its errors. */
-  track (socket, label, { errors = false } = {}) {
+  track(socket, label, { errors = false } = {}) {
     const entry = { label, closedAt: closeEmitted.has(socket) ? Date.now() : null, openedAt: Date.now() }
     this.sockets.push(entry)
-    watchClose(socket).then(() => { entry.closedAt = Date.now() })
+    watchClose(socket).then(() => {
+      entry.closedAt = Date.now()
+    })
     if (errors) socket.on('error', (err) => this.error(err, label))
     return entry
   }
 
-  error (err, label) {
+  error(err, label) {
     this.errors.push({ err, label })
   }
 
   /** Waits until every tracked socket has emitted 'close'. */
-  async allClosed (what, ms = CLOSE_BOUND) {
+  async allClosed(what, ms = CLOSE_BOUND) {
     try {
       await until(() => this.sockets.every((s) => s.closedAt !== null), ms, 'every socket to close')
     } catch {
@@ -145,25 +147,28 @@ class Watch {
   }
 
   /** Every error recorded so far is an Error with a string code. */
-  assertCoded (what) {
+  assertCoded(what) {
     for (const { err, label } of this.errors) {
       this.t.true(err instanceof Error, `${what}: ${label} emitted a non-Error ${String(err)} [FAULT_SEED=${SEED}]`)
-      this.t.is(typeof err?.code, 'string',
-        `${what}: ${label} emitted an error without a string code: ${err?.message} [FAULT_SEED=${SEED}]`)
+      this.t.is(
+        typeof err?.code,
+        'string',
+        `${what}: ${label} emitted an error without a string code: ${err?.message} [FAULT_SEED=${SEED}]`,
+      )
     }
   }
 }
 
 /** Runs `fn` for every case (up to `parallel` at a time), labelling failures with the case and the seed. */
-async function eachCase (t, cases, fn, parallel = 4) {
+async function eachCase(_t, cases, fn, parallel = 4) {
   const queue = cases.map((c, i) => [c, i])
   const worker = async () => {
-    for (let item; (item = queue.shift());) {
-      const [c, i] = item
+    while (queue.length > 0) {
+      const [c, i] = queue.shift()
       try {
         await fn(c, `case ${i} ${c.what ?? ''}`.trim())
       } catch (err) {
-        err.message = `case ${i} (${JSON.stringify(c, (k, v) => Buffer.isBuffer(v) || v?.type === 'Buffer' ? `<${v.length ?? v.data?.length} bytes>` : v)}) [FAULT_SEED=${SEED}]: ${err.message}`
+        err.message = `case ${i} (${JSON.stringify(c, (_k, v) => (Buffer.isBuffer(v) || v?.type === 'Buffer' ? `<${v.length ?? v.data?.length} bytes>` : v))}) [FAULT_SEED=${SEED}]: ${err.message}`
         throw err
       }
     }
@@ -182,25 +187,40 @@ async function eachCase (t, cases, fn, parallel = 4) {
  * close it by itself. `onSecure(socket)` handles secure connections (echo by
  * default).
  */
-async function unitServer (t, w, version, onSecure = (s) => s.pipe(s), { handshakeTimeout = 10_000 } = {}) {
+async function unitServer(t, w, version, onSecure = (s) => s.pipe(s), { handshakeTimeout = 10_000 } = {}) {
   const server = tls.createServer({ ...serverCreds, minVersion: version, maxVersion: version, handshakeTimeout })
   const live = new Set()
-  const keep = (s) => { live.add(s); watchClose(s).then(() => live.delete(s)) }
+  const keep = (s) => {
+    live.add(s)
+    watchClose(s).then(() => live.delete(s))
+  }
   w.accepted = 0
-  server.on('connection', (raw) => { keep(raw); w.track(raw, 'server transport'); w.accepted++ })
+  server.on('connection', (raw) => {
+    keep(raw)
+    w.track(raw, 'server transport')
+    w.accepted++
+  })
   server.on('tlsClientError', (err, socket) => {
     w.error(err, "server 'tlsClientError'")
-    if (socket) { keep(socket); w.track(socket, `server TLS socket (failed handshake: ${err?.code})`) }
+    if (socket) {
+      keep(socket)
+      w.track(socket, `server TLS socket (failed handshake: ${err?.code})`)
+    }
   })
   server.on('secureConnection', (s) => {
     keep(s)
     w.track(s, 'server TLS socket', { errors: true })
     onSecure(s)
   })
-  server.on('error', (err) => w.error(Object.assign(new Error(`server 'error': ${err.message}`), { code: undefined }), 'server'))
+  server.on('error', (err) =>
+    w.error(Object.assign(new Error(`server 'error': ${err.message}`), { code: undefined }), 'server'),
+  )
   t.teardown(() => {
     for (const s of live) s.destroy()
-    return new Promise((resolve) => { server.close(() => resolve()); setTimeout(resolve, 2000).unref() })
+    return new Promise((resolve) => {
+      server.close(() => resolve())
+      setTimeout(resolve, 2000).unref()
+    })
   })
   await new Promise((resolve) => server.listen(0, LOOPBACK, resolve))
   return { server, port: server.address().port }
@@ -214,15 +234,18 @@ async function unitServer (t, w, version, onSecure = (s) => s.pipe(s), { handsha
  * (bounded) for the last ones: a TLS socket may close, and so report, a few
  * ms after its transport.
  */
-async function assertOneClientErrorEach (t, w) {
+async function assertOneClientErrorEach(t, w) {
   // The TLS socket closes (and reports) a little after its transport.
   await until(() => w.errors.length >= w.accepted, CLOSE_BOUND, "a 'tlsClientError' per connection").catch(() => {})
-  t.is(w.errors.length, w.accepted,
-    `${w.errors.length} 'tlsClientError' (${w.errors.map(({ err }) => err.code)}) for ${w.accepted} connections [FAULT_SEED=${SEED}]`)
+  t.is(
+    w.errors.length,
+    w.accepted,
+    `${w.errors.length} 'tlsClientError' (${w.errors.map(({ err }) => err.code)}) for ${w.accepted} connections [FAULT_SEED=${SEED}]`,
+  )
 }
 
 /** A raw TCP client: connected, reading and discarding, errors ignored; tracked. */
-async function rawClient (t, w, port, label = 'raw client') {
+async function rawClient(t, w, port, label = 'raw client') {
   const raw = net.connect(port, LOOPBACK)
   raw.on('error', () => {})
   raw.resume()
@@ -233,7 +256,7 @@ async function rawClient (t, w, port, label = 'raw client') {
 }
 
 /** A raw TCP server calling `onConnection(raw)`; its sockets are tracked. */
-async function rawServer (t, w, onConnection) {
+async function rawServer(t, w, onConnection) {
   const live = new Set()
   const server = net.createServer((raw) => {
     live.add(raw)
@@ -244,22 +267,29 @@ async function rawServer (t, w, onConnection) {
   })
   t.teardown(() => {
     for (const s of live) s.destroy()
-    return new Promise((resolve) => { server.close(() => resolve()); setTimeout(resolve, 2000).unref() })
+    return new Promise((resolve) => {
+      server.close(() => resolve())
+      setTimeout(resolve, 2000).unref()
+    })
   })
   await new Promise((resolve) => server.listen(0, LOOPBACK, resolve))
   return server.address().port
 }
 
 /** A good node:tls client still completes a handshake and an echo. */
-async function assertStillServes (t, port, version) {
+async function assertStillServes(t, port, version) {
   // No SNI (the certificate has IP:127.0.0.1): the data-phase servers echo
   // only for this client.
   const client = nodeTls.connect({ port, host: LOOPBACK, ca: f.ca.cert, minVersion: version, maxVersion: version })
   t.teardown(() => client.destroy())
-  await withTimeout(new Promise((resolve, reject) => {
-    client.once('secureConnect', resolve)
-    client.once('error', reject)
-  }), 5000, `a good client's handshake after the faults [FAULT_SEED=${SEED}]`)
+  await withTimeout(
+    new Promise((resolve, reject) => {
+      client.once('secureConnect', resolve)
+      client.once('error', reject)
+    }),
+    5000,
+    `a good client's handshake after the faults [FAULT_SEED=${SEED}]`,
+  )
   const echo = readUntil(client, 'still serving', 5000)
   client.write('still serving')
   t.is(await echo, 'still serving')
@@ -267,19 +297,29 @@ async function assertStillServes (t, port, version) {
 }
 
 /** The implementation as a client still connects to a good node:tls server. */
-async function assertClientStillWorks (t, version) {
+async function assertClientStillWorks(t, version) {
   const server = nodeTls.createServer({ ...serverCreds, minVersion: version, maxVersion: version }, (s) => {
     s.on('error', () => {})
     s.pipe(s)
   })
   t.teardown(() => server.close())
   await new Promise((resolve) => server.listen(0, LOOPBACK, resolve))
-  const client = tls.connect({ port: server.address().port, host: LOOPBACK, ...clientCreds, minVersion: version, maxVersion: version })
+  const client = tls.connect({
+    port: server.address().port,
+    host: LOOPBACK,
+    ...clientCreds,
+    minVersion: version,
+    maxVersion: version,
+  })
   t.teardown(() => client.destroy())
-  await withTimeout(new Promise((resolve, reject) => {
-    client.once('secureConnect', resolve)
-    client.once('error', reject)
-  }), 5000, `a good handshake after the faults [FAULT_SEED=${SEED}]`)
+  await withTimeout(
+    new Promise((resolve, reject) => {
+      client.once('secureConnect', resolve)
+      client.once('error', reject)
+    }),
+    5000,
+    `a good handshake after the faults [FAULT_SEED=${SEED}]`,
+  )
   const echo = readUntil(client, 'still working', 5000)
   client.write('still working')
   t.is(await echo, 'still working')
@@ -290,12 +330,12 @@ async function assertClientStillWorks (t, version) {
 // A real ClientHello per version, as node:tls sends it
 
 const hellos = new Map()
-function clientHello (version) {
+function clientHello(version) {
   if (!hellos.has(version)) hellos.set(version, captureClientHello(version))
   return hellos.get(version)
 }
 
-async function captureClientHello (version) {
+async function captureClientHello(version) {
   const server = net.createServer()
   await new Promise((resolve) => server.listen(0, LOOPBACK, resolve))
   try {
@@ -307,12 +347,19 @@ async function captureClientHello (version) {
           chunks.push(d)
           const all = Buffer.concat(chunks)
           // One complete handshake record.
-          if (all.length >= 5 && all.length >= 5 + all.readUInt16BE(3)) { resolve(all); raw.destroy() }
+          if (all.length >= 5 && all.length >= 5 + all.readUInt16BE(3)) {
+            resolve(all)
+            raw.destroy()
+          }
         })
       })
     })
     const client = nodeTls.connect({
-      port: server.address().port, host: LOOPBACK, ...clientCreds, minVersion: version, maxVersion: version
+      port: server.address().port,
+      host: LOOPBACK,
+      ...clientCreds,
+      minVersion: version,
+      maxVersion: version,
     })
     client.on('error', () => {})
     const bytes = await withTimeout(hello, 5000, 'capturing a ClientHello')
@@ -340,14 +387,19 @@ async function captureClientHello (version) {
 // the proxy starts or armed later relative to the bytes seen so far
 // (data-phase faults).
 
-async function faultProxy (t, w, targetPort, fault = null) {
+async function faultProxy(t, w, targetPort, fault = null) {
   const state = { bytes: { c2s: 0, s2c: 0 }, fault, applied: false, dead: false }
   let ready
-  state.connection = new Promise((resolve) => { ready = resolve })
+  state.connection = new Promise((resolve) => {
+    ready = resolve
+  })
   const server = net.createServer((down) => {
     server.close() // one connection per proxy
     const up = net.connect(targetPort, LOOPBACK)
-    for (const [s, label] of [[down, 'proxy client side'], [up, 'proxy server side']]) {
+    for (const [s, label] of [
+      [down, 'proxy client side'],
+      [up, 'proxy server side'],
+    ]) {
       s.on('error', () => {})
       w.track(s, label)
       t.teardown(() => s.destroy())
@@ -362,13 +414,19 @@ async function faultProxy (t, w, targetPort, fault = null) {
       state.dead = true
       clearTimeout(idle)
       if (how === 'reset') {
-        setImmediate(() => { down.resetAndDestroy(); up.resetAndDestroy() })
+        setImmediate(() => {
+          down.resetAndDestroy()
+          up.resetAndDestroy()
+        })
       } else {
         down.end()
         up.end()
         // Then gone for good, as a peer that gives up: a side that will not
         // finish its half (pending writes) must not keep the other open.
-        setTimeout(() => { down.destroy(); up.destroy() }, PROXY_IDLE).unref()
+        setTimeout(() => {
+          down.destroy()
+          up.destroy()
+        }, PROXY_IDLE).unref()
       }
     }
     const forward = (dir, from, to) => {
@@ -396,8 +454,15 @@ async function faultProxy (t, w, targetPort, fault = null) {
         }
         touch()
       })
-      from.on('end', () => { if (!state.dead) to.end() })
-      from.on('close', () => { if (!state.dead) { state.dead = true; to.destroy() } })
+      from.on('end', () => {
+        if (!state.dead) to.end()
+      })
+      from.on('close', () => {
+        if (!state.dead) {
+          state.dead = true
+          to.destroy()
+        }
+      })
     }
     forward('c2s', down, up)
     forward('s2c', up, down)
@@ -409,24 +474,34 @@ async function faultProxy (t, w, targetPort, fault = null) {
   await new Promise((resolve) => server.listen(0, LOOPBACK, resolve))
   state.port = server.address().port
   /** Sets the fault `at` bytes from now in `dir`. */
-  state.arm = (fault) => { state.fault = { ...fault, at: state.bytes[fault.dir] + fault.at } }
+  state.arm = (fault) => {
+    state.fault = { ...fault, at: state.bytes[fault.dir] + fault.at }
+  }
   return state
 }
 
 /** Handshake bytes in each direction, measured once per version on a clean connection. */
 const handshakeSizes = new Map()
-function handshakeSize (version) {
+function handshakeSize(version) {
   if (!handshakeSizes.has(version)) handshakeSizes.set(version, measureHandshake(version))
   return handshakeSizes.get(version)
 }
 
-async function measureHandshake (version) {
-  const server = nodeTls.createServer({ ...serverCreds, minVersion: version, maxVersion: version }, (s) => s.on('error', () => {}))
+async function measureHandshake(version) {
+  const server = nodeTls.createServer({ ...serverCreds, minVersion: version, maxVersion: version }, (s) =>
+    s.on('error', () => {}),
+  )
   await new Promise((resolve) => server.listen(0, LOOPBACK, resolve))
   const fakeT = { teardown: () => {} }
   const fakeW = { track: () => {} }
   const proxy = await faultProxy(fakeT, fakeW, server.address().port)
-  const client = nodeTls.connect({ port: proxy.port, host: LOOPBACK, ...clientCreds, minVersion: version, maxVersion: version })
+  const client = nodeTls.connect({
+    port: proxy.port,
+    host: LOOPBACK,
+    ...clientCreds,
+    minVersion: version,
+    maxVersion: version,
+  })
   client.on('error', () => {})
   const serverSecure = new Promise((resolve) => server.once('secureConnection', resolve))
   await withTimeout(new Promise((resolve) => client.once('secureConnect', resolve)), 5000, 'calibration handshake')
@@ -440,7 +515,7 @@ async function measureHandshake (version) {
 }
 
 /** A random fault of one of `kinds` at a random offset below `limit` in `dir`. */
-function randomFault (r, kinds, dir, limit) {
+function randomFault(r, kinds, dir, limit) {
   const kind = r.pick(kinds)
   const fault = { kind, dir, at: r.int(0, Math.max(0, limit - 1)) }
   if (kind === 'flip') fault.bit = r.int(0, 7)
@@ -449,7 +524,7 @@ function randomFault (r, kinds, dir, limit) {
 }
 
 /** Junk to inject: random bytes, or things that look like TLS records. */
-function junkBytes (r) {
+function junkBytes(r) {
   const shape = r.pick(['random', 'appdata', 'handshake', 'alert', 'ccs', 'oversized', 'badtype'])
   const body = r.bytes(r.int(1, 300))
   const record = (type, b, version = 0x0303) => {
@@ -460,13 +535,23 @@ function junkBytes (r) {
     return Buffer.concat([h, b])
   }
   switch (shape) {
-    case 'random': return r.bytes(r.length())
-    case 'appdata': return record(0x17, body)
-    case 'handshake': return record(0x16, body)
-    case 'alert': return record(0x15, Buffer.from([2, r.int(0, 255)]))
-    case 'ccs': return record(0x14, Buffer.from([1]))
-    case 'oversized': { const h = record(0x17, body); h.writeUInt16BE(0xffff, 3); return h }
-    default: return record(r.int(0x18, 0xff), body)
+    case 'random':
+      return r.bytes(r.length())
+    case 'appdata':
+      return record(0x17, body)
+    case 'handshake':
+      return record(0x16, body)
+    case 'alert':
+      return record(0x15, Buffer.from([2, r.int(0, 255)]))
+    case 'ccs':
+      return record(0x14, Buffer.from([1]))
+    case 'oversized': {
+      const h = record(0x17, body)
+      h.writeUInt16BE(0xffff, 3)
+      return h
+    }
+    default:
+      return record(r.int(0x18, 0xff), body)
   }
 }
 
@@ -474,7 +559,7 @@ function junkBytes (r) {
 // Data phase: both sides stream, the receivers keep what arrives
 
 /** Pseudo-random payload (the same for a given seed and label). */
-function payload (title, n) {
+function payload(title, n) {
   return prng(title).bytes(n)
 }
 
@@ -482,15 +567,19 @@ function payload (title, n) {
  * Writes `data` to `socket` in random-sized chunks honouring backpressure,
  * stopping quietly once the socket is gone.
  */
-async function stream (socket, data, r) {
-  for (let off = 0; off < data.length;) {
+async function stream(socket, data, r) {
+  for (let off = 0; off < data.length; ) {
     if (socket.destroyed || socket.writableEnded) return
     const n = Math.min(data.length - off, r.int(1, 32 * 1024))
     const more = socket.write(data.subarray(off, off + n))
     off += n
     if (!more) {
       await new Promise((resolve) => {
-        const done = () => { socket.off('drain', done); socket.off('close', done); resolve() }
+        const done = () => {
+          socket.off('drain', done)
+          socket.off('close', done)
+          resolve()
+        }
         socket.on('drain', done)
         socket.on('close', done)
       })
@@ -499,18 +588,23 @@ async function stream (socket, data, r) {
 }
 
 /** Collects what `socket` delivers. */
-function receiver (socket) {
+function receiver(socket) {
   const chunks = []
   socket.on('data', (d) => chunks.push(d))
   return () => Buffer.concat(chunks)
 }
 
 /** What arrived is a prefix of what was sent: no loss in the middle, no duplication, no reordering. */
-function assertPrefix (t, what, received, sent) {
-  t.true(received.length <= sent.length,
-    `${what}: received ${received.length} bytes, more than the ${sent.length} sent [FAULT_SEED=${SEED}]`)
-  t.is(sha256(received), sha256(sent.subarray(0, received.length)),
-    `${what}: the ${received.length} bytes received are not a prefix of what was sent [FAULT_SEED=${SEED}]`)
+function assertPrefix(t, what, received, sent) {
+  t.true(
+    received.length <= sent.length,
+    `${what}: received ${received.length} bytes, more than the ${sent.length} sent [FAULT_SEED=${SEED}]`,
+  )
+  t.is(
+    sha256(received),
+    sha256(sent.subarray(0, received.length)),
+    `${what}: the ${received.length} bytes received are not a prefix of what was sent [FAULT_SEED=${SEED}]`,
+  )
 }
 
 // ===========================================================================
@@ -527,7 +621,8 @@ for (const version of VERSIONS) {
       const cases = Array.from({ length: 12 }, () => {
         let bytes = r.bytes(r.length())
         // Half of them framed as a handshake record so the bytes get parsed.
-        if (r.int(0, 1)) bytes = Buffer.concat([Buffer.from([0x16, 3, r.int(0, 4), r.int(0, 0x48), r.int(0, 255)]), bytes])
+        if (r.int(0, 1))
+          bytes = Buffer.concat([Buffer.from([0x16, 3, r.int(0, 4), r.int(0, 0x48), r.int(0, 255)]), bytes])
         return { what: 'random', bytes }
       })
       await eachCase(t, cases, async ({ bytes }) => {
@@ -549,13 +644,17 @@ for (const version of VERSIONS) {
       const { port } = await unitServer(t, w, version)
       // Inside the record header, at its end, and through the body.
       const cuts = [1, 4, 5, 6, 9, 43, hello.length - 1, ...Array.from({ length: 5 }, () => r.int(1, hello.length - 1))]
-      await eachCase(t, cuts.map((cut) => ({ cut })), async ({ cut }) => {
-        const raw = await rawClient(t, w, port)
-        raw.write(hello.subarray(0, cut))
-        await delay(r.int(0, 20))
-        if (ending === 'end') raw.end()
-        else raw.resetAndDestroy()
-      })
+      await eachCase(
+        t,
+        cuts.map((cut) => ({ cut })),
+        async ({ cut }) => {
+          const raw = await rawClient(t, w, port)
+          raw.write(hello.subarray(0, cut))
+          await delay(r.int(0, 20))
+          if (ending === 'end') raw.end()
+          else raw.resetAndDestroy()
+        },
+      )
       await assertOneClientErrorEach(t, w)
       await w.allClosed(t.title)
       w.assertCoded(t.title)
@@ -588,58 +687,80 @@ for (const version of VERSIONS) {
     await assertStillServes(t, port, version)
   })
 
-  deadlineTest(`server ${version}: truncated, random and bit-flipped ClientHellos that then hang are closed at handshakeTimeout`, async (t) => {
-    const w = new Watch(t)
-    const r = prng(t.title)
-    const hello = await clientHello(version)
-    const { port } = await unitServer(t, w, version, undefined, { handshakeTimeout: HANDSHAKE_TIMEOUT })
-    const cases = [
-      ...[5, 40, hello.length - 1, r.int(6, hello.length - 2)].map((cut) => ({ what: 'truncated', bytes: hello.subarray(0, cut) })),
-      // A record header announcing more than follows: the server has to wait.
-      ...Array.from({ length: 3 }, () => ({ what: 'random', bytes: Buffer.concat([Buffer.from([0x16, 3, 1, 0x10, 0]), r.bytes(r.int(0, 200))]) })),
-      ...Array.from({ length: 3 }, () => {
-        const bytes = Buffer.from(hello)
-        bytes[r.int(5, hello.length - 1)] ^= 1 << r.int(0, 7)
-        return { what: 'bit-flipped', bytes }
-      })
-    ]
-    const started = Date.now()
-    await eachCase(t, cases, async ({ bytes }) => {
-      const raw = await rawClient(t, w, port)
-      raw.write(bytes)
-    }, cases.length)
-    await assertOneClientErrorEach(t, w)
-    await w.allClosed(t.title, HANDSHAKE_TIMEOUT + CLOSE_BOUND)
-    w.assertCoded(t.title)
-    // The truncated ones can only end by the deadline.
-    const timeouts = w.errors.filter(({ err }) => err.code === 'ERR_TLS_HANDSHAKE_TIMEOUT').length
-    t.true(timeouts >= 4, `${timeouts} ERR_TLS_HANDSHAKE_TIMEOUT for 4 truncated hellos [FAULT_SEED=${SEED}]`)
-    t.true(Date.now() - started >= HANDSHAKE_TIMEOUT - 50)
-    await assertStillServes(t, port, version)
-  })
+  deadlineTest(
+    `server ${version}: truncated, random and bit-flipped ClientHellos that then hang are closed at handshakeTimeout`,
+    async (t) => {
+      const w = new Watch(t)
+      const r = prng(t.title)
+      const hello = await clientHello(version)
+      const { port } = await unitServer(t, w, version, undefined, { handshakeTimeout: HANDSHAKE_TIMEOUT })
+      const cases = [
+        ...[5, 40, hello.length - 1, r.int(6, hello.length - 2)].map((cut) => ({
+          what: 'truncated',
+          bytes: hello.subarray(0, cut),
+        })),
+        // A record header announcing more than follows: the server has to wait.
+        ...Array.from({ length: 3 }, () => ({
+          what: 'random',
+          bytes: Buffer.concat([Buffer.from([0x16, 3, 1, 0x10, 0]), r.bytes(r.int(0, 200))]),
+        })),
+        ...Array.from({ length: 3 }, () => {
+          const bytes = Buffer.from(hello)
+          bytes[r.int(5, hello.length - 1)] ^= 1 << r.int(0, 7)
+          return { what: 'bit-flipped', bytes }
+        }),
+      ]
+      const started = Date.now()
+      await eachCase(
+        t,
+        cases,
+        async ({ bytes }) => {
+          const raw = await rawClient(t, w, port)
+          raw.write(bytes)
+        },
+        cases.length,
+      )
+      await assertOneClientErrorEach(t, w)
+      await w.allClosed(t.title, HANDSHAKE_TIMEOUT + CLOSE_BOUND)
+      w.assertCoded(t.title)
+      // The truncated ones can only end by the deadline.
+      const timeouts = w.errors.filter(({ err }) => err.code === 'ERR_TLS_HANDSHAKE_TIMEOUT').length
+      t.true(timeouts >= 4, `${timeouts} ERR_TLS_HANDSHAKE_TIMEOUT for 4 truncated hellos [FAULT_SEED=${SEED}]`)
+      t.true(Date.now() - started >= HANDSHAKE_TIMEOUT - 50)
+      await assertStillServes(t, port, version)
+    },
+  )
 
-  deadlineTest(`server ${version}: slowloris (a byte every 100 ms) is closed at handshakeTimeout with ERR_TLS_HANDSHAKE_TIMEOUT`, async (t) => {
-    const w = new Watch(t)
-    const hello = await clientHello(version)
-    const { port } = await unitServer(t, w, version, undefined, { handshakeTimeout: HANDSHAKE_TIMEOUT })
-    const N = 5
-    const raws = await Promise.all(Array.from({ length: N }, (_, i) => rawClient(t, w, port, `slowloris ${i}`)))
-    const started = Date.now()
-    for (const raw of raws) {
-      let i = 0
-      const timer = setInterval(() => { if (!raw.destroyed) raw.write(hello.subarray(i, ++i)) }, 100)
-      watchClose(raw).then(() => clearInterval(timer))
-      t.teardown(() => clearInterval(timer))
-    }
-    await w.allClosed(t.title, HANDSHAKE_TIMEOUT + CLOSE_BOUND)
-    const elapsed = Math.max(...w.sockets.map((s) => s.closedAt)) - started
-    const first = Math.min(...w.sockets.map((s) => s.closedAt)) - started
-    t.true(first >= HANDSHAKE_TIMEOUT - 100, `closed after ${first} ms, before the ${HANDSHAKE_TIMEOUT} ms deadline`)
-    t.true(elapsed <= HANDSHAKE_TIMEOUT + 1500, `the last closed ${elapsed} ms after connecting`)
-    w.assertCoded(t.title)
-    t.deepEqual(w.errors.map(({ err }) => err.code), Array(N).fill('ERR_TLS_HANDSHAKE_TIMEOUT'))
-    await assertStillServes(t, port, version)
-  })
+  deadlineTest(
+    `server ${version}: slowloris (a byte every 100 ms) is closed at handshakeTimeout with ERR_TLS_HANDSHAKE_TIMEOUT`,
+    async (t) => {
+      const w = new Watch(t)
+      const hello = await clientHello(version)
+      const { port } = await unitServer(t, w, version, undefined, { handshakeTimeout: HANDSHAKE_TIMEOUT })
+      const N = 5
+      const raws = await Promise.all(Array.from({ length: N }, (_, i) => rawClient(t, w, port, `slowloris ${i}`)))
+      const started = Date.now()
+      for (const raw of raws) {
+        let i = 0
+        const timer = setInterval(() => {
+          if (!raw.destroyed) raw.write(hello.subarray(i, ++i))
+        }, 100)
+        watchClose(raw).then(() => clearInterval(timer))
+        t.teardown(() => clearInterval(timer))
+      }
+      await w.allClosed(t.title, HANDSHAKE_TIMEOUT + CLOSE_BOUND)
+      const elapsed = Math.max(...w.sockets.map((s) => s.closedAt)) - started
+      const first = Math.min(...w.sockets.map((s) => s.closedAt)) - started
+      t.true(first >= HANDSHAKE_TIMEOUT - 100, `closed after ${first} ms, before the ${HANDSHAKE_TIMEOUT} ms deadline`)
+      t.true(elapsed <= HANDSHAKE_TIMEOUT + 1500, `the last closed ${elapsed} ms after connecting`)
+      w.assertCoded(t.title)
+      t.deepEqual(
+        w.errors.map(({ err }) => err.code),
+        Array(N).fill('ERR_TLS_HANDSHAKE_TIMEOUT'),
+      )
+      await assertStillServes(t, port, version)
+    },
+  )
 
   test(`server ${version}: handshake bytes truncated, reset, bit-flipped or with junk at a random offset`, async (t) => {
     const w = new Watch(t)
@@ -670,27 +791,38 @@ for (const version of VERSIONS) {
       if (!s.servername) return s.pipe(s) // assertStillServes
       byPort.set(s.remotePort, { s, received: receiver(s) })
     })
-    const cases = Array.from({ length: 8 }, () => randomFault(r, ['reset', 'close', 'flip', 'junk'], 'c2s', STREAM_BYTES))
-    await eachCase(t, cases, async (fault, label) => {
-      let mine
-      const proxy = await faultProxy(t, w, port)
-      const client = nodeTls.connect({ port: proxy.port, host: LOOPBACK, ...clientCreds, ...pin })
-      client.on('error', () => {})
-      t.teardown(() => client.destroy())
-      const atClient = receiver(client)
-      await handshake(client)
-      const { upPort } = await proxy.connection
-      await until(() => byPort.has(upPort()), 5000, 'secureConnection')
-      mine = byPort.get(upPort())
-      proxy.arm(fault)
-      // Bounded: a side stuck with a full buffer shows up as a socket left open.
-      await withTimeout(Promise.all([stream(client, sent.toServer, r), stream(mine.s, sent.toClient, r)]), CLOSE_BOUND, 'streaming').catch(() => {})
-      // The implementation's side must go (checked by allClosed); the node:tls
-      // peer may linger (see the header).
-      await until(() => mine.s.destroyed, CLOSE_BOUND, `${label}: the server socket to go`).catch(() => {})
-      assertPrefix(t, `${label} server received`, mine.received(), sent.toServer)
-      assertPrefix(t, `${label} client received`, atClient(), sent.toClient)
-    }, 2)
+    const cases = Array.from({ length: 8 }, () =>
+      randomFault(r, ['reset', 'close', 'flip', 'junk'], 'c2s', STREAM_BYTES),
+    )
+    await eachCase(
+      t,
+      cases,
+      async (fault, label) => {
+        let mine
+        const proxy = await faultProxy(t, w, port)
+        const client = nodeTls.connect({ port: proxy.port, host: LOOPBACK, ...clientCreds, ...pin })
+        client.on('error', () => {})
+        t.teardown(() => client.destroy())
+        const atClient = receiver(client)
+        await handshake(client)
+        const { upPort } = await proxy.connection
+        await until(() => byPort.has(upPort()), 5000, 'secureConnection')
+        mine = byPort.get(upPort())
+        proxy.arm(fault)
+        // Bounded: a side stuck with a full buffer shows up as a socket left open.
+        await withTimeout(
+          Promise.all([stream(client, sent.toServer, r), stream(mine.s, sent.toClient, r)]),
+          CLOSE_BOUND,
+          'streaming',
+        ).catch(() => {})
+        // The implementation's side must go (checked by allClosed); the node:tls
+        // peer may linger (see the header).
+        await until(() => mine.s.destroyed, CLOSE_BOUND, `${label}: the server socket to go`).catch(() => {})
+        assertPrefix(t, `${label} server received`, mine.received(), sent.toServer)
+        assertPrefix(t, `${label} client received`, atClient(), sent.toClient)
+      },
+      2,
+    )
     await w.allClosed(t.title)
     w.assertCoded(t.title)
     await assertStillServes(t, port, version)
@@ -734,7 +866,7 @@ const httpRequests = [
   ['CONNECT', 'CONNECT localhost:443 HTTP/1.1\r\nHost: localhost:443\r\n\r\n'],
   ['OPTIONS', 'OPTIONS * HTTP/1.1\r\nHost: localhost\r\n\r\n'],
   ['HTTP/2 preface', 'PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n'],
-  ['HTTP/1.0 GET', 'GET / HTTP/1.0\r\n\r\n']
+  ['HTTP/1.0 GET', 'GET / HTTP/1.0\r\n\r\n'],
 ]
 
 test('server: plain HTTP requests on the TLS port, whole, byte by byte, then end or hang', async (t) => {
@@ -744,17 +876,25 @@ test('server: plain HTTP requests on the TLS port, whole, byte by byte, then end
   for (const [what, request] of httpRequests) {
     for (const mode of ['whole', 'bytewise']) cases.push({ what, request, mode })
   }
-  await eachCase(t, cases, async ({ request, mode }) => {
-    const raw = await rawClient(t, w, port)
-    if (mode === 'whole') {
-      raw.write(request)
-    } else {
-      // One byte at a time until the server can tell, then the rest.
-      for (let i = 0; i < 8 && !raw.destroyed; i++) { raw.write(request[i]); await delay(15) }
-      if (!raw.destroyed) raw.write(request.slice(8))
-    }
-    // No end(): the server has to recognise the request and close by itself.
-  }, cases.length)
+  await eachCase(
+    t,
+    cases,
+    async ({ request, mode }) => {
+      const raw = await rawClient(t, w, port)
+      if (mode === 'whole') {
+        raw.write(request)
+      } else {
+        // One byte at a time until the server can tell, then the rest.
+        for (let i = 0; i < 8 && !raw.destroyed; i++) {
+          raw.write(request[i])
+          await delay(15)
+        }
+        if (!raw.destroyed) raw.write(request.slice(8))
+      }
+      // No end(): the server has to recognise the request and close by itself.
+    },
+    cases.length,
+  )
   await assertOneClientErrorEach(t, w)
   await w.allClosed(t.title)
   w.assertCoded(t.title)
@@ -766,15 +906,19 @@ test('server: plain HTTP requests on the TLS port, whole, byte by byte, then end
 // Client role
 
 /** Resolves on 'secureConnect'; rejects if the socket closes first (bounded). */
-function handshake (client) {
-  return withTimeout(new Promise((resolve, reject) => {
-    client.once('secureConnect', resolve)
-    client.once('close', () => reject(new Error('closed before the handshake completed')))
-  }), 5000, 'handshake')
+function handshake(client) {
+  return withTimeout(
+    new Promise((resolve, reject) => {
+      client.once('secureConnect', resolve)
+      client.once('close', () => reject(new Error('closed before the handshake completed')))
+    }),
+    5000,
+    'handshake',
+  )
 }
 
 /** The implementation's client, pinned to `version`; tracked with its errors. */
-function unitClient (t, w, port, version) {
+function unitClient(t, w, port, version) {
   const client = tls.connect({ port, host: LOOPBACK, ...clientCreds, minVersion: version, maxVersion: version })
   w.track(client, 'client TLS socket', { errors: true })
   t.teardown(() => client.destroy())
@@ -790,14 +934,22 @@ for (const version of VERSIONS) {
     const cases = Array.from({ length: 12 }, () => {
       let bytes = r.bytes(r.length())
       if (r.int(0, 1)) bytes = Buffer.concat([Buffer.from([0x16, 3, 3, r.int(0, 0x48), r.int(0, 255)]), bytes])
-      return { bytes, when: r.pick(['on accept', 'after ClientHello']), ending: r.pick(['end', 'reset']), wait: r.int(0, 30) }
+      return {
+        bytes,
+        when: r.pick(['on accept', 'after ClientHello']),
+        ending: r.pick(['end', 'reset']),
+        wait: r.int(0, 30),
+      }
     })
     await eachCase(t, cases, async ({ bytes, when, ending, wait }) => {
       const port = await rawServer(t, w, (raw) => {
-        const answer = () => raw.write(bytes, () => setTimeout(() => {
-          if (ending === 'end') raw.end()
-          else raw.resetAndDestroy()
-        }, wait))
+        const answer = () =>
+          raw.write(bytes, () =>
+            setTimeout(() => {
+              if (ending === 'end') raw.end()
+              else raw.resetAndDestroy()
+            }, wait),
+          )
         if (when === 'on accept') answer()
         else raw.once('data', answer)
         raw.resume()
@@ -813,8 +965,11 @@ for (const version of VERSIONS) {
   test(`client ${version}: handshake bytes from a node:tls server truncated, reset, bit-flipped or with junk at a random offset`, async (t) => {
     const w = new Watch(t)
     const r = prng(t.title)
-    const server = nodeTls.createServer({ ...serverCreds, ...pin }, (s) => { s.on('error', () => {}); s.pipe(s) })
-    server.on('tlsClientError', (err, s) => s?.destroy())
+    const server = nodeTls.createServer({ ...serverCreds, ...pin }, (s) => {
+      s.on('error', () => {})
+      s.pipe(s)
+    })
+    server.on('tlsClientError', (_err, s) => s?.destroy())
     t.teardown(() => server.close())
     await new Promise((resolve) => server.listen(0, LOOPBACK, resolve))
     const size = await handshakeSize(version)
@@ -841,22 +996,33 @@ for (const version of VERSIONS) {
     })
     t.teardown(() => server.close())
     await new Promise((resolve) => server.listen(0, LOOPBACK, resolve))
-    const cases = Array.from({ length: 8 }, () => randomFault(r, ['reset', 'close', 'flip', 'junk'], 's2c', STREAM_BYTES))
-    await eachCase(t, cases, async (fault, label) => {
-      const proxy = await faultProxy(t, w, server.address().port)
-      const client = unitClient(t, w, proxy.port, version)
-      client.on('error', () => {})
-      const atClient = receiver(client)
-      await handshake(client)
-      const { upPort } = await proxy.connection
-      await until(() => byPort.has(upPort()), 5000, 'secureConnection')
-      const peer = byPort.get(upPort())
-      proxy.arm(fault)
-      await withTimeout(Promise.all([stream(client, sent.toServer, r), stream(peer.s, sent.toClient, r)]), CLOSE_BOUND, 'streaming').catch(() => {})
-      await until(() => client.destroyed, CLOSE_BOUND, `${label}: the client socket to go`).catch(() => {})
-      assertPrefix(t, `${label} server received`, peer.received(), sent.toServer)
-      assertPrefix(t, `${label} client received`, atClient(), sent.toClient)
-    }, 2)
+    const cases = Array.from({ length: 8 }, () =>
+      randomFault(r, ['reset', 'close', 'flip', 'junk'], 's2c', STREAM_BYTES),
+    )
+    await eachCase(
+      t,
+      cases,
+      async (fault, label) => {
+        const proxy = await faultProxy(t, w, server.address().port)
+        const client = unitClient(t, w, proxy.port, version)
+        client.on('error', () => {})
+        const atClient = receiver(client)
+        await handshake(client)
+        const { upPort } = await proxy.connection
+        await until(() => byPort.has(upPort()), 5000, 'secureConnection')
+        const peer = byPort.get(upPort())
+        proxy.arm(fault)
+        await withTimeout(
+          Promise.all([stream(client, sent.toServer, r), stream(peer.s, sent.toClient, r)]),
+          CLOSE_BOUND,
+          'streaming',
+        ).catch(() => {})
+        await until(() => client.destroyed, CLOSE_BOUND, `${label}: the client socket to go`).catch(() => {})
+        assertPrefix(t, `${label} server received`, peer.received(), sent.toServer)
+        assertPrefix(t, `${label} client received`, atClient(), sent.toClient)
+      },
+      2,
+    )
     await w.allClosed(t.title)
     w.assertCoded(t.title)
     await assertClientStillWorks(t, version)
@@ -865,16 +1031,20 @@ for (const version of VERSIONS) {
 
 test('client: a plain HTTP server on the port (node:http answers the ClientHello with 400)', async (t) => {
   const w = new Watch(t)
-  const server = http.createServer((req, res) => res.end('plain'))
+  const server = http.createServer((_req, res) => res.end('plain'))
   server.on('connection', (raw) => w.track(raw, 'http server socket'))
   t.teardown(() => server.close())
   await new Promise((resolve) => server.listen(0, LOOPBACK, resolve))
   for (const version of VERSIONS) {
     const client = unitClient(t, w, server.address().port, version)
-    const err = await withTimeout(new Promise((resolve, reject) => {
-      client.once('error', resolve)
-      client.once('secureConnect', () => reject(new Error('handshake with an HTTP server succeeded')))
-    }), 5000, 'client error')
+    const err = await withTimeout(
+      new Promise((resolve, reject) => {
+        client.once('error', resolve)
+        client.once('secureConnect', () => reject(new Error('handshake with an HTTP server succeeded')))
+      }),
+      5000,
+      'client error',
+    )
     t.regex(err.code, /^ERR_SSL_|^ECONNRESET$/)
   }
   await w.allClosed(t.title)

@@ -9,8 +9,21 @@ import nodeTls from 'node:tls'
 import { fixtures } from './helpers/fixtures.mjs'
 import { tls } from './helpers/impl.mjs'
 import {
-  LOOPBACK, closed, connect, connectError, delay, echoServer, eventLog, listen, once,
-  readUntil, tcpConnect, tcpServer, until, watchClose, withTimeout
+  LOOPBACK,
+  closed,
+  connect,
+  connectError,
+  delay,
+  echoServer,
+  eventLog,
+  listen,
+  once,
+  readUntil,
+  tcpConnect,
+  tcpServer,
+  until,
+  watchClose,
+  withTimeout,
 } from './helpers/peers.mjs'
 
 const f = await fixtures()
@@ -18,12 +31,17 @@ const serverCreds = { key: f.rsa.key, cert: f.rsa.chain }
 const clientCreds = { servername: 'localhost', ca: f.ca.cert }
 
 /** A real ClientHello, as node:tls sends it, captured by a plain TCP server. */
-async function captureClientHello (t) {
+async function captureClientHello(t) {
   let resolve
-  const hello = new Promise((r) => { resolve = r })
+  const hello = new Promise((r) => {
+    resolve = r
+  })
   const { port } = await tcpServer(t, (raw) => {
     raw.on('error', () => {})
-    raw.once('data', (d) => { resolve(d); raw.destroy() })
+    raw.once('data', (d) => {
+      resolve(d)
+      raw.destroy()
+    })
   })
   const client = nodeTls.connect({ port, host: LOOPBACK, ...clientCreds })
   client.on('error', () => {})
@@ -32,7 +50,7 @@ async function captureClientHello (t) {
 }
 
 /** The server still completes a normal handshake and echoes. */
-async function assertStillServes (t, port) {
+async function assertStillServes(t, port) {
   const client = await connect(t, nodeTls, { port, ...clientCreds })
   t.true(client.authorized)
   const echo = readUntil(client, 'still serving')
@@ -42,7 +60,7 @@ async function assertStillServes (t, port) {
 }
 
 /** Waits for the first tlsClientError collected by listen(). */
-async function firstClientError (clientErrors) {
+async function firstClientError(clientErrors) {
   await until(() => clientErrors.length > 0, 5000, 'tlsClientError')
   return clientErrors[0]
 }
@@ -79,19 +97,33 @@ test('server: client sends a partial ClientHello, then closes cleanly -> tlsClie
 const junk = [
   ['text junk', Buffer.from('hello, this is not TLS at all\r\n\r\n'), 'ERR_SSL_WRONG_VERSION_NUMBER'],
   ['zero bytes', Buffer.alloc(32), 'ERR_SSL_WRONG_VERSION_NUMBER'],
-  ['a handshake record with a bogus version', Buffer.from([0x16, 0x09, 0x09, 0x00, 0x05, 1, 2, 3, 4, 5]), 'ERR_SSL_WRONG_VERSION_NUMBER'],
+  [
+    'a handshake record with a bogus version',
+    Buffer.from([0x16, 0x09, 0x09, 0x00, 0x05, 1, 2, 3, 4, 5]),
+    'ERR_SSL_WRONG_VERSION_NUMBER',
+  ],
   ['a plaintext HTTP GET', Buffer.from('GET / HTTP/1.1\r\nHost: localhost\r\n\r\n'), 'ERR_SSL_HTTP_REQUEST'],
-  ['a plaintext HTTP POST', Buffer.from('POST /api HTTP/1.1\r\nHost: localhost\r\nContent-Length: 0\r\n\r\n'), 'ERR_SSL_HTTP_REQUEST']
+  [
+    'a plaintext HTTP POST',
+    Buffer.from('POST /api HTTP/1.1\r\nHost: localhost\r\nContent-Length: 0\r\n\r\n'),
+    'ERR_SSL_HTTP_REQUEST',
+  ],
 ]
 
 for (const [what, bytes, code] of junk) {
   test(`server: ${what} on the TLS port -> tlsClientError ${code}, connection closed, keeps serving`, async (t) => {
     // The helper must not destroy the socket here: the server has to close
     // the connection by itself.
-    const { port, clientErrors } = await listen(t, tls, serverCreds, (s) => {
-      s.on('error', () => {})
-      s.pipe(s)
-    }, { destroyOnClientError: false })
+    const { port, clientErrors } = await listen(
+      t,
+      tls,
+      serverCreds,
+      (s) => {
+        s.on('error', () => {})
+        s.pipe(s)
+      },
+      { destroyOnClientError: false },
+    )
     const raw = await tcpConnect(t, port)
     raw.on('error', () => {})
     raw.resume()
@@ -109,7 +141,10 @@ for (const [what, bytes, code] of junk) {
 // The implementation as client
 
 test('client: server accepts then resets -> error ECONNRESET, then close', async (t) => {
-  const { port } = await tcpServer(t, (raw) => { raw.on('error', () => {}); raw.resetAndDestroy() })
+  const { port } = await tcpServer(t, (raw) => {
+    raw.on('error', () => {})
+    raw.resetAndDestroy()
+  })
   const socket = tls.connect({ port, host: LOOPBACK, ...clientCreds })
   t.teardown(() => socket.destroy())
   watchClose(socket)
@@ -141,7 +176,10 @@ test('client: server reads the ClientHello then closes cleanly -> ECONNRESET "Cl
 })
 
 test('client: a plain TCP echo server (the ClientHello comes back) -> an ERR_SSL_* error', async (t) => {
-  const { port } = await tcpServer(t, (raw) => { raw.on('error', () => {}); raw.pipe(raw) })
+  const { port } = await tcpServer(t, (raw) => {
+    raw.on('error', () => {})
+    raw.pipe(raw)
+  })
   const err = await connectError(t, tls, { port, ...clientCreds })
   // node:tls says ERR_SSL_UNEXPECTED_MESSAGE (a ClientHello where a
   // ServerHello belongs); any ERR_SSL_ code describing a protocol error is
@@ -152,7 +190,7 @@ test('client: a plain TCP echo server (the ClientHello comes back) -> an ERR_SSL
 
 for (const [what, greeting] of [
   ['an SMTP banner', '220 mail.example ESMTP ready\r\n'],
-  ['an HTTP response', 'HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n']
+  ['an HTTP response', 'HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n'],
 ]) {
   test(`client: a plaintext server answering with ${what} -> ERR_SSL_WRONG_VERSION_NUMBER`, async (t) => {
     const { port } = await tcpServer(t, (raw) => {
@@ -174,7 +212,9 @@ test('client: the server resets mid-stream -> error ECONNRESET, then close, no c
     s.write('first chunk')
     s.once('data', () => rawServerSide.resetAndDestroy())
   })
-  server.on('connection', (raw) => { rawServerSide = raw })
+  server.on('connection', (raw) => {
+    rawServerSide = raw
+  })
   const socket = await connect(t, tls, { port, ...clientCreds })
   const log = eventLog(socket, ['data', 'end', 'error', 'close'])
   t.is(await readUntil(socket, 'first chunk'), 'first chunk')
@@ -183,7 +223,10 @@ test('client: the server resets mid-stream -> error ECONNRESET, then close, no c
   const err = await errP
   await closed(socket)
   t.is(err.code, 'ECONNRESET')
-  t.deepEqual(log.filter((e) => e !== 'data'), ['error', 'close'])
+  t.deepEqual(
+    log.filter((e) => e !== 'data'),
+    ['error', 'close'],
+  )
 })
 
 test('server: the client resets mid-stream -> the server socket emits error ECONNRESET, then close', async (t) => {
@@ -210,7 +253,10 @@ test('server: the client resets mid-stream -> the server socket emits error ECON
 })
 
 test('resetAndDestroy() on a TLS socket throws ERR_INVALID_HANDLE_TYPE, as node:tls', async (t) => {
-  const { port } = await listen(t, nodeTls, { key: f.rsa.key, cert: f.rsa.chain }, (s) => { s.on('error', () => {}); s.resume() })
+  const { port } = await listen(t, nodeTls, { key: f.rsa.key, cert: f.rsa.chain }, (s) => {
+    s.on('error', () => {})
+    s.resume()
+  })
   const socket = await connect(t, tls, { port, servername: 'localhost', ca: f.ca.cert })
   t.throws(() => socket.resetAndDestroy(), { code: 'ERR_INVALID_HANDLE_TYPE', instanceOf: TypeError })
   t.false(socket.destroyed)

@@ -12,8 +12,23 @@ import nodeTls from 'node:tls'
 import { fixtures } from './helpers/fixtures.mjs'
 import { tls, underTest } from './helpers/impl.mjs'
 import {
-  LOOPBACK, closed, collect, connect, connectError, duplexPair, echoServer, eventLog,
-  listen, once, readUntil, squash, startOpensslServer, tcpConnect, tcpServer, watchClose, withTimeout
+  LOOPBACK,
+  closed,
+  collect,
+  connect,
+  connectError,
+  duplexPair,
+  echoServer,
+  eventLog,
+  listen,
+  once,
+  readUntil,
+  squash,
+  startOpensslServer,
+  tcpConnect,
+  tcpServer,
+  watchClose,
+  withTimeout,
 } from './helpers/peers.mjs'
 
 const f = await fixtures()
@@ -23,7 +38,7 @@ const VERSIONS = ['TLSv1.2', 'TLSv1.3']
 const serverCreds = (kind) => ({ key: f[kind].key, cert: f[kind].chain })
 
 /** Writes `text` and reads until `expected` (default: the same text) has come back (bounded). */
-async function roundTrip (socket, text, expected = text) {
+async function roundTrip(socket, text, expected = text) {
   const reply = readUntil(socket, expected)
   socket.write(text)
   return reply
@@ -37,7 +52,11 @@ for (const kind of KINDS) {
     test(`node:tls server, ${kind} cert, ${version}: verified against ca, data round-trips`, async (t) => {
       const { port } = await echoServer(t, nodeTls, serverCreds(kind))
       const socket = await connect(t, tls, {
-        port, servername: 'localhost', ca: f.ca.cert, minVersion: version, maxVersion: version
+        port,
+        servername: 'localhost',
+        ca: f.ca.cert,
+        minVersion: version,
+        maxVersion: version,
       })
       t.is(socket.getProtocol(), version)
       t.true(socket.authorized)
@@ -58,8 +77,14 @@ for (const kind of KINDS) {
     test(`openssl s_server, ${kind} cert, ${version}: verified against ca, echo (-rev) works`, async (t) => {
       const flag = version === 'TLSv1.3' ? '-tls1_3' : '-tls1_2'
       const server = await startOpensslServer(t, [
-        '-cert', f.path(`${kind}.cert.pem`), '-cert_chain', f.path('intermediate.cert.pem'),
-        '-key', f.path(`${kind}.key.pem`), flag, '-rev'
+        '-cert',
+        f.path(`${kind}.cert.pem`),
+        '-cert_chain',
+        f.path('intermediate.cert.pem'),
+        '-key',
+        f.path(`${kind}.key.pem`),
+        flag,
+        '-rev',
       ])
       const socket = await connect(t, tls, { port: server.port, servername: 'localhost', ca: f.ca.cert })
       t.is(socket.getProtocol(), version)
@@ -73,8 +98,13 @@ for (const kind of KINDS) {
 
 test('openssl s_server -www: HTTP/1.0 request gets the status page, then end before close', async (t) => {
   const server = await startOpensslServer(t, [
-    '-cert', f.path('rsa.cert.pem'), '-cert_chain', f.path('intermediate.cert.pem'),
-    '-key', f.path('rsa.key.pem'), '-www'
+    '-cert',
+    f.path('rsa.cert.pem'),
+    '-cert_chain',
+    f.path('intermediate.cert.pem'),
+    '-key',
+    f.path('rsa.key.pem'),
+    '-www',
   ])
   const socket = await connect(t, tls, { port: server.port, servername: 'localhost', ca: f.ca.cert })
   const protocol = socket.getProtocol()
@@ -127,44 +157,44 @@ const verifyFailures = [
     title: 'only the leaf is sent (intermediate missing)',
     server: { key: f.rsa.key, cert: f.rsa.cert },
     client: { ca: f.ca.cert },
-    code: 'UNABLE_TO_VERIFY_LEAF_SIGNATURE'
+    code: 'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
   },
   {
     title: 'leaf + intermediate, root not trusted',
     server: { key: f.rsa.key, cert: f.rsa.chain },
     client: { ca: f.clientCa.cert },
-    code: 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY'
+    code: 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
   },
   {
     title: 'leaf + intermediate + untrusted root (default trust store)',
     server: { key: f.rsa.key, cert: f.rsa.chainWithRoot },
     client: {},
-    code: 'SELF_SIGNED_CERT_IN_CHAIN'
+    code: 'SELF_SIGNED_CERT_IN_CHAIN',
   },
   {
     title: 'self-signed leaf',
     server: { key: f.selfSigned.key, cert: f.selfSigned.cert },
     client: { ca: f.ca.cert },
-    code: 'DEPTH_ZERO_SELF_SIGNED_CERT'
+    code: 'DEPTH_ZERO_SELF_SIGNED_CERT',
   },
   {
     title: 'expired leaf',
     server: { key: f.expired.key, cert: f.expired.chain },
     client: { ca: f.ca.cert },
-    code: 'CERT_HAS_EXPIRED'
+    code: 'CERT_HAS_EXPIRED',
   },
   {
     title: 'not-yet-valid leaf',
     server: { key: f.notYetValid.key, cert: f.notYetValid.chain },
     client: { ca: f.ca.cert },
-    code: 'CERT_NOT_YET_VALID'
+    code: 'CERT_NOT_YET_VALID',
   },
   {
     title: 'certificate for another name',
     server: { key: f.wrongName.key, cert: f.wrongName.chain },
     client: { ca: f.ca.cert },
-    code: 'ERR_TLS_CERT_ALTNAME_INVALID'
-  }
+    code: 'ERR_TLS_CERT_ALTNAME_INVALID',
+  },
 ]
 
 for (const c of verifyFailures) {
@@ -192,7 +222,10 @@ for (const c of verifyFailures) {
   test(`rejectUnauthorized: false proceeds: ${c.title} -> authorizationError ${c.code}`, async (t) => {
     const { port } = await echoServer(t, nodeTls, c.server)
     const socket = await connect(t, tls, {
-      port, servername: 'localhost', rejectUnauthorized: false, ...c.client
+      port,
+      servername: 'localhost',
+      rejectUnauthorized: false,
+      ...c.client,
     })
     t.false(socket.authorized)
     t.is(socket.authorizationError, c.code)
@@ -208,25 +241,36 @@ for (const c of verifyFailures) {
  * (`sni`, from SNICallback, which only runs when the client sent SNI) and the
  * `servername` of the established socket (`servernames`).
  */
-async function sniRecorder (t, creds = serverCreds('rsa'), host = LOOPBACK) {
+async function sniRecorder(t, creds = serverCreds('rsa'), host = LOOPBACK) {
   const sni = []
   const servernames = []
-  const srv = await listen(t, nodeTls, {
-    ...creds,
-    host,
-    SNICallback: (name, cb) => { sni.push(name); cb(null) }
-  }, (socket) => {
-    servernames.push(socket.servername)
-    socket.on('error', () => {})
-    socket.end('hi')
-  })
+  const srv = await listen(
+    t,
+    nodeTls,
+    {
+      ...creds,
+      host,
+      SNICallback: (name, cb) => {
+        sni.push(name)
+        cb(null)
+      },
+    },
+    (socket) => {
+      servernames.push(socket.servername)
+      socket.on('error', () => {})
+      socket.end('hi')
+    },
+  )
   return { ...srv, sni, servernames }
 }
 
 test('servername: identity is checked against host when no servername is given; no SNI is sent', async (t) => {
   const { port, sni, servernames } = await sniRecorder(t)
   const hosts = []
-  const checkServerIdentity = (host, cert) => { hosts.push(host); return nodeTls.checkServerIdentity(host, cert) }
+  const checkServerIdentity = (host, cert) => {
+    hosts.push(host)
+    return nodeTls.checkServerIdentity(host, cert)
+  }
   const socket = await connect(t, tls, { port, host: 'localhost', ca: f.ca.cert, checkServerIdentity })
   t.true(socket.authorized)
   await collect(socket)
@@ -242,7 +286,10 @@ test('servername: an IP host is checked against the IP SANs (IPv4 and IPv6), no 
   for (const host of [LOOPBACK, '::1']) {
     const { port, sni, servernames } = await sniRecorder(t, serverCreds('ecdsa'), host)
     const hosts = []
-    const checkServerIdentity = (h, cert) => { hosts.push(h); return nodeTls.checkServerIdentity(h, cert) }
+    const checkServerIdentity = (h, cert) => {
+      hosts.push(h)
+      return nodeTls.checkServerIdentity(h, cert)
+    }
     const socket = await connect(t, tls, { port, host, ca: f.ca.cert, checkServerIdentity })
     t.true(socket.authorized, host)
     t.is(socket.remoteAddress, host)
@@ -256,8 +303,17 @@ test('servername: an IP host is checked against the IP SANs (IPv4 and IPv6), no 
 test('servername: an explicit servername is sent as SNI and used for the identity check', async (t) => {
   const { port, sni, servernames } = await sniRecorder(t)
   const hosts = []
-  const checkServerIdentity = (h, cert) => { hosts.push(h); return nodeTls.checkServerIdentity(h, cert) }
-  const socket = await connect(t, tls, { port, host: LOOPBACK, servername: 'localhost', ca: f.ca.cert, checkServerIdentity })
+  const checkServerIdentity = (h, cert) => {
+    hosts.push(h)
+    return nodeTls.checkServerIdentity(h, cert)
+  }
+  const socket = await connect(t, tls, {
+    port,
+    host: LOOPBACK,
+    servername: 'localhost',
+    ca: f.ca.cert,
+    checkServerIdentity,
+  })
   t.true(socket.authorized)
   await collect(socket)
   t.deepEqual(hosts, ['localhost'])
@@ -285,7 +341,10 @@ test('checkServerIdentity: called with (hostname, peer certificate); its Error i
     port,
     servername: 'localhost',
     ca: f.ca.cert,
-    checkServerIdentity (host, cert) { calls.push({ host, cert }); return myError }
+    checkServerIdentity(host, cert) {
+      calls.push({ host, cert })
+      return myError
+    },
   })
   t.is(err, myError)
   t.is(calls.length, 1)
@@ -299,7 +358,10 @@ test('checkServerIdentity: called with (hostname, peer certificate); its Error i
 test('checkServerIdentity: returning undefined accepts a certificate for another name', async (t) => {
   const { port } = await echoServer(t, nodeTls, { key: f.wrongName.key, cert: f.wrongName.chain })
   const socket = await connect(t, tls, {
-    port, servername: 'localhost', ca: f.ca.cert, checkServerIdentity: () => undefined
+    port,
+    servername: 'localhost',
+    ca: f.ca.cert,
+    checkServerIdentity: () => undefined,
   })
   t.true(socket.authorized)
   t.is(await roundTrip(socket, 'ok'), 'ok')
@@ -312,7 +374,7 @@ test('checkServerIdentity: with rejectUnauthorized false, an error without code 
     servername: 'localhost',
     ca: f.ca.cert,
     rejectUnauthorized: false,
-    checkServerIdentity: () => new Error('nope')
+    checkServerIdentity: () => new Error('nope'),
   })
   t.false(socket.authorized)
   t.is(socket.authorizationError, 'nope')
@@ -325,7 +387,9 @@ test('checkServerIdentity: not called when chain verification already failed', a
     port,
     servername: 'localhost',
     rejectUnauthorized: false,
-    checkServerIdentity: () => { called++ }
+    checkServerIdentity: () => {
+      called++
+    },
   })
   t.is(called, 0)
   t.is(socket.authorizationError, 'DEPTH_ZERO_SELF_SIGNED_CERT')
@@ -396,11 +460,14 @@ test('getCipher(): { name, standardName, version } for pinned suites', async (t)
     ['TLSv1.2', 'ECDHE-RSA-AES256-GCM-SHA384', 'TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384'],
     ['TLSv1.2', 'ECDHE-RSA-CHACHA20-POLY1305', 'TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256'],
     ['TLSv1.3', 'TLS_AES_128_GCM_SHA256', 'TLS_AES_128_GCM_SHA256'],
-    ['TLSv1.3', 'TLS_CHACHA20_POLY1305_SHA256', 'TLS_CHACHA20_POLY1305_SHA256']
+    ['TLSv1.3', 'TLS_CHACHA20_POLY1305_SHA256', 'TLS_CHACHA20_POLY1305_SHA256'],
   ]
   for (const [version, name, standardName] of cases) {
     const { port } = await echoServer(t, nodeTls, {
-      ...serverCreds('rsa'), ciphers: name, minVersion: version, maxVersion: version
+      ...serverCreds('rsa'),
+      ciphers: name,
+      minVersion: version,
+      maxVersion: version,
     })
     const socket = await connect(t, tls, { port, servername: 'localhost', ca: f.ca.cert })
     t.deepEqual({ ...socket.getCipher() }, { name, standardName, version }, name)
@@ -415,14 +482,18 @@ test('getCipher(): { name, standardName, version } for pinned suites', async (t)
 
 test('tls.connect(port, host, options, callback) form', async (t) => {
   const { port } = await echoServer(t, nodeTls, serverCreds('rsa'))
-  const socket = await withTimeout(new Promise((resolve, reject) => {
-    const s = tls.connect(port, LOOPBACK, { servername: 'localhost', ca: f.ca.cert }, function () {
-      t.is(this, s)
-      resolve(s)
-    })
-    t.teardown(() => s.destroy())
-    s.once('error', reject)
-  }), 10_000, 'connect')
+  const socket = await withTimeout(
+    new Promise((resolve, reject) => {
+      const s = tls.connect(port, LOOPBACK, { servername: 'localhost', ca: f.ca.cert }, function () {
+        t.is(this, s)
+        resolve(s)
+      })
+      t.teardown(() => s.destroy())
+      s.once('error', reject)
+    }),
+    10_000,
+    'connect',
+  )
   t.true(socket.authorized)
   t.is(socket.remotePort, port)
   t.is(socket.remoteAddress, LOOPBACK)
@@ -467,9 +538,13 @@ test('socket option: STARTTLS upgrade of a connected net.Socket', async (t) => {
 
 test('socket option: TLS over an in-memory Duplex pair', async (t) => {
   const [clientSide, serverSide] = duplexPair()
-  t.teardown(() => { clientSide.destroy(); serverSide.destroy() })
+  t.teardown(() => {
+    clientSide.destroy()
+    serverSide.destroy()
+  })
   const server = new nodeTls.TLSSocket(serverSide, {
-    isServer: true, secureContext: nodeTls.createSecureContext(serverCreds('ecdsa'))
+    isServer: true,
+    secureContext: nodeTls.createSecureContext(serverCreds('ecdsa')),
   })
   server.on('error', () => {})
   server.on('data', (d) => server.write(d.toString().toUpperCase()))
@@ -501,7 +576,12 @@ test('ALPNProtocols: negotiated protocol is exposed as alpnProtocol', async (t) 
 
 test('ALPNProtocols: server without ALPN -> alpnProtocol false', async (t) => {
   const { port } = await echoServer(t, nodeTls, serverCreds('rsa'))
-  const socket = await connect(t, tls, { port, servername: 'localhost', ca: f.ca.cert, ALPNProtocols: ['h2', 'http/1.1'] })
+  const socket = await connect(t, tls, {
+    port,
+    servername: 'localhost',
+    ca: f.ca.cert,
+    ALPNProtocols: ['h2', 'http/1.1'],
+  })
   t.is(socket.alpnProtocol, false)
 })
 
@@ -547,15 +627,28 @@ test('events: a failed handshake emits error then close, never secureConnect', a
 for (const version of VERSIONS) {
   test(`client certificate (key/cert) accepted by a node:tls server with requestCert, ${version}`, async (t) => {
     const seen = []
-    const { port } = await listen(t, nodeTls, {
-      ...serverCreds('rsa'), requestCert: true, rejectUnauthorized: true, ca: f.clientCa.cert, maxVersion: version
-    }, (s) => {
-      seen.push({ authorized: s.authorized, cn: s.getPeerCertificate().subject?.CN })
-      s.on('error', () => {})
-      s.pipe(s)
-    })
+    const { port } = await listen(
+      t,
+      nodeTls,
+      {
+        ...serverCreds('rsa'),
+        requestCert: true,
+        rejectUnauthorized: true,
+        ca: f.clientCa.cert,
+        maxVersion: version,
+      },
+      (s) => {
+        seen.push({ authorized: s.authorized, cn: s.getPeerCertificate().subject?.CN })
+        s.on('error', () => {})
+        s.pipe(s)
+      },
+    )
     const socket = await connect(t, tls, {
-      port, servername: 'localhost', ca: f.ca.cert, key: f.client.key, cert: f.client.cert
+      port,
+      servername: 'localhost',
+      ca: f.ca.cert,
+      key: f.client.key,
+      cert: f.client.cert,
     })
     t.is(socket.getProtocol(), version)
     t.true(socket.authorized)
@@ -566,7 +659,11 @@ for (const version of VERSIONS) {
 
 test('no client certificate for a server that requires one: TLS 1.2 handshake_failure alert', async (t) => {
   const { port } = await echoServer(t, nodeTls, {
-    ...serverCreds('rsa'), requestCert: true, rejectUnauthorized: true, ca: f.clientCa.cert, maxVersion: 'TLSv1.2'
+    ...serverCreds('rsa'),
+    requestCert: true,
+    rejectUnauthorized: true,
+    ca: f.clientCa.cert,
+    maxVersion: 'TLSv1.2',
   })
   const err = await connectError(t, tls, { port, servername: 'localhost', ca: f.ca.cert })
   t.is(err.code, 'ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE')
@@ -574,7 +671,11 @@ test('no client certificate for a server that requires one: TLS 1.2 handshake_fa
 
 test('no client certificate for a server that requires one: TLS 1.3 certificate_required alert', async (t) => {
   const { port } = await echoServer(t, nodeTls, {
-    ...serverCreds('rsa'), requestCert: true, rejectUnauthorized: true, ca: f.clientCa.cert, minVersion: 'TLSv1.3'
+    ...serverCreds('rsa'),
+    requestCert: true,
+    rejectUnauthorized: true,
+    ca: f.clientCa.cert,
+    minVersion: 'TLSv1.3',
   })
   const socket = tls.connect({ port, host: LOOPBACK, servername: 'localhost', ca: f.ca.cert })
   t.teardown(() => socket.destroy())
@@ -591,15 +692,28 @@ test('client certificate with an encrypted key and passphrase', async (t) => {
   // The encrypted fixture key belongs to the RSA leaf, so present that
   // certificate as the client certificate to a server trusting the root CA.
   const seen = []
-  const { port } = await listen(t, nodeTls, {
-    ...serverCreds('ecdsa'), requestCert: true, rejectUnauthorized: false, ca: f.ca.cert
-  }, (s) => {
-    seen.push(s.getPeerCertificate().fingerprint256)
-    s.on('error', () => {})
-    s.end()
-  })
+  const { port } = await listen(
+    t,
+    nodeTls,
+    {
+      ...serverCreds('ecdsa'),
+      requestCert: true,
+      rejectUnauthorized: false,
+      ca: f.ca.cert,
+    },
+    (s) => {
+      seen.push(s.getPeerCertificate().fingerprint256)
+      s.on('error', () => {})
+      s.end()
+    },
+  )
   const socket = await connect(t, tls, {
-    port, servername: 'localhost', ca: f.ca.cert, key: f.encrypted.key, passphrase: 'secret', cert: f.rsa.chain
+    port,
+    servername: 'localhost',
+    ca: f.ca.cert,
+    key: f.encrypted.key,
+    passphrase: 'secret',
+    cert: f.rsa.chain,
   })
   await collect(socket)
   t.deepEqual(seen, [f.rsa.x509.fingerprint256])
@@ -613,7 +727,10 @@ test('path option: TLS over a Unix domain socket to a node:tls server', async (t
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rn-unix-'))
   t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }))
   const socketPath = path.join(dir, 'tls.sock')
-  const server = nodeTls.createServer({ key: f.rsa.key, cert: f.rsa.chain }, (s) => { s.on('error', () => {}); s.end('over unix') })
+  const server = nodeTls.createServer({ key: f.rsa.key, cert: f.rsa.chain }, (s) => {
+    s.on('error', () => {})
+    s.end('over unix')
+  })
   await new Promise((resolve) => server.listen(socketPath, resolve))
   t.teardown(() => server.close())
   const socket = await connect(t, tls, { path: socketPath, servername: 'localhost', ca: f.ca.cert })

@@ -7,10 +7,24 @@ import net from 'node:net'
 import nodeTls from 'node:tls'
 
 import { fixtures, pemFile } from './helpers/fixtures.mjs'
-import { tls, underTest } from './helpers/impl.mjs'
+import { tls } from './helpers/impl.mjs'
 import {
-  LOOPBACK, closed, collect, connect, connectError, delay, echoServer, listen, once,
-  readUntil, runCurl, runOpensslClient, tcpConnect, until, watchClose, withTimeout
+  LOOPBACK,
+  closed,
+  collect,
+  connect,
+  connectError,
+  delay,
+  echoServer,
+  listen,
+  once,
+  readUntil,
+  runCurl,
+  runOpensslClient,
+  tcpConnect,
+  until,
+  watchClose,
+  withTimeout,
 } from './helpers/peers.mjs'
 
 const f = await fixtures()
@@ -19,7 +33,7 @@ const VERSIONS = ['TLSv1.2', 'TLSv1.3']
 const serverCreds = (kind) => ({ key: f[kind].key, cert: f[kind].chain })
 
 /** A server answering every request with a minimal HTTP/1.1 response. */
-function httpServer (t, options, body = 'hello from the tls server\n') {
+function httpServer(t, options, body = 'hello from the tls server\n') {
   return listen(t, tls, options, (socket) => {
     socket.on('error', () => {})
     let request = ''
@@ -27,8 +41,10 @@ function httpServer (t, options, body = 'hello from the tls server\n') {
     socket.on('data', (d) => {
       request += d
       if (!request.includes('\r\n\r\n')) return
-      socket.end('HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n' +
-        `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`)
+      socket.end(
+        'HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n' +
+          `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+      )
     })
   })
 }
@@ -49,13 +65,17 @@ for (const kind of KINDS) {
           protocol: socket.getProtocol(),
           authorized: socket.authorized,
           peerCertificateKeys: Object.keys(socket.getPeerCertificate() ?? { missing: true }),
-          isTLSSocket: socket instanceof tls.TLSSocket
+          isTLSSocket: socket instanceof tls.TLSSocket,
         })
         socket.on('error', () => {})
         socket.pipe(socket)
       })
       const client = await connect(t, nodeTls, {
-        port, servername: 'localhost', ca: f.ca.cert, minVersion: version, maxVersion: version
+        port,
+        servername: 'localhost',
+        ca: f.ca.cert,
+        minVersion: version,
+        maxVersion: version,
       })
       t.true(client.authorized)
       t.is(client.getProtocol(), version)
@@ -63,17 +83,19 @@ for (const kind of KINDS) {
       const echo = readUntil(client, 'round trip\n')
       client.write('round trip\n')
       t.is(await echo, 'round trip\n')
-      t.deepEqual(accepted, [{
-        encrypted: true,
-        servername: 'localhost',
-        remoteAddress: LOOPBACK,
-        remotePort: client.localPort,
-        protocol: version,
-        // No client certificate was requested.
-        authorized: false,
-        peerCertificateKeys: [],
-        isTLSSocket: true
-      }])
+      t.deepEqual(accepted, [
+        {
+          encrypted: true,
+          servername: 'localhost',
+          remoteAddress: LOOPBACK,
+          remotePort: client.localPort,
+          protocol: version,
+          // No client certificate was requested.
+          authorized: false,
+          peerCertificateKeys: [],
+          isTLSSocket: true,
+        },
+      ])
     })
   }
 }
@@ -122,7 +144,10 @@ test('SNICallback picks the context by server name; default context otherwise', 
   const { port } = await echoServer(t, tls, {
     key: f.selfSigned.key,
     cert: f.selfSigned.cert,
-    SNICallback: (name, cb) => { calls.push(name); cb(null, name === 'localhost' ? rsaContext : undefined) }
+    SNICallback: (name, cb) => {
+      calls.push(name)
+      cb(null, name === 'localhost' ? rsaContext : undefined)
+    },
   })
   const a = await connect(t, nodeTls, { port, servername: 'localhost', ca: f.ca.cert })
   t.true(a.authorized)
@@ -140,7 +165,12 @@ test('ALPNProtocols on the server: the client sees the selected protocol', async
     socket.on('error', () => {})
     socket.end()
   })
-  const client = await connect(t, nodeTls, { port, servername: 'localhost', ca: f.ca.cert, ALPNProtocols: ['http/1.1'] })
+  const client = await connect(t, nodeTls, {
+    port,
+    servername: 'localhost',
+    ca: f.ca.cert,
+    ALPNProtocols: ['http/1.1'],
+  })
   t.is(client.alpnProtocol, 'http/1.1')
   await collect(client)
   t.is(serverSide, 'http/1.1')
@@ -151,16 +181,28 @@ test('ALPNProtocols on the server: the client sees the selected protocol', async
 
 test('requestCert + ca: a valid client certificate makes socket.authorized true', async (t) => {
   const seen = []
-  const { port } = await listen(t, tls, {
-    ...serverCreds('rsa'), requestCert: true, rejectUnauthorized: true, ca: f.clientCa.cert
-  }, (socket) => {
-    const peer = socket.getPeerCertificate()
-    seen.push({ authorized: socket.authorized, error: socket.authorizationError, cn: peer.subject.CN, raw: peer.raw })
-    socket.on('error', () => {})
-    socket.end('welcome')
-  })
+  const { port } = await listen(
+    t,
+    tls,
+    {
+      ...serverCreds('rsa'),
+      requestCert: true,
+      rejectUnauthorized: true,
+      ca: f.clientCa.cert,
+    },
+    (socket) => {
+      const peer = socket.getPeerCertificate()
+      seen.push({ authorized: socket.authorized, error: socket.authorizationError, cn: peer.subject.CN, raw: peer.raw })
+      socket.on('error', () => {})
+      socket.end('welcome')
+    },
+  )
   const client = await connect(t, nodeTls, {
-    port, servername: 'localhost', ca: f.ca.cert, key: f.client.key, cert: f.client.cert
+    port,
+    servername: 'localhost',
+    ca: f.ca.cert,
+    key: f.client.key,
+    cert: f.client.cert,
   })
   t.is((await collect(client)).toString(), 'welcome')
   t.is(seen.length, 1)
@@ -172,17 +214,25 @@ test('requestCert + ca: a valid client certificate makes socket.authorized true'
 
 test('requestCert, rejectUnauthorized false, no client certificate: connection allowed, authorized false', async (t) => {
   const seen = []
-  const { port } = await listen(t, tls, {
-    ...serverCreds('rsa'), requestCert: true, rejectUnauthorized: false, ca: f.clientCa.cert
-  }, (socket) => {
-    seen.push({
-      authorized: socket.authorized,
-      error: socket.authorizationError,
-      peerKeys: Object.keys(socket.getPeerCertificate())
-    })
-    socket.on('error', () => {})
-    socket.end('anonymous ok')
-  })
+  const { port } = await listen(
+    t,
+    tls,
+    {
+      ...serverCreds('rsa'),
+      requestCert: true,
+      rejectUnauthorized: false,
+      ca: f.clientCa.cert,
+    },
+    (socket) => {
+      seen.push({
+        authorized: socket.authorized,
+        error: socket.authorizationError,
+        peerKeys: Object.keys(socket.getPeerCertificate()),
+      })
+      socket.on('error', () => {})
+      socket.end('anonymous ok')
+    },
+  )
   const client = await connect(t, nodeTls, { port, servername: 'localhost', ca: f.ca.cert })
   t.is((await collect(client)).toString(), 'anonymous ok')
   // Node reports a missing client certificate as UNABLE_TO_GET_ISSUER_CERT.
@@ -190,14 +240,33 @@ test('requestCert, rejectUnauthorized false, no client certificate: connection a
 })
 
 test('requestCert + rejectUnauthorized, TLS 1.3 client without certificate: both sides fail', async (t) => {
-  const { port, clientErrors } = await listen(t, tls, {
-    ...serverCreds('rsa'), requestCert: true, rejectUnauthorized: true, ca: f.clientCa.cert
-  }, (socket) => { socket.on('error', () => {}); socket.end('should not get here') })
-  const client = nodeTls.connect({ port, host: LOOPBACK, servername: 'localhost', ca: f.ca.cert, minVersion: 'TLSv1.3' })
+  const { port, clientErrors } = await listen(
+    t,
+    tls,
+    {
+      ...serverCreds('rsa'),
+      requestCert: true,
+      rejectUnauthorized: true,
+      ca: f.clientCa.cert,
+    },
+    (socket) => {
+      socket.on('error', () => {})
+      socket.end('should not get here')
+    },
+  )
+  const client = nodeTls.connect({
+    port,
+    host: LOOPBACK,
+    servername: 'localhost',
+    ca: f.ca.cert,
+    minVersion: 'TLSv1.3',
+  })
   t.teardown(() => client.destroy())
   watchClose(client)
   let received = ''
-  client.on('data', (d) => { received += d })
+  client.on('data', (d) => {
+    received += d
+  })
   const err = await once(client, 'error')
   await closed(client)
   t.is(err.code, 'ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED')
@@ -208,19 +277,41 @@ test('requestCert + rejectUnauthorized, TLS 1.3 client without certificate: both
 
 test('requestCert + rejectUnauthorized, TLS 1.2 client certificate from an untrusted CA: refused', async (t) => {
   const secureConnections = []
-  const { port, clientErrors } = await listen(t, tls, {
-    ...serverCreds('rsa'), requestCert: true, rejectUnauthorized: true, ca: f.ca.cert
-  }, (socket) => { secureConnections.push(socket); socket.on('error', () => {}); socket.end('should not get here') })
+  const { port, clientErrors } = await listen(
+    t,
+    tls,
+    {
+      ...serverCreds('rsa'),
+      requestCert: true,
+      rejectUnauthorized: true,
+      ca: f.ca.cert,
+    },
+    (socket) => {
+      secureConnections.push(socket)
+      socket.on('error', () => {})
+      socket.end('should not get here')
+    },
+  )
   // f.client is signed by the client CA, which this server does not trust.
   const client = nodeTls.connect({
-    port, host: LOOPBACK, servername: 'localhost', ca: f.ca.cert, key: f.client.key, cert: f.client.cert, maxVersion: 'TLSv1.2'
+    port,
+    host: LOOPBACK,
+    servername: 'localhost',
+    ca: f.ca.cert,
+    key: f.client.key,
+    cert: f.client.cert,
+    maxVersion: 'TLSv1.2',
   })
   t.teardown(() => client.destroy())
   watchClose(client)
   let received = ''
   let secure = false
-  client.on('data', (d) => { received += d })
-  client.on('secureConnect', () => { secure = true })
+  client.on('data', (d) => {
+    received += d
+  })
+  client.on('secureConnect', () => {
+    secure = true
+  })
   const err = await once(client, 'error')
   await closed(client)
   await until(() => clientErrors.length > 0, 5000, 'tlsClientError')
@@ -231,7 +322,10 @@ test('requestCert + rejectUnauthorized, TLS 1.2 client certificate from an untru
   // certificate and destroys the socket without an alert. The TLS 1.2 client
   // never gets the server's Finished and sees the connection reset.
   t.is(err.code, 'ECONNRESET')
-  t.deepEqual(clientErrors.map((e) => [e.code, e.message]), [['ECONNRESET', 'socket hang up']])
+  t.deepEqual(
+    clientErrors.map((e) => [e.code, e.message]),
+    [['ECONNRESET', 'socket hang up']],
+  )
 })
 
 // ---------------------------------------------------------------------------
@@ -247,11 +341,23 @@ for (const kind of KINDS) {
         socket.pipe(socket)
       })
       const line = `hello from openssl ${kind} ${version}`
-      const res = await runOpensslClient(t, [
-        '-connect', `${LOOPBACK}:${port}`, '-servername', 'localhost', '-verify_hostname', 'localhost',
-        '-verify_return_error', '-CAfile', f.path('ca.cert.pem'),
-        version === 'TLSv1.3' ? '-tls1_3' : '-tls1_2'
-      ], line + '\n', { waitFor: line })
+      const res = await runOpensslClient(
+        t,
+        [
+          '-connect',
+          `${LOOPBACK}:${port}`,
+          '-servername',
+          'localhost',
+          '-verify_hostname',
+          'localhost',
+          '-verify_return_error',
+          '-CAfile',
+          f.path('ca.cert.pem'),
+          version === 'TLSv1.3' ? '-tls1_3' : '-tls1_2',
+        ],
+        `${line}\n`,
+        { waitFor: line },
+      )
       t.is(res.code, 0, res.stderr)
       t.regex(res.stdout, /Verify return code: 0 \(ok\)/)
       t.true(res.stdout.includes(`New, ${version}, Cipher is `), res.stdout)
@@ -271,8 +377,15 @@ for (const kind of KINDS) {
       const caFile = await pemFile(f.ca.cert, 'ca')
       const versionArgs = version === 'TLSv1.3' ? ['--tlsv1.3'] : ['--tlsv1.2', '--tls-max', '1.2']
       const res = await runCurl(t, [
-        '-v', '--cacert', caFile, '--resolve', `localhost:${port}:${LOOPBACK}`,
-        ...versionArgs, '-w', '\n%{http_code} %{ssl_verify_result}', `https://localhost:${port}/`
+        '-v',
+        '--cacert',
+        caFile,
+        '--resolve',
+        `localhost:${port}:${LOOPBACK}`,
+        ...versionArgs,
+        '-w',
+        '\n%{http_code} %{ssl_verify_result}',
+        `https://localhost:${port}/`,
       ])
       t.is(res.code, 0, res.stderr)
       t.is(res.stdout, 'hello from the tls server\n\n200 0')
@@ -300,7 +413,8 @@ test('server.address() and listening', async (t) => {
 
 test('getConnections() counts open connections', async (t) => {
   const { server, port } = await echoServer(t, tls, serverCreds('rsa'))
-  const count = () => new Promise((resolve, reject) => server.getConnections((err, n) => err ? reject(err) : resolve(n)))
+  const count = () =>
+    new Promise((resolve, reject) => server.getConnections((err, n) => (err ? reject(err) : resolve(n))))
   t.is(await count(), 0)
   const a = await connect(t, nodeTls, { port, servername: 'localhost', ca: f.ca.cert })
   const b = await connect(t, nodeTls, { port, servername: 'localhost', ca: f.ca.cert })
@@ -308,7 +422,7 @@ test('getConnections() counts open connections', async (t) => {
   a.end()
   b.end()
   await Promise.all([closed(a), closed(b)])
-  await until(async () => await count() === 0, 5000, 'connections to drop to 0')
+  await until(async () => (await count()) === 0, 5000, 'connections to drop to 0')
   t.is(await count(), 0)
 })
 
@@ -332,7 +446,12 @@ test('close(): stops accepting, keeps existing connections, calls back after the
   const { server, port } = await echoServer(t, tls, serverCreds('rsa'))
   const client = await connect(t, nodeTls, { port, servername: 'localhost', ca: f.ca.cert })
   let closedCalled = false
-  const serverClosed = new Promise((resolve) => server.close(() => { closedCalled = true; resolve() }))
+  const serverClosed = new Promise((resolve) =>
+    server.close(() => {
+      closedCalled = true
+      resolve()
+    }),
+  )
   t.false(server.listening)
   // New connections are refused.
   const refused = await connectError(t, nodeTls, { port, servername: 'localhost', ca: f.ca.cert })
@@ -351,7 +470,9 @@ test('close(): stops accepting, keeps existing connections, calls back after the
 test('handshakeTimeout: a client that sends nothing gets tlsClientError ERR_TLS_HANDSHAKE_TIMEOUT', async (t) => {
   const timeoutMs = 300
   const { server, port } = await echoServer(t, tls, { ...serverCreds('rsa'), handshakeTimeout: timeoutMs })
-  const errors = new Promise((resolve) => server.once('tlsClientError', (err, socket) => resolve({ err, socket, at: Date.now() })))
+  const errors = new Promise((resolve) =>
+    server.once('tlsClientError', (err, socket) => resolve({ err, socket, at: Date.now() })),
+  )
   const started = Date.now()
   const raw = await tcpConnect(t, port)
   raw.on('error', () => {})
@@ -370,7 +491,12 @@ test('a TLS 1.2-only client is served by a default server; a TLS 1.3-only server
   const a = await connect(t, nodeTls, { port, servername: 'localhost', ca: f.ca.cert, maxVersion: 'TLSv1.2' })
   t.is(a.getProtocol(), 'TLSv1.2')
   const only13 = await echoServer(t, tls, { ...serverCreds('rsa'), minVersion: 'TLSv1.3' })
-  const err = await connectError(t, nodeTls, { port: only13.port, servername: 'localhost', ca: f.ca.cert, maxVersion: 'TLSv1.2' })
+  const err = await connectError(t, nodeTls, {
+    port: only13.port,
+    servername: 'localhost',
+    ca: f.ca.cert,
+    maxVersion: 'TLSv1.2',
+  })
   t.is(err.code, 'ERR_SSL_TLSV1_ALERT_PROTOCOL_VERSION')
   await until(() => only13.clientErrors.length > 0, 5000, 'tlsClientError')
   t.is(only13.clientErrors[0].code, 'ERR_SSL_UNSUPPORTED_PROTOCOL')

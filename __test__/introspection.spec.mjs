@@ -13,16 +13,25 @@ const f = await fixtures()
 const ecdsa = { key: f.ecdsa.key, cert: f.ecdsa.chain }
 const client = { servername: 'localhost', ca: f.ca.cert }
 
-async function pair (t, serverOptions, clientOptions, { serverTls = nodeTls, clientTls = tls } = {}) {
+async function pair(t, serverOptions, clientOptions, { serverTls = nodeTls, clientTls = tls } = {}) {
   let server
-  const { port } = await listen(t, serverTls, { ...ecdsa, ...serverOptions }, (s) => { server = s; s.on('error', () => {}); s.resume() })
+  const { port } = await listen(t, serverTls, { ...ecdsa, ...serverOptions }, (s) => {
+    server = s
+    s.on('error', () => {})
+    s.resume()
+  })
   const socket = await connect(t, clientTls, { port, ...client, ...clientOptions })
   // In TLS 1.3 the server finishes after the client: wait for its side.
   await until(() => server !== undefined, 5000, 'secureConnection')
   return { socket, server: () => server }
 }
 
-for (const suite of ['ECDHE-ECDSA-AES128-GCM-SHA256', 'ECDHE-ECDSA-CHACHA20-POLY1305', 'TLS_CHACHA20_POLY1305_SHA256', 'TLS_AES_256_GCM_SHA384']) {
+for (const suite of [
+  'ECDHE-ECDSA-AES128-GCM-SHA256',
+  'ECDHE-ECDSA-CHACHA20-POLY1305',
+  'TLS_CHACHA20_POLY1305_SHA256',
+  'TLS_AES_256_GCM_SHA384',
+]) {
   test(`ciphers '${suite}': both sides report that suite`, async (t) => {
     const tls12 = !suite.startsWith('TLS_')
     const { socket } = await pair(t, {}, { ciphers: suite, maxVersion: tls12 ? 'TLSv1.2' : 'TLSv1.3' })
@@ -37,21 +46,42 @@ test('ciphers naming nothing rustls has throws ERR_SSL_NO_CIPHER_MATCH', (t) => 
 
 test('honorCipherOrder: the server order wins over the client order', async (t) => {
   const serverSide = []
-  const { port } = await listen(t, tls, {
-    ...ecdsa,
+  const { port } = await listen(
+    t,
+    tls,
+    {
+      ...ecdsa,
+      maxVersion: 'TLSv1.2',
+      ciphers: 'ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-ECDSA-AES256-GCM-SHA384',
+      honorCipherOrder: true,
+    },
+    (s) => {
+      serverSide.push(s.getCipher().name)
+      s.end()
+    },
+  )
+  const socket = await connect(t, nodeTls, {
+    port,
+    ...client,
     maxVersion: 'TLSv1.2',
-    ciphers: 'ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-ECDSA-AES256-GCM-SHA384',
-    honorCipherOrder: true
-  }, (s) => { serverSide.push(s.getCipher().name); s.end() })
-  const socket = await connect(t, nodeTls, { port, ...client, maxVersion: 'TLSv1.2', ciphers: 'ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305' })
+    ciphers: 'ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305',
+  })
   t.is(socket.getCipher().name, 'ECDHE-ECDSA-CHACHA20-POLY1305')
   await collect(socket)
   t.deepEqual(serverSide, ['ECDHE-ECDSA-CHACHA20-POLY1305'])
 })
 
-for (const [curve, name, size] of [['X25519', 'X25519', 253], ['P-256', 'prime256v1', 256], ['P-384', 'secp384r1', 384]]) {
+for (const [curve, name, size] of [
+  ['X25519', 'X25519', 253],
+  ['P-256', 'prime256v1', 256],
+  ['P-384', 'secp384r1', 384],
+]) {
   test(`ecdhCurve ${curve}: getEphemeralKeyInfo() says ${name}, as the node:tls server negotiated`, async (t) => {
-    const { socket } = await pair(t, { ecdhCurve: curve === 'P-256' ? 'prime256v1' : curve === 'P-384' ? 'secp384r1' : curve }, { ecdhCurve: curve })
+    const { socket } = await pair(
+      t,
+      { ecdhCurve: curve === 'P-256' ? 'prime256v1' : curve === 'P-384' ? 'secp384r1' : curve },
+      { ecdhCurve: curve },
+    )
     t.deepEqual(socket.getEphemeralKeyInfo(), { type: 'ECDH', name, size })
   })
 }
@@ -102,7 +132,10 @@ test('getSharedSigalgs(): server side lists what the client offered and both sup
   const ours = server().getSharedSigalgs()
   const { server: nodeServer } = await pair(t, {}, {}, { serverTls: nodeTls, clientTls: nodeTls })
   const reference = nodeServer().getSharedSigalgs()
-  t.true(ours.includes('ECDSA+SHA256') && ours.includes('RSA-PSS+SHA256') && ours.includes('Ed25519+UNDEF'), String(ours))
+  t.true(
+    ours.includes('ECDSA+SHA256') && ours.includes('RSA-PSS+SHA256') && ours.includes('Ed25519+UNDEF'),
+    String(ours),
+  )
   // a subset of node:tls's answer (OpenSSL also lists DSA, SHA-224, Ed448,
   // and RSA-PSS twice, for rsae and pss keys), in the same order
   const unique = (list) => list.filter((n, i, a) => a.indexOf(n) === i)
@@ -112,7 +145,11 @@ test('getSharedSigalgs(): server side lists what the client offered and both sup
 test('getSharedSigalgs(): a client is [] unless the server asked for a certificate', async (t) => {
   const { socket } = await pair(t, {}, {})
   t.deepEqual(socket.getSharedSigalgs(), [])
-  const asked = await pair(t, { requestCert: true, rejectUnauthorized: false }, { key: f.client.key, cert: f.client.cert })
+  const asked = await pair(
+    t,
+    { requestCert: true, rejectUnauthorized: false },
+    { key: f.client.key, cert: f.client.cert },
+  )
   t.true(asked.socket.getSharedSigalgs().includes('ECDSA+SHA256'), String(asked.socket.getSharedSigalgs()))
 })
 

@@ -21,11 +21,12 @@ const creds = { key: f.ecdsa.key, cert: f.ecdsa.chain }
 const STALL_MS = 25
 
 /** A server that echoes every chunk, at once or `delayMs` later. */
-function echo (serverTls, options, delayMs) {
-  return (t) => listen(t, serverTls, { ...creds, ...options }, (s) => {
-    s.on('error', () => {})
-    s.on('data', (d) => delayMs ? setTimeout(() => s.write(d), delayMs) : s.write(d))
-  })
+function echo(serverTls, options, delayMs) {
+  return (t) =>
+    listen(t, serverTls, { ...creds, ...options }, (s) => {
+      s.on('error', () => {})
+      s.on('data', (d) => (delayMs ? setTimeout(() => s.write(d), delayMs) : s.write(d)))
+    })
 }
 
 /**
@@ -34,7 +35,7 @@ function echo (serverTls, options, delayMs) {
  * exchange (ms): a stall hits every new connection, so it moves the median
  * past 40 ms, while a busy machine only delays some of them.
  */
-async function slowestExchange (t, clientTls, port, version, rounds = 9) {
+async function slowestExchange(t, clientTls, port, version, rounds = 9) {
   const perConnection = []
   for (let i = 0; i < rounds; i++) {
     const c = clientTls.connect({ host: LOOPBACK, port, servername: 'localhost', ca: f.ca.cert, maxVersion: version })
@@ -84,7 +85,7 @@ for (const version of ['TLSv1.2', 'TLSv1.3']) {
  * A TCP relay between a client and `port` that records the size of every
  * chunk it reads from the side named `watch` ('client' or 'server').
  */
-async function relay (t, port, watch) {
+async function relay(t, port, watch) {
   const chunks = []
   const server = net.createServer((a) => {
     const b = net.connect(port, LOOPBACK)
@@ -103,7 +104,11 @@ async function relay (t, port, watch) {
 
 test('a corked batch of writes leaves the client in one TCP segment', async (t) => {
   let received = ''
-  const { port } = await listen(t, nodeTls, creds, (s) => s.on('data', (d) => { received += d }))
+  const { port } = await listen(t, nodeTls, creds, (s) =>
+    s.on('data', (d) => {
+      received += d
+    }),
+  )
   const r = await relay(t, port, 'client')
   const c = tls.connect({ host: LOOPBACK, port: r.port, servername: 'localhost', ca: f.ca.cert })
   t.teardown(() => c.destroy())
@@ -115,19 +120,24 @@ test('a corked batch of writes leaves the client in one TCP segment', async (t) 
   c.uncork()
   const expected = Array.from({ length: 10 }, (_, i) => `part ${i};`).join('')
   const deadline = Date.now() + 5000
-  while (received.length < expected.length && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5))
+  while (received.length < expected.length && Date.now() < deadline)
+    await new Promise((resolve) => setTimeout(resolve, 5))
   t.is(received, expected)
   t.is(r.chunks.length - before, 1, `segments: ${r.chunks.slice(before)}`)
 })
 
 test('a corked batch of writes leaves the server in one TCP segment', async (t) => {
   let serverSocket
-  const { port } = await listen(t, tls, creds, (s) => { serverSocket = s })
+  const { port } = await listen(t, tls, creds, (s) => {
+    serverSocket = s
+  })
   const r = await relay(t, port, 'server')
   const c = nodeTls.connect({ host: LOOPBACK, port: r.port, servername: 'localhost', ca: f.ca.cert })
   t.teardown(() => c.destroy())
   let received = ''
-  c.on('data', (d) => { received += d })
+  c.on('data', (d) => {
+    received += d
+  })
   await once(c, 'secureConnect')
   await new Promise((resolve) => setTimeout(resolve, 50))
   const before = r.chunks.length
@@ -136,7 +146,8 @@ test('a corked batch of writes leaves the server in one TCP segment', async (t) 
   serverSocket.uncork()
   const expected = Array.from({ length: 10 }, (_, i) => `part ${i};`).join('')
   const deadline = Date.now() + 5000
-  while (received.length < expected.length && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5))
+  while (received.length < expected.length && Date.now() < deadline)
+    await new Promise((resolve) => setTimeout(resolve, 5))
   // TLS 1.3 tickets may ride along, in the same segment.
   t.is(received, expected)
   t.is(r.chunks.length - before, 1, `segments: ${r.chunks.slice(before)}`)
@@ -145,7 +156,7 @@ test('a corked batch of writes leaves the server in one TCP segment', async (t) 
 test('1,000 sequential connections with a request and a reply: no slower than node:tls x 1.5', async (t) => {
   t.timeout(120_000)
   const N = 1000
-  async function run (serverTls, clientTls) {
+  async function run(serverTls, clientTls) {
     const { port } = await echo(serverTls, {}, 0)(t)
     const start = performance.now()
     for (let i = 0; i < N; i++) {

@@ -21,7 +21,7 @@ const l = await legacyFixtures()
  * Connects with `tlsModule` and reports what the socket says once the
  * handshake is over (or the error that ended it).
  */
-async function outcome (tlsModule, options) {
+async function outcome(tlsModule, options) {
   const socket = tlsModule.connect({ host: LOOPBACK, servername: 'localhost', ...options })
   try {
     await new Promise((resolve, reject) => {
@@ -37,14 +37,18 @@ async function outcome (tlsModule, options) {
 }
 
 /** The module's client and a node:tls client see the same, and that is `expected`. */
-async function bothClients (t, options, expected) {
+async function bothClients(t, options, expected) {
   const ours = await outcome(tls, options)
   const node = await outcome(nodeTls, options)
   t.deepEqual(node, expected, 'node:tls')
   t.deepEqual(ours, expected)
 }
 
-const serve = (t, options) => listen(t, nodeTls, options, (s) => { s.on('error', () => {}); s.end('ok') })
+const serve = (t, options) =>
+  listen(t, nodeTls, options, (s) => {
+    s.on('error', () => {})
+    s.end('ok')
+  })
 
 // ---------------------------------------------------------------------------
 // X.509 v1
@@ -61,7 +65,11 @@ test('v1 leaf and key: a context and a server; a node:tls client trusting the v1
 test('v1 server certificate: verified against its v1 root, or reported as untrusted', async (t) => {
   const { port } = await serve(t, { key: l.v1Leaf.key, cert: l.v1Leaf.cert })
   await bothClients(t, { port, ca: l.v1Root.cert }, { authorized: true, authorizationError: null })
-  await bothClients(t, { port, rejectUnauthorized: false }, { authorized: false, authorizationError: 'UNABLE_TO_VERIFY_LEAF_SIGNATURE' })
+  await bothClients(
+    t,
+    { port, rejectUnauthorized: false },
+    { authorized: false, authorizationError: 'UNABLE_TO_VERIFY_LEAF_SIGNATURE' },
+  )
   await bothClients(t, { port }, { error: 'UNABLE_TO_VERIFY_LEAF_SIGNATURE' })
 })
 
@@ -75,14 +83,27 @@ test('v3 leaf under a v3 intermediate under a v1 root: trusted with the root, SE
 
 test('v1 client certificate: a server asking for one authorizes it against the v1 root', async (t) => {
   const seen = []
-  const { port } = await listen(t, tls, {
-    key: l.leafUnderV3.key, cert: l.leafUnderV3.cert + l.v3Intermediate.cert, ca: l.v1Root.cert, requestCert: true
-  }, (s) => {
-    seen.push({ authorized: s.authorized, cn: s.getPeerCertificate().subject.CN })
-    s.end()
-  })
+  const { port } = await listen(
+    t,
+    tls,
+    {
+      key: l.leafUnderV3.key,
+      cert: l.leafUnderV3.cert + l.v3Intermediate.cert,
+      ca: l.v1Root.cert,
+      requestCert: true,
+    },
+    (s) => {
+      seen.push({ authorized: s.authorized, cn: s.getPeerCertificate().subject.CN })
+      s.end()
+    },
+  )
   const client = nodeTls.connect({
-    host: LOOPBACK, port, servername: 'localhost', ca: l.v1Root.cert, key: l.v1Leaf.key, cert: l.v1Leaf.cert
+    host: LOOPBACK,
+    port,
+    servername: 'localhost',
+    ca: l.v1Root.cert,
+    key: l.v1Leaf.key,
+    cert: l.v1Leaf.cert,
   })
   t.teardown(() => client.destroy())
   await collect(client)
@@ -106,7 +127,8 @@ test('RSA 1024-bit certificate: accepted at the default level 1, "ee key too sma
   t.notThrows(() => tls.createSecureContext(pair))
   for (const m of [tls, nodeTls]) {
     t.throws(() => m.createSecureContext({ ...pair, ciphers: 'DEFAULT@SECLEVEL=2' }), {
-      code: 'ERR_SSL_EE_KEY_TOO_SMALL', message: /ee key too small/
+      code: 'ERR_SSL_EE_KEY_TOO_SMALL',
+      message: /ee key too small/,
     })
   }
   const { port } = await listen(t, tls, pair, (s) => s.end('small'))
@@ -125,9 +147,16 @@ test('RSA 512-bit certificate: refused at level 1; at @SECLEVEL=0 a TLS 1.2 hand
   const pair = { key: l.rsa512.key, cert: l.rsa512.cert }
   for (const m of [tls, nodeTls]) t.throws(() => m.createSecureContext(pair), { code: 'ERR_SSL_EE_KEY_TOO_SMALL' })
   // TLS 1.2: a 512-bit key can make PKCS#1 signatures, not RSA-PSS ones.
-  const { port } = await listen(t, tls, { ...pair, ciphers: 'DEFAULT@SECLEVEL=0', maxVersion: 'TLSv1.2' }, (s) => s.end('tiny'))
+  const { port } = await listen(t, tls, { ...pair, ciphers: 'DEFAULT@SECLEVEL=0', maxVersion: 'TLSv1.2' }, (s) =>
+    s.end('tiny'),
+  )
   const client = nodeTls.connect({
-    host: LOOPBACK, port, servername: 'localhost', ca: l.v1Root.cert, ciphers: 'DEFAULT@SECLEVEL=0', maxVersion: 'TLSv1.2'
+    host: LOOPBACK,
+    port,
+    servername: 'localhost',
+    ca: l.v1Root.cert,
+    ciphers: 'DEFAULT@SECLEVEL=0',
+    maxVersion: 'TLSv1.2',
   })
   t.teardown(() => client.destroy())
   t.is(String(await collect(client)), 'tiny')
@@ -138,7 +167,11 @@ test('RSA 512-bit certificate: refused at level 1; at @SECLEVEL=0 a TLS 1.2 hand
 // Keys and certificates paired per key type, as OpenSSL's certificate slots
 
 test('a certificate without its key, or a key without its certificate, is no error', (t) => {
-  for (const options of [{ cert: l.v1Leaf.cert }, { key: l.v1Leaf.key }, { key: l.caTrueSelfSigned.key, cert: l.v1Leaf.cert }]) {
+  for (const options of [
+    { cert: l.v1Leaf.cert },
+    { key: l.v1Leaf.key },
+    { key: l.caTrueSelfSigned.key, cert: l.v1Leaf.cert },
+  ]) {
     t.notThrows(() => tls.createSecureContext(options), Object.keys(options).join('+'))
     t.notThrows(() => nodeTls.createSecureContext(options), `node:tls ${Object.keys(options).join('+')}`)
   }
@@ -147,7 +180,7 @@ test('a certificate without its key, or a key without its certificate, is no err
 test('a key for another certificate of the same type: key values mismatch', (t) => {
   for (const m of [tls, nodeTls]) {
     t.throws(() => m.createSecureContext({ key: l.rsa1024.key, cert: l.v1Leaf.cert }), {
-      code: 'ERR_OSSL_X509_KEY_VALUES_MISMATCH'
+      code: 'ERR_OSSL_X509_KEY_VALUES_MISMATCH',
     })
   }
 })
@@ -156,8 +189,17 @@ test('RSA and ECDSA pairs given in any order, keys before certificates or after,
   const key = [l.caTrueSelfSigned.key, l.v1Leaf.key]
   const cert = [l.v1Leaf.cert, l.caTrueSelfSigned.cert]
   const { port } = await listen(t, tls, { key, cert }, (s) => s.end())
-  for (const [sigalgs, issuer] of [['ecdsa_secp256r1_sha256', 'localhost'], ['rsa_pss_rsae_sha256', 'legacy v1 root']]) {
-    const client = nodeTls.connect({ host: LOOPBACK, port, servername: 'localhost', rejectUnauthorized: false, sigalgs })
+  for (const [sigalgs, issuer] of [
+    ['ecdsa_secp256r1_sha256', 'localhost'],
+    ['rsa_pss_rsae_sha256', 'legacy v1 root'],
+  ]) {
+    const client = nodeTls.connect({
+      host: LOOPBACK,
+      port,
+      servername: 'localhost',
+      rejectUnauthorized: false,
+      sigalgs,
+    })
     t.teardown(() => client.destroy())
     await new Promise((resolve) => client.once('secureConnect', resolve))
     t.is(client.getPeerCertificate().issuer.CN, issuer, sigalgs)
@@ -166,14 +208,26 @@ test('RSA and ECDSA pairs given in any order, keys before certificates or after,
 })
 
 test('TLS 1.2 client limited to an ECDHE-RSA suite gets the RSA certificate of an RSA+ECDSA server', async (t) => {
-  const { port } = await listen(t, tls, { key: [l.v1Leaf.key, l.caTrueSelfSigned.key], cert: [l.v1Leaf.cert, l.caTrueSelfSigned.cert] }, (s) => s.end())
+  const { port } = await listen(
+    t,
+    tls,
+    { key: [l.v1Leaf.key, l.caTrueSelfSigned.key], cert: [l.v1Leaf.cert, l.caTrueSelfSigned.cert] },
+    (s) => s.end(),
+  )
   for (const m of [tls, nodeTls]) {
     const client = m.connect({
-      host: LOOPBACK, port, servername: 'localhost', rejectUnauthorized: false,
-      ciphers: 'ECDHE-RSA-AES256-GCM-SHA384', maxVersion: 'TLSv1.2'
+      host: LOOPBACK,
+      port,
+      servername: 'localhost',
+      rejectUnauthorized: false,
+      ciphers: 'ECDHE-RSA-AES256-GCM-SHA384',
+      maxVersion: 'TLSv1.2',
     })
     t.teardown(() => client.destroy())
-    await new Promise((resolve, reject) => { client.once('secureConnect', resolve); client.once('error', reject) })
+    await new Promise((resolve, reject) => {
+      client.once('secureConnect', resolve)
+      client.once('error', reject)
+    })
     t.is(client.getCipher().name, 'ECDHE-RSA-AES256-GCM-SHA384')
     t.is(client.getPeerCertificate().issuer.CN, 'legacy v1 root')
     client.destroy()

@@ -33,7 +33,19 @@ import util from 'node:util'
 
 import { fixtures } from './helpers/fixtures.mjs'
 import { tls, underTest } from './helpers/impl.mjs'
-import { LOOPBACK, closed, collect, connect, connectError, delay, listen, once, until, watchClose, withTimeout } from './helpers/peers.mjs'
+import {
+  LOOPBACK,
+  closed,
+  collect,
+  connect,
+  connectError,
+  delay,
+  listen,
+  once,
+  until,
+  watchClose,
+  withTimeout,
+} from './helpers/peers.mjs'
 
 const f = await fixtures()
 const require = createRequire(import.meta.url)
@@ -50,14 +62,16 @@ const serverOptions = { key: f.rsa.key, cert: f.rsa.chain }
 const clientOptions = { servername: 'localhost', ca: f.ca.cert }
 
 /** Sets `obj[key] = value` and restores the previous value in teardown. */
-function override (t, obj, key, value) {
+function override(t, obj, key, value) {
   const previous = obj[key]
   obj[key] = value
-  t.teardown(() => { obj[key] = previous })
+  t.teardown(() => {
+    obj[key] = previous
+  })
 }
 
 /** Connects with `tlsModule`, writes `text`, resolves with what comes back until 'end'. */
-async function roundTrip (t, tlsModule, options, text = 'ping') {
+async function roundTrip(t, tlsModule, options, text = 'ping') {
   const socket = await connect(t, tlsModule, options)
   socket.end(text)
   return (await collect(socket)).toString()
@@ -82,7 +96,7 @@ const expectedKeys = (() => {
   return [...keys.slice(0, at), ...NEWER_NODE_KEYS, ...keys.slice(at)]
 })()
 
-test('require(): a plain object with node:tls\'s enumerable keys, in its order, and the ESM default', (t) => {
+test("require(): a plain object with node:tls's enumerable keys, in its order, and the ESM default", (t) => {
   t.is(Object.getPrototypeOf(cjs), Object.prototype)
   t.deepEqual(Object.keys(cjs), expectedKeys)
   // import and require give the same object.
@@ -110,7 +124,7 @@ test.serial('require(): assignments to CLIENT_RENEG_*, DEFAULT_* are read back',
     DEFAULT_MIN_VERSION: 'TLSv1.3',
     DEFAULT_MAX_VERSION: 'TLSv1.2',
     DEFAULT_ECDH_CURVE: 'prime256v1',
-    DEFAULT_CIPHERS: 'ECDHE-RSA-AES128-GCM-SHA256'
+    DEFAULT_CIPHERS: 'ECDHE-RSA-AES128-GCM-SHA256',
   }
   for (const [key, value] of Object.entries(values)) {
     t.not(cjs[key], value, `${key} starts with another value`)
@@ -121,7 +135,10 @@ test.serial('require(): assignments to CLIENT_RENEG_*, DEFAULT_* are read back',
 })
 
 test.serial('tls.DEFAULT_MAX_VERSION assigned on the module object applies to the next tls.connect()', async (t) => {
-  const { port } = await listen(t, nodeTls, serverOptions, (s) => { s.on('error', () => {}); s.end() })
+  const { port } = await listen(t, nodeTls, serverOptions, (s) => {
+    s.on('error', () => {})
+    s.end()
+  })
   const before = await connect(t, tls, { port, ...clientOptions })
   t.is(before.getProtocol(), 'TLSv1.3')
   override(t, cjs, 'DEFAULT_MAX_VERSION', 'TLSv1.2')
@@ -132,11 +149,11 @@ test.serial('tls.DEFAULT_MAX_VERSION assigned on the module object applies to th
 test('TypeScript/Babel interop: __importDefault and __importStar of require() reach the module', (t) => {
   // What tsc (esModuleInterop) and Babel emit for `import tls from 'tls'` and
   // `import * as tls from 'tls'`.
-  const importDefault = (mod) => (mod && mod.__esModule) ? mod : { default: mod }
+  const importDefault = (mod) => (mod?.__esModule ? mod : { default: mod })
   const importStar = (mod) => {
-    if (mod && mod.__esModule) return mod
+    if (mod?.__esModule) return mod
     const result = {}
-    for (const k in mod) if (k !== 'default' && Object.prototype.hasOwnProperty.call(mod, k)) result[k] = mod[k]
+    for (const k in mod) if (k !== 'default' && Object.hasOwn(mod, k)) result[k] = mod[k]
     result.default = mod
     return result
   }
@@ -154,7 +171,7 @@ test('TypeScript/Babel interop: __importDefault and __importStar of require() re
   t.false(Object.keys(cjs).includes('default'))
 })
 
-test('rootCertificates: node:tls\'s certificates; a getter that ignores assignment (sloppy), throws (strict), cannot be deleted', (t) => {
+test("rootCertificates: node:tls's certificates; a getter that ignores assignment (sloppy), throws (strict), cannot be deleted", (t) => {
   t.deepEqual([...cjs.rootCertificates], [...nodeTls.rootCertificates])
   t.true(Object.isFrozen(cjs.rootCertificates))
   t.is(cjs.rootCertificates, cjs.rootCertificates, 'the same array on every read')
@@ -173,15 +190,25 @@ test('rootCertificates: node:tls\'s certificates; a getter that ignores assignme
   const sloppyDelete = new Function('m', 'return delete m.rootCertificates')
   t.false(sloppyDelete(cjs))
   // This module is strict mode: both throw.
-  t.throws(() => { cjs.rootCertificates = [] }, { instanceOf: TypeError })
-  t.throws(() => { delete cjs.rootCertificates }, { instanceOf: TypeError })
+  t.throws(
+    () => {
+      cjs.rootCertificates = []
+    },
+    { instanceOf: TypeError },
+  )
+  t.throws(
+    () => {
+      delete cjs.rootCertificates
+    },
+    { instanceOf: TypeError },
+  )
   t.is(cjs.rootCertificates, roots)
 })
 
 // ---------------------------------------------------------------------------
 // Module shape: ESM
 
-test('import(): node:tls\'s named exports, each the same value as on the default export', (t) => {
+test("import(): node:tls's named exports, each the same value as on the default export", (t) => {
   const newer = isNode ? [] : [...NEWER_NODE_KEYS, 'getCertificateCompressionAlgorithms'].filter((k) => !(k in nodeEsm))
   t.deepEqual(Object.keys(esm).sort(), [...Object.keys(nodeEsm), ...newer].sort())
   for (const name of Object.keys(nodeEsm)) {
@@ -194,7 +221,7 @@ test('import(): node:tls\'s named exports, each the same value as on the default
 // Monkeypatching the module object
 
 /** Wraps cjs.createSecureContext the way ssl-root-cas does; restored in teardown. */
-function wrapCreateSecureContext (t, extraCa) {
+function wrapCreateSecureContext(t, extraCa) {
   const calls = []
   const original = cjs.createSecureContext
   cjs.createSecureContext = function (options) {
@@ -203,12 +230,17 @@ function wrapCreateSecureContext (t, extraCa) {
     if (!options?.ca) context.context.addCACert(extraCa)
     return context
   }
-  t.teardown(() => { cjs.createSecureContext = original })
+  t.teardown(() => {
+    cjs.createSecureContext = original
+  })
   return calls
 }
 
 test.serial('a wrapped tls.createSecureContext (ssl-root-cas style) is what tls.connect() uses', async (t) => {
-  const { port } = await listen(t, nodeTls, serverOptions, (s) => { s.on('error', () => {}); s.pipe(s) })
+  const { port } = await listen(t, nodeTls, serverOptions, (s) => {
+    s.on('error', () => {})
+    s.pipe(s)
+  })
   // Without the wrapper the test CA is unknown.
   const err = await connectError(t, tls, { port, servername: 'localhost' })
   t.is(err.code, 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY')
@@ -242,7 +274,10 @@ test.serial('a wrapped tls.createSecureContext is what tls.createServer() uses',
 // Constructors the pre-class way
 
 test('tls.Server(options, listener) without new returns a Server that serves', async (t) => {
-  const server = tls.Server(serverOptions, (s) => { s.on('error', () => {}); s.end('hello') })
+  const server = tls.Server(serverOptions, (s) => {
+    s.on('error', () => {})
+    s.end('hello')
+  })
   t.true(server instanceof tls.Server)
   t.true(server instanceof net.Server)
   t.is(server.listenerCount('secureConnection'), 1)
@@ -260,7 +295,10 @@ test('tls.SecureContext() without new returns a usable SecureContext, like new t
     t.true(sc instanceof tls.SecureContext)
     t.is(typeof sc.context, 'object')
   }
-  const { port } = await listen(t, nodeTls, serverOptions, (s) => { s.on('error', () => {}); s.pipe(s) })
+  const { port } = await listen(t, nodeTls, serverOptions, (s) => {
+    s.on('error', () => {})
+    s.pipe(s)
+  })
   viaCall.context.addCACert(f.ca.cert)
   const socket = await connect(t, tls, { port, servername: 'localhost', secureContext: viaCall })
   t.true(socket.authorized)
@@ -273,12 +311,15 @@ test('tls.TLSSocket() without new throws a TypeError', (t) => {
 })
 
 test('util.inherits + tls.Server.call(this, options, listener): a Server subclass that listens and serves', async (t) => {
-  function MyServer (options, listener) {
+  function MyServer(options, listener) {
     tls.Server.call(this, options, listener)
     this.mine = true
   }
   util.inherits(MyServer, tls.Server)
-  const server = new MyServer(serverOptions, (s) => { s.on('error', () => {}); s.end('from MyServer') })
+  const server = new MyServer(serverOptions, (s) => {
+    s.on('error', () => {})
+    s.end('from MyServer')
+  })
   t.true(server instanceof MyServer)
   t.true(server instanceof tls.Server)
   t.true(server.mine)
@@ -290,16 +331,23 @@ test('util.inherits + tls.Server.call(this, options, listener): a Server subclas
 })
 
 test('util.inherits + tls.TLSSocket.call(this, socket, options): a TLSSocket subclass that talks TLS', async (t) => {
-  function MySocket (socket, options) {
+  function MySocket(socket, options) {
     tls.TLSSocket.call(this, socket, options)
     this.mine = true
   }
   util.inherits(MySocket, tls.TLSSocket)
-  const { port } = await listen(t, nodeTls, serverOptions, (s) => { s.on('error', () => {}); s.pipe(s) })
+  const { port } = await listen(t, nodeTls, serverOptions, (s) => {
+    s.on('error', () => {})
+    s.pipe(s)
+  })
   const raw = net.connect(port, LOOPBACK)
   t.teardown(() => raw.destroy())
   await once(raw, 'connect')
-  const socket = new MySocket(raw, { isServer: false, servername: 'localhost', secureContext: tls.createSecureContext({ ca: f.ca.cert }) })
+  const socket = new MySocket(raw, {
+    isServer: false,
+    servername: 'localhost',
+    secureContext: tls.createSecureContext({ ca: f.ca.cert }),
+  })
   t.teardown(() => socket.destroy())
   t.true(socket instanceof MySocket)
   t.true(socket instanceof tls.TLSSocket)
@@ -316,9 +364,13 @@ test('util.inherits + tls.TLSSocket.call(this, socket, options): a TLSSocket sub
 // ---------------------------------------------------------------------------
 // Sockets are node:tls TLSSockets
 
-test('client and server sockets from the module are instances of node:tls\'s TLSSocket', async (t) => {
+test("client and server sockets from the module are instances of node:tls's TLSSocket", async (t) => {
   let serverSide
-  const { port } = await listen(t, tls, serverOptions, (s) => { serverSide = s; s.on('error', () => {}); s.pipe(s) })
+  const { port } = await listen(t, tls, serverOptions, (s) => {
+    serverSide = s
+    s.on('error', () => {})
+    s.pipe(s)
+  })
   const client = await connect(t, tls, { port, ...clientOptions })
   await until(() => serverSide, 5000, 'secureConnection')
   for (const socket of [client, serverSide]) {
@@ -332,11 +384,13 @@ test('client and server sockets from the module are instances of node:tls\'s TLS
 // prototype chains to node:tls's (for the instanceof above), and must define
 // every property that prototype has so that none of Node's OpenSSL-backed
 // methods is ever inherited. For node:tls both are the same object.
-;(isNode ? test.skip : test)('TLSSocket.prototype has an own definition of every own property of node:tls\'s', (t) => {
+;(isNode ? test.skip : test)("TLSSocket.prototype has an own definition of every own property of node:tls's", (t) => {
   t.not(tls.TLSSocket.prototype, nodeTls.TLSSocket.prototype)
   t.is(Object.getPrototypeOf(tls.TLSSocket.prototype), nodeTls.TLSSocket.prototype)
   const own = new Set(Reflect.ownKeys(tls.TLSSocket.prototype))
-  const missing = Reflect.ownKeys(nodeTls.TLSSocket.prototype).filter((k) => !own.has(k)).map(String)
+  const missing = Reflect.ownKeys(nodeTls.TLSSocket.prototype)
+    .filter((k) => !own.has(k))
+    .map(String)
   t.deepEqual(missing, [])
 })
 
@@ -346,8 +400,14 @@ test('client and server sockets from the module are instances of node:tls\'s TLS
 test('node:http2 client session over tls.connect(): encrypted, h2, originSet, a response', async (t) => {
   const server = http2.createSecureServer(serverOptions, (req, res) => res.end(`hello ${req.httpVersion}`))
   const sessions = new Set()
-  server.on('session', (s) => { sessions.add(s); s.on('close', () => sessions.delete(s)) })
-  t.teardown(() => { for (const s of sessions) s.destroy(); server.close() })
+  server.on('session', (s) => {
+    sessions.add(s)
+    s.on('close', () => sessions.delete(s))
+  })
+  t.teardown(() => {
+    for (const s of sessions) s.destroy()
+    server.close()
+  })
   await withTimeout(new Promise((resolve) => server.listen(0, LOOPBACK, resolve)), 10_000, 'listen')
   const { port } = server.address()
 
@@ -356,7 +416,7 @@ test('node:http2 client session over tls.connect(): encrypted, h2, originSet, a 
     createConnection: () => {
       socket = tls.connect({ port, host: LOOPBACK, ...clientOptions, ALPNProtocols: ['h2'] })
       return socket
-    }
+    },
   })
   t.teardown(() => session.destroy())
   session.on('error', () => {})
@@ -372,7 +432,7 @@ test('node:http2 client session over tls.connect(): encrypted, h2, originSet, a 
   t.is((await collect(req)).toString(), 'hello 2.0')
 })
 
-test('http2-wrapper\'s load-time probe: new TLSSocket(duplex)._handle._parentWrap is a JSStreamSocket', (t) => {
+test("http2-wrapper's load-time probe: new TLSSocket(duplex)._handle._parentWrap is a JSStreamSocket", (t) => {
   const socket = new tls.TLSSocket(new PassThrough())
   t.teardown(() => socket.destroy())
   const JSStreamSocket = socket._handle._parentWrap.constructor
@@ -406,17 +466,21 @@ const response = await got(url, options)
 console.log(JSON.stringify({ redirected: tls !== nodeTls, connects, body: response.body, httpVersion: response.httpVersion }))
 `
 
-async function runGot (t, url, mode) {
+async function runGot(t, url, mode) {
   const preload = isNode ? [] : ['--require', path.join(here, 'helpers', 'tls-redirect.cjs')]
   const child = spawn(process.execPath, [...preload, '--input-type=module', '-e', GOT_CLIENT, url, f.ca.cert, mode], {
     cwd: projectRoot,
-    stdio: ['ignore', 'pipe', 'pipe']
+    stdio: ['ignore', 'pipe', 'pipe'],
   })
   t.teardown(() => child.kill())
   let stdout = ''
   let stderr = ''
-  child.stdout.on('data', (d) => { stdout += d })
-  child.stderr.on('data', (d) => { stderr += d })
+  child.stdout.on('data', (d) => {
+    stdout += d
+  })
+  child.stderr.on('data', (d) => {
+    stderr += d
+  })
   const code = await withTimeout(new Promise((resolve) => child.on('close', resolve)), 30_000, 'got child')
   t.is(code, 0, stderr)
   const result = JSON.parse(stdout.trim().split('\n').pop() || 'null')
@@ -425,12 +489,19 @@ async function runGot (t, url, mode) {
   return result
 }
 
-async function h2Server (t, options = {}) {
-  const server = http2.createSecureServer({ ...serverOptions, allowHTTP1: true, ...options },
-    (req, res) => res.end(`hello ${req.httpVersion}`))
+async function h2Server(t, options = {}) {
+  const server = http2.createSecureServer({ ...serverOptions, allowHTTP1: true, ...options }, (req, res) =>
+    res.end(`hello ${req.httpVersion}`),
+  )
   const sockets = new Set()
-  server.on('secureConnection', (s) => { sockets.add(s); s.on('close', () => sockets.delete(s)) })
-  t.teardown(() => { for (const s of sockets) s.destroy(); server.close() })
+  server.on('secureConnection', (s) => {
+    sockets.add(s)
+    s.on('close', () => sockets.delete(s))
+  })
+  t.teardown(() => {
+    for (const s of sockets) s.destroy()
+    server.close()
+  })
   await withTimeout(new Promise((resolve) => server.listen(0, LOOPBACK, resolve)), 10_000, 'listen')
   return `https://localhost:${server.address().port}/`
 }
@@ -442,7 +513,7 @@ test('got, HTTP/1.1 (http2: false), over an https.Agent whose createConnection i
   t.is(result?.httpVersion, '1.1')
 })
 
-test('got, HTTP/2 (http2: true): http2-wrapper negotiates h2 over the module\'s socket', async (t) => {
+test("got, HTTP/2 (http2: true): http2-wrapper negotiates h2 over the module's socket", async (t) => {
   const url = await h2Server(t)
   const result = await runGot(t, url, 'http2')
   t.is(result?.body, 'hello 2.0')
@@ -452,8 +523,14 @@ test('got, HTTP/2 (http2: true): http2-wrapper negotiates h2 over the module\'s 
 test('got, http2: true against an HTTP/1.1-only server: the ALPN socket carries HTTP/1.1', async (t) => {
   const server = https.createServer(serverOptions, (req, res) => res.end(`hello ${req.httpVersion}`))
   const sockets = new Set()
-  server.on('secureConnection', (s) => { sockets.add(s); s.on('close', () => sockets.delete(s)) })
-  t.teardown(() => { for (const s of sockets) s.destroy(); server.close() })
+  server.on('secureConnection', (s) => {
+    sockets.add(s)
+    s.on('close', () => sockets.delete(s))
+  })
+  t.teardown(() => {
+    for (const s of sockets) s.destroy()
+    server.close()
+  })
   await withTimeout(new Promise((resolve) => server.listen(0, LOOPBACK, resolve)), 10_000, 'listen')
   const result = await runGot(t, `https://localhost:${server.address().port}/`, 'http2')
   t.is(result?.body, 'hello 1.1')
@@ -464,7 +541,10 @@ test('got, http2: true against an HTTP/1.1-only server: the ALPN socket carries 
 // SecureContext verbs, Server#setOptions, captureRejections
 
 test('createSecureContext().context.addCACert(pem): a client trusts that CA', async (t) => {
-  const { port } = await listen(t, nodeTls, serverOptions, (s) => { s.on('error', () => {}); s.pipe(s) })
+  const { port } = await listen(t, nodeTls, serverOptions, (s) => {
+    s.on('error', () => {})
+    s.pipe(s)
+  })
   const without = tls.createSecureContext()
   const err = await connectError(t, tls, { port, servername: 'localhost', secureContext: without })
   t.is(err.code, 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY')
@@ -476,7 +556,10 @@ test('createSecureContext().context.addCACert(pem): a client trusts that CA', as
 })
 
 test('context.setCiphers(): the TLS 1.2 suite a client then negotiates', async (t) => {
-  const { port } = await listen(t, nodeTls, { key: f.ecdsa.key, cert: f.ecdsa.chain }, (s) => { s.on('error', () => {}); s.end() })
+  const { port } = await listen(t, nodeTls, { key: f.ecdsa.key, cert: f.ecdsa.chain }, (s) => {
+    s.on('error', () => {})
+    s.end()
+  })
   for (const suite of ['ECDHE-ECDSA-AES256-GCM-SHA384', 'ECDHE-ECDSA-CHACHA20-POLY1305']) {
     const secureContext = tls.createSecureContext({ ca: f.ca.cert, maxVersion: 'TLSv1.2' })
     secureContext.context.setCiphers(suite)
@@ -487,15 +570,23 @@ test('context.setCiphers(): the TLS 1.2 suite a client then negotiates', async (
 })
 
 test('context.setCert()/setKey() on an empty context give a server its certificate (via SNICallback)', async (t) => {
-  const { port } = await listen(t, tls, {
-    ...serverOptions,
-    SNICallback: (name, cb) => {
-      const sc = tls.createSecureContext()
-      sc.context.setCert(f.ecdsa.chain)
-      sc.context.setKey(f.ecdsa.key)
-      cb(null, sc)
-    }
-  }, (s) => { s.on('error', () => {}); s.end() })
+  const { port } = await listen(
+    t,
+    tls,
+    {
+      ...serverOptions,
+      SNICallback: (_name, cb) => {
+        const sc = tls.createSecureContext()
+        sc.context.setCert(f.ecdsa.chain)
+        sc.context.setKey(f.ecdsa.key)
+        cb(null, sc)
+      },
+    },
+    (s) => {
+      s.on('error', () => {})
+      s.end()
+    },
+  )
   const socket = await connect(t, nodeTls, { port, ...clientOptions })
   t.true(socket.authorized)
   t.is(socket.getPeerCertificate().fingerprint256, f.ecdsa.x509.fingerprint256)
@@ -517,57 +608,67 @@ test('Server#setOptions() applies requestCert/rejectUnauthorized and warns DEP01
   t.is(warnings[0].code, 'DEP0122')
 })
 
-test.serial('captureRejections: a rejecting async secureConnection listener destroys that socket with the error', async (t) => {
-  const previous = EventEmitter.captureRejections
-  let server
-  const serverSockets = []
-  try {
-    // net.Server takes no captureRejections option; the global default is
-    // read when the server is constructed.
-    EventEmitter.captureRejections = true
-    server = tls.createServer(serverOptions, async (s) => {
-      serverSockets.push(s)
-      s.on('error', () => {})
-      if (serverSockets.length === 1) throw new Error('boom')
-      s.end('second')
+test.serial(
+  'captureRejections: a rejecting async secureConnection listener destroys that socket with the error',
+  async (t) => {
+    const previous = EventEmitter.captureRejections
+    let server
+    const serverSockets = []
+    try {
+      // net.Server takes no captureRejections option; the global default is
+      // read when the server is constructed.
+      EventEmitter.captureRejections = true
+      server = tls.createServer(serverOptions, async (s) => {
+        serverSockets.push(s)
+        s.on('error', () => {})
+        if (serverSockets.length === 1) throw new Error('boom')
+        s.end('second')
+      })
+    } finally {
+      EventEmitter.captureRejections = previous
+    }
+    t.is(typeof server[Symbol.for('nodejs.rejection')], 'function')
+    const serverErrors = []
+    server.on('error', (err) => serverErrors.push(err))
+    t.teardown(() => {
+      for (const s of serverSockets) s.destroy()
+      server.close()
     })
-  } finally {
-    EventEmitter.captureRejections = previous
-  }
-  t.is(typeof server[Symbol.for('nodejs.rejection')], 'function')
-  const serverErrors = []
-  server.on('error', (err) => serverErrors.push(err))
-  t.teardown(() => { for (const s of serverSockets) s.destroy(); server.close() })
-  await withTimeout(new Promise((resolve) => server.listen(0, LOOPBACK, resolve)), 10_000, 'listen')
-  const port = server.address().port
+    await withTimeout(new Promise((resolve) => server.listen(0, LOOPBACK, resolve)), 10_000, 'listen')
+    const port = server.address().port
 
-  const first = nodeTls.connect({ host: LOOPBACK, port, ...clientOptions })
-  watchClose(first)
-  t.teardown(() => first.destroy())
-  first.on('error', () => {})
-  const socketError = await until(() => serverSockets[0], 10_000, 'secureConnection')
-    .then(() => serverSockets[0].errored ?? once(serverSockets[0], 'error'))
-  t.is(socketError.message, 'boom')
-  await closed(first)
-  t.true(serverSockets[0].destroyed)
-  t.deepEqual(serverErrors, [])
+    const first = nodeTls.connect({ host: LOOPBACK, port, ...clientOptions })
+    watchClose(first)
+    t.teardown(() => first.destroy())
+    first.on('error', () => {})
+    const socketError = await until(() => serverSockets[0], 10_000, 'secureConnection').then(
+      () => serverSockets[0].errored ?? once(serverSockets[0], 'error'),
+    )
+    t.is(socketError.message, 'boom')
+    await closed(first)
+    t.true(serverSockets[0].destroyed)
+    t.deepEqual(serverErrors, [])
 
-  // The server is still serving.
-  const second = nodeTls.connect({ host: LOOPBACK, port, ...clientOptions })
-  t.teardown(() => second.destroy())
-  t.is((await collect(second)).toString(), 'second')
-})
+    // The server is still serving.
+    const second = nodeTls.connect({ host: LOOPBACK, port, ...clientOptions })
+    t.teardown(() => second.destroy())
+    t.is((await collect(second)).toString(), 'second')
+  },
+)
 
 // ---------------------------------------------------------------------------
 // socket.bufferSize and the onread option
 
 test('socket.bufferSize: 0 when idle, writableLength while a write is pending, undefined once destroyed', async (t) => {
-  const { port } = await listen(t, nodeTls, serverOptions, (s) => { s.on('error', () => {}); s.resume() })
+  const { port } = await listen(t, nodeTls, serverOptions, (s) => {
+    s.on('error', () => {})
+    s.resume()
+  })
   const socket = await connect(t, tls, { port, ...clientOptions })
   t.is(socket.bufferSize, 0)
   t.is(socket.writableLength, 0)
   const written = new Promise((resolve, reject) => {
-    socket.write(Buffer.alloc(1 << 20), (err) => err ? reject(err) : resolve())
+    socket.write(Buffer.alloc(1 << 20), (err) => (err ? reject(err) : resolve()))
   })
   t.true(socket.bufferSize > 0)
   t.is(socket.bufferSize, socket.writableLength)
@@ -581,7 +682,10 @@ test('socket.bufferSize: 0 when idle, writableLength while a write is pending, u
 const PAYLOAD = 'the quick brown fox jumps over the lazy dog'
 
 test('tls.connect({ onread: { buffer, callback } }): data goes into that buffer, with no data events', async (t) => {
-  const { port } = await listen(t, nodeTls, serverOptions, (s) => { s.on('error', () => {}); s.end(PAYLOAD) })
+  const { port } = await listen(t, nodeTls, serverOptions, (s) => {
+    s.on('error', () => {})
+    s.end(PAYLOAD)
+  })
   const buffer = Buffer.alloc(8)
   const calls = []
   let dataEvents = 0
@@ -589,13 +693,23 @@ test('tls.connect({ onread: { buffer, callback } }): data goes into that buffer,
     host: LOOPBACK,
     port,
     ...clientOptions,
-    onread: { buffer, callback: (nread, buf) => { calls.push({ nread, same: buf === buffer, text: buf.toString('latin1', 0, nread) }) } }
+    onread: {
+      buffer,
+      callback: (nread, buf) => {
+        calls.push({ nread, same: buf === buffer, text: buf.toString('latin1', 0, nread) })
+      },
+    },
   })
   t.teardown(() => socket.destroy())
-  socket.on('data', () => { dataEvents++ })
+  socket.on('data', () => {
+    dataEvents++
+  })
   await once(socket, 'end')
   t.true(calls.length >= Math.ceil(PAYLOAD.length / buffer.length))
-  t.true(calls.every((c) => c.same && c.nread > 0 && c.nread <= buffer.length), JSON.stringify(calls))
+  t.true(
+    calls.every((c) => c.same && c.nread > 0 && c.nread <= buffer.length),
+    JSON.stringify(calls),
+  )
   t.is(calls.map((c) => c.text).join(''), PAYLOAD)
   t.is(dataEvents, 0)
 })
@@ -605,7 +719,9 @@ test('onread: a buffer function supplies the buffers; a callback returning false
   const { port } = await listen(t, nodeTls, serverOptions, (s) => {
     s.on('error', () => {})
     s.write('first')
-    second = delay(50).then(() => new Promise((resolve) => s.end('second', resolve))).then(() => true)
+    second = delay(50)
+      .then(() => new Promise((resolve) => s.end('second', resolve)))
+      .then(() => true)
   })
   const buffers = []
   const texts = []
@@ -614,13 +730,17 @@ test('onread: a buffer function supplies the buffers; a callback returning false
     port,
     ...clientOptions,
     onread: {
-      buffer: () => { const b = Buffer.alloc(16); buffers.push(b); return b },
+      buffer: () => {
+        const b = Buffer.alloc(16)
+        buffers.push(b)
+        return b
+      },
       callback: (nread, buf) => {
         t.true(buffers.includes(buf))
         texts.push(buf.toString('latin1', 0, nread))
         return false
-      }
-    }
+      },
+    },
   })
   t.teardown(() => socket.destroy())
   const ended = once(socket, 'end')

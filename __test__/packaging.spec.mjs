@@ -68,13 +68,28 @@ for (const target of Object.keys(EXPECTED)) {
 
 test('npm/ has no package of a target that is not built, optionalDependencies no stray entry', (t) => {
   const dirs = fs.readdirSync(path.join(REPO, 'npm')).sort()
-  t.deepEqual(dirs, Object.values(EXPECTED).map((e) => e.triple).sort())
-  t.deepEqual(Object.keys(pkg.optionalDependencies).sort(), Object.values(EXPECTED).map((e) => `${packageName}-${e.triple}`).sort())
+  t.deepEqual(
+    dirs,
+    Object.values(EXPECTED)
+      .map((e) => e.triple)
+      .sort(),
+  )
+  t.deepEqual(
+    Object.keys(pkg.optionalDependencies).sort(),
+    Object.values(EXPECTED)
+      .map((e) => `${packageName}-${e.triple}`)
+      .sort(),
+  )
 })
 
 test('the loader knows exactly the platforms that have a package', (t) => {
   const { PREBUILT_TRIPLES, BINARY_NAME, PACKAGE_PREFIX } = require('../dist/native-loader.js')
-  t.deepEqual([...PREBUILT_TRIPLES].sort(), Object.values(EXPECTED).map((e) => e.triple).sort())
+  t.deepEqual(
+    [...PREBUILT_TRIPLES].sort(),
+    Object.values(EXPECTED)
+      .map((e) => e.triple)
+      .sort(),
+  )
   t.is(BINARY_NAME, binaryName)
   t.is(PACKAGE_PREFIX, `${packageName}-`)
 })
@@ -85,7 +100,7 @@ test('publish.mjs names each target as napi-rs does', async (t) => {
 })
 
 /** The `target` values of a job's matrix, whether listed or in include entries. */
-function matrixTargets (job) {
+function matrixTargets(job) {
   const m = job?.strategy?.matrix ?? {}
   const listed = Array.isArray(m.target) ? m.target : []
   const included = (m.include ?? []).map((e) => e.target).filter(Boolean)
@@ -94,7 +109,11 @@ function matrixTargets (job) {
 
 test('release.yml builds every target and uploads it as bindings-<target>', (t) => {
   const builders = Object.entries(release.jobs).filter(([, job]) =>
-    job.steps.some((s) => s.uses?.startsWith('actions/upload-artifact@') && s.with?.name === 'bindings-${{ matrix.target }}'))
+    job.steps.some(
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression, not a JS template
+      (s) => s.uses?.startsWith('actions/upload-artifact@') && s.with?.name === 'bindings-${{ matrix.target }}',
+    ),
+  )
   t.deepEqual(builders.map(([name]) => name).sort(), ['build', 'build-freebsd'])
   const built = builders.flatMap(([, job]) => matrixTargets(job))
   t.deepEqual([...built].sort(), [...targets].sort())
@@ -110,7 +129,11 @@ test('release.yml tests every target that has a GitHub runner, on Node 18, 20, 2
   const tested = matrixTargets(job)
   const withoutRunner = ['x86_64-unknown-freebsd'] // a VM: smoke-tested in build-freebsd
   t.deepEqual([...tested].sort(), targets.filter((x) => !withoutRunner.includes(x)).sort())
-  for (const target of tested) t.truthy(m.include.find((e) => e.target === target && e.host), `${target} has a runner`)
+  for (const target of tested)
+    t.truthy(
+      m.include.find((e) => e.target === target && e.host),
+      `${target} has a runner`,
+    )
   // Only the documented gaps: no Windows arm64 Node 18, no armv7 image of Node 24.
   t.deepEqual(m.exclude, [
     { target: 'aarch64-pc-windows-msvc', node: '18' },
@@ -135,7 +158,13 @@ test('engines says what is tested: Node 18 and up, in test-package.mjs and in th
   t.is(pkg.engines.node, '>=18')
   const script = fs.readFileSync(path.join(REPO, 'scripts', 'test-package.mjs'), 'utf8')
   const nodes = /const NODES = \{([^}]+)\}/.exec(script)[1]
-  t.deepEqual([...nodes.matchAll(/(\d+): '(\d+)\.\d+\.\d+'/g)].map((m) => { t.is(m[1], m[2]); return m[1] }), TESTED_NODES)
+  t.deepEqual(
+    [...nodes.matchAll(/(\d+): '(\d+)\.\d+\.\d+'/g)].map((m) => {
+      t.is(m[1], m[2])
+      return m[1]
+    }),
+    TESTED_NODES,
+  )
   t.is(TESTED_NODES[0], /^>=(\d+)$/.exec(pkg.engines.node)[1])
 })
 
@@ -173,7 +202,10 @@ test('napi artifacts (napi-rs CLI) moves each built addon into its npm/ package'
     fs.writeFileSync(path.join(d, `${binaryName}.${want.triple}.node`), `addon for ${target}`)
   }
   const [cmd, ...args] = pkg.scripts.artifacts.split(' ')
-  execFileSync(process.execPath, [path.join(REPO, 'node_modules', '@napi-rs', 'cli', 'dist', 'cli.js'), ...args], { cwd: dir, stdio: 'pipe' })
+  execFileSync(process.execPath, [path.join(REPO, 'node_modules', '@napi-rs', 'cli', 'dist', 'cli.js'), ...args], {
+    cwd: dir,
+    stdio: 'pipe',
+  })
   t.is(cmd, 'napi')
   for (const [target, want] of Object.entries(EXPECTED)) {
     const file = path.join(dir, 'npm', want.triple, `${binaryName}.${want.triple}.node`)
@@ -189,7 +221,10 @@ test('`npm version` (its version script) moves every platform package and option
   fs.cpSync(path.join(REPO, 'npm'), path.join(dir, 'npm'), { recursive: true, filter: (src) => !src.endsWith('.node') })
   execFileSync(process.execPath, [path.join(REPO, 'scripts', 'sync-versions.mjs'), '--cwd', dir], { stdio: 'pipe' })
   const after = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8'))
-  t.deepEqual(Object.values(after.optionalDependencies), targets.map(() => '9.8.7-rc.1'))
+  t.deepEqual(
+    Object.values(after.optionalDependencies),
+    targets.map(() => '9.8.7-rc.1'),
+  )
   for (const { triple } of Object.values(EXPECTED)) {
     t.is(JSON.parse(fs.readFileSync(path.join(dir, 'npm', triple, 'package.json'), 'utf8')).version, '9.8.7-rc.1')
   }

@@ -28,7 +28,7 @@ const PAIRS = [
   ['MLKEM1024', 'MLKEM1024'],
   [undefined, 'X25519'],
   [undefined, 'P-256'],
-  ['X25519MLKEM768:X25519', 'X25519:X25519MLKEM768']
+  ['X25519MLKEM768:X25519', 'X25519:X25519MLKEM768'],
 ]
 
 with24('getEphemeralKeyInfo(): what Node 24 reports for the same groups against the same Node 24 server', async (t) => {
@@ -46,7 +46,10 @@ with24('a Node 24 client negotiates each ML-KEM group with a rustls-node server,
   for (const [sc, cc] of PAIRS) {
     const label = `${sc ?? 'default'} / ${cc ?? 'default'}`
     let group
-    const { port } = await listen(t, tls, serverOptions(sc && { ecdhCurve: sc }), (s) => { group = s.getNegotiatedGroup(); s.end() })
+    const { port } = await listen(t, tls, serverOptions(sc && { ecdhCurve: sc }), (s) => {
+      group = s.getNegotiatedGroup()
+      s.end()
+    })
     const res = await node24Client(t, clientOptions({ port, ...(cc && { ecdhCurve: cc }) }))
     t.is(res.protocol, 'TLSv1.3', label)
     const expected = res.ephemeral.name
@@ -54,7 +57,7 @@ with24('a Node 24 client negotiates each ML-KEM group with a rustls-node server,
   }
 })
 
-ours('ecdhCurve: OpenSSL 3.5\'s ML-KEM names in any case; the group is negotiated and reported', async (t) => {
+ours("ecdhCurve: OpenSSL 3.5's ML-KEM names in any case; the group is negotiated and reported", async (t) => {
   const cases = {
     X25519MLKEM768: 'X25519MLKEM768',
     x25519mlkem768: 'X25519MLKEM768',
@@ -62,11 +65,14 @@ ours('ecdhCurve: OpenSSL 3.5\'s ML-KEM names in any case; the group is negotiate
     secp256r1mlkem768: 'SecP256r1MLKEM768',
     MLKEM768: 'MLKEM768',
     mlkem768: 'MLKEM768',
-    MLKEM1024: 'MLKEM1024'
+    MLKEM1024: 'MLKEM1024',
   }
   for (const [spelling, name] of Object.entries(cases)) {
     let serverGroup
-    const { port } = await listen(t, tls, serverOptions({ ecdhCurve: spelling }), (s) => { serverGroup = s.getNegotiatedGroup(); s.end() })
+    const { port } = await listen(t, tls, serverOptions({ ecdhCurve: spelling }), (s) => {
+      serverGroup = s.getNegotiatedGroup()
+      s.end()
+    })
     const socket = await connect(t, tls, clientOptions({ port, ecdhCurve: spelling }))
     t.deepEqual(socket.getEphemeralKeyInfo(), { type: 'TLSGroup', name }, spelling)
     t.is(socket.getNegotiatedGroup(), name, spelling)
@@ -85,12 +91,27 @@ ours('the default offers X25519MLKEM768 first: rustls-node to rustls-node negoti
 })
 
 test('classical-only peers still connect: openssl s_client -groups X25519 and node:tls with ecdhCurve P-256', async (t) => {
-  const { port } = await listen(t, tls, serverOptions(), (s) => { s.on('error', () => {}); s.end('hi') })
+  const { port } = await listen(t, tls, serverOptions(), (s) => {
+    s.on('error', () => {})
+    s.end('hi')
+  })
   for (const groups of ['X25519', 'P-256']) {
-    const res = await runOpensslClient(t, [
-      '-connect', `${LOOPBACK}:${port}`, '-servername', 'localhost', '-groups', groups,
-      '-verify_return_error', '-CAfile', f.path('ca.cert.pem')
-    ], '', { waitFor: 'hi' })
+    const res = await runOpensslClient(
+      t,
+      [
+        '-connect',
+        `${LOOPBACK}:${port}`,
+        '-servername',
+        'localhost',
+        '-groups',
+        groups,
+        '-verify_return_error',
+        '-CAfile',
+        f.path('ca.cert.pem'),
+      ],
+      '',
+      { waitFor: 'hi' },
+    )
     t.regex(res.stdout, /Verify return code: 0/, groups)
     t.regex(res.stdout, groups === 'X25519' ? /Server Temp Key: X25519/ : /Server Temp Key: ECDH, prime256v1/, groups)
   }
@@ -101,7 +122,15 @@ test('classical-only peers still connect: openssl s_client -groups X25519 and no
 })
 
 test('a rustls-node client with the default groups connects to an OpenSSL 3.0 server without ML-KEM', async (t) => {
-  const server = await startOpensslServer(t, ['-key', f.path('ecdsa.key.pem'), '-cert', f.path('ecdsa.cert.pem'), '-cert_chain', f.path('intermediate.cert.pem'), '-www'])
+  const server = await startOpensslServer(t, [
+    '-key',
+    f.path('ecdsa.key.pem'),
+    '-cert',
+    f.path('ecdsa.cert.pem'),
+    '-cert_chain',
+    f.path('intermediate.cert.pem'),
+    '-www',
+  ])
   const socket = await connect(t, tls, clientOptions({ port: server.port }))
   t.deepEqual(socket.getEphemeralKeyInfo(), { type: 'ECDH', name: 'X25519', size: 253 })
 })

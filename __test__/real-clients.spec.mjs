@@ -62,27 +62,39 @@ const mariaServer = memo(() => startMariadb(servers, { fixtures: f }))
 const httpsServer = memo(async () => {
   let connections = 0
   const server = http2.createSecureServer({ key: f.rsa.key, cert: f.rsa.chain, allowHTTP1: true })
-  server.on('secureConnection', (socket) => { socket.connectionId = ++connections })
+  server.on('secureConnection', (socket) => {
+    socket.connectionId = ++connections
+  })
   server.on('request', (req, res) => {
     const socket = req.httpVersion === '2.0' ? req.stream.session.socket : req.socket
     let body = ''
     req.setEncoding('utf8')
-    req.on('data', (d) => { body += d })
+    req.on('data', (d) => {
+      body += d
+    })
     req.on('end', () => {
       res.setHeader('content-type', 'application/json')
-      res.end(JSON.stringify({
-        path: req.url,
-        method: req.method,
-        httpVersion: req.httpVersion,
-        alpn: socket.alpnProtocol,
-        protocol: socket.getProtocol(),
-        connection: socket.connectionId,
-        body: body ? JSON.parse(body) : null
-      }))
+      res.end(
+        JSON.stringify({
+          path: req.url,
+          method: req.method,
+          httpVersion: req.httpVersion,
+          alpn: socket.alpnProtocol,
+          protocol: socket.getProtocol(),
+          connection: socket.connectionId,
+          body: body ? JSON.parse(body) : null,
+        }),
+      )
     })
   })
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve))
-  servers.teardown(() => new Promise((resolve) => { server.close(resolve); server.closeAllConnections?.() }))
+  servers.teardown(
+    () =>
+      new Promise((resolve) => {
+        server.close(resolve)
+        server.closeAllConnections?.()
+      }),
+  )
   return { port: server.address().port, connectionsSoFar: () => connections }
 })
 
@@ -92,8 +104,9 @@ const httpsServer = memo(async () => {
 // At most this many probe processes at once (two cores, shared).
 let running = 0
 const waiting = []
-async function limited (fn) {
-  if (running >= 4) await new Promise((resolve) => waiting.push(resolve)) // the slot is handed over
+async function limited(fn) {
+  if (running >= 4)
+    await new Promise((resolve) => waiting.push(resolve)) // the slot is handed over
   else running++
   try {
     return await fn()
@@ -105,33 +118,45 @@ async function limited (fn) {
 }
 
 /** Runs the probe's `scenario` (under the flag when testing rustls-node, unless flag: false). */
-function probe (scenario, config = {}, { flag = onRustls } = {}) {
-  return limited(() => new Promise((resolve, reject) => {
-    const args = [...(flag ? ['--import', 'rustls-node/register'] : []), PROBE, scenario, JSON.stringify({ fixtures: f.dir, ...config })]
-    const child = spawn(process.execPath, args, {
-      cwd: REPO,
-      env: { ...process.env, NODE_OPTIONS: '', NODE_EXTRA_CA_CERTS: f.path('ca.cert.pem') }
-    })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (d) => { stdout += d })
-    child.stderr.on('data', (d) => { stderr += d })
-    child.on('error', reject)
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000)
-    child.on('close', (code, signal) => {
-      clearTimeout(timer)
-      const last = stdout.trim().split('\n').at(-1)
-      if (code !== 0 || !last) {
-        reject(new Error(`probe ${scenario} exited ${signal ?? code}\nstdout:\n${stdout}\nstderr:\n${stderr}`))
-        return
-      }
-      resolve({ ...JSON.parse(last), stderr })
-    })
-  }))
+function probe(scenario, config = {}, { flag = onRustls } = {}) {
+  return limited(
+    () =>
+      new Promise((resolve, reject) => {
+        const args = [
+          ...(flag ? ['--import', 'rustls-node/register'] : []),
+          PROBE,
+          scenario,
+          JSON.stringify({ fixtures: f.dir, ...config }),
+        ]
+        const child = spawn(process.execPath, args, {
+          cwd: REPO,
+          env: { ...process.env, NODE_OPTIONS: '', NODE_EXTRA_CA_CERTS: f.path('ca.cert.pem') },
+        })
+        let stdout = ''
+        let stderr = ''
+        child.stdout.on('data', (d) => {
+          stdout += d
+        })
+        child.stderr.on('data', (d) => {
+          stderr += d
+        })
+        child.on('error', reject)
+        const timer = setTimeout(() => child.kill('SIGKILL'), 60_000)
+        child.on('close', (code, signal) => {
+          clearTimeout(timer)
+          const last = stdout.trim().split('\n').at(-1)
+          if (code !== 0 || !last) {
+            reject(new Error(`probe ${scenario} exited ${signal ?? code}\nstdout:\n${stdout}\nstderr:\n${stderr}`))
+            return
+          }
+          resolve({ ...JSON.parse(last), stderr })
+        })
+      }),
+  )
 }
 
 /** rustls-node carried exactly these sockets (and Node's tls none), or, under TLS_IMPL=node, no marker. */
-function carriedBy (t, out, sockets) {
+function carriedBy(t, out, sockets) {
   if (onRustls) {
     t.is(typeof out.marker, 'string', 'node:tls is rustls-node in the child')
     t.deepEqual(out.sockets, sockets, 'TLS sockets made by rustls-node, by role')
@@ -206,7 +231,10 @@ redisTest('ioredis: mTLS to a TLS-only redis-server; a wrong CA and a missing cl
   // client learns it from the server's certificate_required alert or, when
   // its own write meets the closed connection first, from the reset (on
   // node:tls as well: a race between the alert and the client's command).
-  t.true(['ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED', 'ECONNRESET', 'EPIPE'].includes(r.withoutCertificate?.code), JSON.stringify(r.withoutCertificate))
+  t.true(
+    ['ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED', 'ECONNRESET', 'EPIPE'].includes(r.withoutCertificate?.code),
+    JSON.stringify(r.withoutCertificate),
+  )
   t.log('ioredis without a client certificate:', JSON.stringify(r.withoutCertificate))
   // The connection, the wrong-CA attempt, the certificate-less attempt.
   carriedBy(t, out, { client: 3, server: 0 })
@@ -229,19 +257,22 @@ const mariaConfig = async () => {
   return { maria: { port, user, password, database } }
 }
 
-mariaTest('mysql2: ssl: { ca } to MariaDB with require_secure_transport; the server reports the TLS cipher; the next connection resumes', async (t) => {
-  const out = await probe('mysql2-ca', await mariaConfig())
-  t.deepEqual(out.result.notes, ['stored over TLS', 'stored over TLS'])
-  t.deepEqual(out.result.pooled, [7, 7])
-  t.is(out.result.server.Ssl_version, 'TLSv1.3')
-  t.regex(out.result.server.Ssl_cipher, /^TLS_/)
-  // mysql2's own TLS session cache: the second connection with the same ssl
-  // options resumes the first one's session.
-  t.deepEqual(out.result.resumed, [false, true])
-  carriedBy(t, out, { client: 4, server: 0 })
-})
+mariaTest(
+  'mysql2: ssl: { ca } to MariaDB with require_secure_transport; the server reports the TLS cipher; the next connection resumes',
+  async (t) => {
+    const out = await probe('mysql2-ca', await mariaConfig())
+    t.deepEqual(out.result.notes, ['stored over TLS', 'stored over TLS'])
+    t.deepEqual(out.result.pooled, [7, 7])
+    t.is(out.result.server.Ssl_version, 'TLSv1.3')
+    t.regex(out.result.server.Ssl_cipher, /^TLS_/)
+    // mysql2's own TLS session cache: the second connection with the same ssl
+    // options resumes the first one's session.
+    t.deepEqual(out.result.resumed, [false, true])
+    carriedBy(t, out, { client: 4, server: 0 })
+  },
+)
 
-mariaTest('mysql2: a wrong CA fails the connection (HANDSHAKE_SSL_ERROR, with node:tls\'s reason)', async (t) => {
+mariaTest("mysql2: a wrong CA fails the connection (HANDSHAKE_SSL_ERROR, with node:tls's reason)", async (t) => {
   const out = await probe('mysql2-wrong-ca', await mariaConfig())
   // mysql2 replaces the TLS error's code with its own and keeps its message.
   t.is(out.result.error?.code, 'HANDSHAKE_SSL_ERROR', JSON.stringify(out.result.error))
@@ -252,7 +283,10 @@ mariaTest('mysql2: a wrong CA fails the connection (HANDSHAKE_SSL_ERROR, with no
 // ---------------------------------------------------------------------------
 // nodemailer → smtp-server (both in the child)
 
-for (const [scenario, title] of [['smtp-starttls', 'STARTTLS'], ['smtp-implicit', 'implicit TLS']]) {
+for (const [scenario, title] of [
+  ['smtp-starttls', 'STARTTLS'],
+  ['smtp-implicit', 'implicit TLS'],
+]) {
   test(`nodemailer to smtp-server over ${title}: both ends on rustls-node`, async (t) => {
     const out = await probe(scenario)
     t.deepEqual(out.result.accepted, ['ops@example.test'])
@@ -283,7 +317,11 @@ test('undici: default connector (NODE_EXTRA_CA_CERTS), connect options, a connec
   const r = out.result
   t.like(r.defaultConnector, { path: '/default', httpVersion: '1.1', protocol: 'TLSv1.3' })
   t.like(r.connectOptions[0], { path: '/connect-options', protocol: 'TLSv1.3' })
-  t.like(r.connectOptions[1], { path: '/connect-options-again', connection: r.connectOptions[0].connection }, 'kept alive')
+  t.like(
+    r.connectOptions[1],
+    { path: '/connect-options-again', connection: r.connectOptions[0].connection },
+    'kept alive',
+  )
   t.like(r.connectFunction, { path: '/connect-function', protocol: 'TLSv1.3' })
   // fetch rejects with a TypeError whose cause is the TLS error.
   t.is(r.wrongCa?.cause?.code, WRONG_CA_CODE, JSON.stringify(r.wrongCa))
@@ -293,7 +331,10 @@ test('undici: default connector (NODE_EXTRA_CA_CERTS), connect options, a connec
 test('axios over a keep-alive https.Agent with a CA: one connection for four requests', async (t) => {
   const out = await probe('axios-agent', await httpsConfig())
   const { got, posted } = out.result
-  t.deepEqual(got.map((r) => r.path), ['/a', '/b', '/c'])
+  t.deepEqual(
+    got.map((r) => r.path),
+    ['/a', '/b', '/c'],
+  )
   t.true(got.every((r) => r.protocol === 'TLSv1.3' && r.alpn === false && r.connection === got[0].connection))
   t.like(posted, { method: 'POST', body: { hello: 'axios' }, connection: got[0].connection })
   carriedBy(t, out, { client: 1, server: 0 })
@@ -302,7 +343,10 @@ test('axios over a keep-alive https.Agent with a CA: one connection for four req
 test('got over a keep-alive https.Agent with a CA', async (t) => {
   const out = await probe('got-agent', await httpsConfig())
   const { replies, posted } = out.result
-  t.deepEqual(replies.map((r) => r.path), ['/one', '/two'])
+  t.deepEqual(
+    replies.map((r) => r.path),
+    ['/one', '/two'],
+  )
   t.is(replies[1].connection, replies[0].connection)
   t.like(posted, { method: 'POST', body: { hello: 'got' }, protocol: 'TLSv1.3', connection: replies[0].connection })
   // Loading got made one more: http2-wrapper builds a TLSSocket over a
@@ -339,7 +383,13 @@ test('http2.connect ↔ http2.createSecureServer: 8 MiB up and 8 MiB down, hash-
 const latencyTest = skipped('postgres') || skipped('redis') || skipped('mariadb') ? test.skip : test.serial
 
 latencyTest('latency: pg, ioredis, mysql2 and https keep-alive requests are no slower than on node:tls', async (t) => {
-  const config = { ...(await pgConfig()), ...(await redisConfig()), ...(await mariaConfig()), ...(await httpsConfig()), n: 100 }
+  const config = {
+    ...(await pgConfig()),
+    ...(await redisConfig()),
+    ...(await mariaConfig()),
+    ...(await httpsConfig()),
+    n: 100,
+  }
   const node = (await probe('latency', config, { flag: false })).result
   if (!onRustls) {
     for (const [client, m] of Object.entries(node)) {
@@ -352,8 +402,13 @@ latencyTest('latency: pg, ioredis, mysql2 and https keep-alive requests are no s
   t.is(typeof withFlag.marker, 'string')
   for (const [client, m] of Object.entries(withFlag.result)) {
     const ref = node[client]
-    t.log(`${client}: rustls-node median ${m.median.toFixed(2)} ms (p90 ${m.p90.toFixed(2)}), node:tls median ${ref.median.toFixed(2)} ms (p90 ${ref.p90.toFixed(2)})`)
-    t.true(m.median <= ref.median * 1.5 + 3, `${client}: rustls-node ${JSON.stringify(m)} vs node:tls ${JSON.stringify(ref)}`)
+    t.log(
+      `${client}: rustls-node median ${m.median.toFixed(2)} ms (p90 ${m.p90.toFixed(2)}), node:tls median ${ref.median.toFixed(2)} ms (p90 ${ref.p90.toFixed(2)})`,
+    )
+    t.true(
+      m.median <= ref.median * 1.5 + 3,
+      `${client}: rustls-node ${JSON.stringify(m)} vs node:tls ${JSON.stringify(ref)}`,
+    )
     t.true(m.median < 20, `${client}: no 40 ms-class stall: ${JSON.stringify(m)}`)
   }
   // One client socket per client (pg, ioredis, mysql2, https).

@@ -13,7 +13,7 @@ const f = await fixtures()
 const rsa = { key: f.rsa.key, cert: f.rsa.chain }
 
 /** A proxy to `port` that records the length of each TLS record the server sends. */
-async function recordingProxy (t, port) {
+async function recordingProxy(t, port) {
   const lengths = []
   let pending = Buffer.alloc(0)
   const proxy = net.createServer((client) => {
@@ -47,7 +47,13 @@ for (const size of [512, 4096]) {
       s.end(payload)
     })
     const proxy = await recordingProxy(t, port)
-    const socket = nodeTls.connect({ host: '127.0.0.1', port: proxy.port, servername: 'localhost', ca: f.ca.cert, maxVersion: 'TLSv1.2' })
+    const socket = nodeTls.connect({
+      host: '127.0.0.1',
+      port: proxy.port,
+      servername: 'localhost',
+      ca: f.ca.cert,
+      maxVersion: 'TLSv1.2',
+    })
     const got = await withTimeout(collect(socket), 10_000, 'collect')
     t.true(got.equals(payload))
     // TLS 1.2 AES-GCM: 8-byte explicit nonce + 16-byte tag around the data

@@ -28,7 +28,7 @@ const refused = [
   { maxVersion: 'TLSv1.1' },
   { minVersion: 'TLSv1', maxVersion: 'TLSv1.1' },
   { secureProtocol: 'TLSv1_method' },
-  { secureProtocol: 'TLSv1_1_method' }
+  { secureProtocol: 'TLSv1_1_method' },
 ]
 
 /** The three entry points that build a secure context from options. */
@@ -48,7 +48,7 @@ const entryPoints = {
       transport.destroy()
       other.destroy()
     }
-  }
+  },
 }
 
 for (const options of refused) {
@@ -61,9 +61,15 @@ for (const options of refused) {
   }
 }
 
-for (const [method, message] of [['SSLv3_method', 'SSLv3 methods disabled'], ['SSLv2_method', 'SSLv2 methods disabled'], ['nope_method', 'Unknown method: nope_method']]) {
+for (const [method, message] of [
+  ['SSLv3_method', 'SSLv3 methods disabled'],
+  ['SSLv2_method', 'SSLv2 methods disabled'],
+  ['nope_method', 'Unknown method: nope_method'],
+]) {
   test(`secureProtocol ${method} throws ERR_TLS_INVALID_PROTOCOL_METHOD, as Node`, (t) => {
-    const err = t.throws(() => tls.createSecureContext({ secureProtocol: method }), { code: 'ERR_TLS_INVALID_PROTOCOL_METHOD' })
+    const err = t.throws(() => tls.createSecureContext({ secureProtocol: method }), {
+      code: 'ERR_TLS_INVALID_PROTOCOL_METHOD',
+    })
     t.is(err.message, message)
     t.true(err instanceof TypeError)
   })
@@ -74,8 +80,17 @@ for (const minVersion of ['TLSv1', 'TLSv1.1']) {
     const server = tls.createServer({ key: f.rsa.key, cert: f.rsa.chain, minVersion }, (s) => s.end('hi'))
     await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve))
     t.teardown(() => server.close())
-    const socket = tls.connect({ port: server.address().port, host: '127.0.0.1', servername: 'localhost', ca: f.ca.cert, minVersion })
-    await new Promise((resolve, reject) => { socket.once('secureConnect', resolve); socket.once('error', reject) })
+    const socket = tls.connect({
+      port: server.address().port,
+      host: '127.0.0.1',
+      servername: 'localhost',
+      ca: f.ca.cert,
+      minVersion,
+    })
+    await new Promise((resolve, reject) => {
+      socket.once('secureConnect', resolve)
+      socket.once('error', reject)
+    })
     t.regex(socket.getProtocol(), /^TLSv1\.[23]$/)
     socket.destroy()
   })
@@ -99,7 +114,7 @@ const accepted = [
   { maxVersion: 'TLSv1.2' },
   { minVersion: 'TLSv1.2', maxVersion: 'TLSv1.3' },
   { secureProtocol: 'TLSv1_2_method' },
-  { secureProtocol: 'TLS_method' }
+  { secureProtocol: 'TLS_method' },
 ]
 
 for (const options of accepted) {

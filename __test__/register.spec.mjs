@@ -23,30 +23,40 @@ const PROBE = path.join(here, 'helpers', 'register-probe.mjs')
 const onRustls = underTest === 'rustls-node'
 
 /** Runs `node <flags> <script> <args>` in the repo; resolves { code, stdout, stderr }. */
-function run (flags, script, args = [], env = {}) {
+function run(flags, script, args = [], env = {}) {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [...flags, script, ...args], {
       cwd: REPO,
-      env: { ...process.env, NODE_OPTIONS: '', NODE_EXTRA_CA_CERTS: f.path('ca.cert.pem'), ...env }
+      env: { ...process.env, NODE_OPTIONS: '', NODE_EXTRA_CA_CERTS: f.path('ca.cert.pem'), ...env },
     })
     let stdout = ''
     let stderr = ''
-    child.stdout.on('data', (d) => { stdout += d })
-    child.stderr.on('data', (d) => { stderr += d })
+    child.stdout.on('data', (d) => {
+      stdout += d
+    })
+    child.stderr.on('data', (d) => {
+      stderr += d
+    })
     child.on('error', reject)
     const timer = setTimeout(() => child.kill('SIGKILL'), 60_000)
-    child.on('close', (code) => { clearTimeout(timer); resolve({ code, stdout, stderr }) })
+    child.on('close', (code) => {
+      clearTimeout(timer)
+      resolve({ code, stdout, stderr })
+    })
   })
 }
 
-function expectProbe (t, { code, stdout, stderr }) {
+function expectProbe(t, { code, stdout, stderr }) {
   t.is(code, 0, stderr)
   const result = JSON.parse(stdout.trim().split('\n').at(-1))
   t.deepEqual(result.https, ['hello /one', 'hello /two', 'hello /three'])
   // keep-alive: the second request rode the first connection; the third,
   // on a new connection, resumed the session the Agent cached.
   t.is(result.httpsServer.length, 4) // and fetch's
-  t.deepEqual(result.httpsServer.slice(0, 3).map((s) => s.reused), [false, false, true])
+  t.deepEqual(
+    result.httpsServer.slice(0, 3).map((s) => s.reused),
+    [false, false, true],
+  )
   t.deepEqual(result.fetch, { status: 200, text: 'hello /fetch' })
   t.deepEqual(result.http2, { text: 'h2 /stream', alpn: 'h2' })
   t.is(result.starttls, 'secure ping')
@@ -96,8 +106,10 @@ rustlsOnly('registering twice changes nothing; the marker and counts are on node
   t.deepEqual(JSON.parse(stdout), { same: true, marker: true, keys: true })
 })
 
-rustlsOnly('assignments to node:tls after registering reach rustls-node (DEFAULT_*, a wrapped createSecureContext)', async (t) => {
-  const script = `
+rustlsOnly(
+  'assignments to node:tls after registering reach rustls-node (DEFAULT_*, a wrapped createSecureContext)',
+  async (t) => {
+    const script = `
     require('rustls-node/register')
     const tls = require('node:tls'), ours = require('rustls-node')
     tls.DEFAULT_MAX_VERSION = 'TLSv1.2'
@@ -106,21 +118,28 @@ rustlsOnly('assignments to node:tls after registering reach rustls-node (DEFAULT
     tls.createSecureContext = (o) => { wrapped++; return original(o) }
     ours.createSecureContext({})
     console.log(JSON.stringify({ max: ours.DEFAULT_MAX_VERSION, wrapped, viaOurs: ours.createSecureContext !== original }))`
-  const { code, stdout, stderr } = await run([], '-e', [script])
-  t.is(code, 0, stderr)
-  t.deepEqual(JSON.parse(stdout), { max: 'TLSv1.2', wrapped: 1, viaOurs: true })
-})
+    const { code, stdout, stderr } = await run([], '-e', [script])
+    t.is(code, 0, stderr)
+    t.deepEqual(JSON.parse(stdout), { max: 'TLSv1.2', wrapped: 1, viaOurs: true })
+  },
+)
 
-rustlsOnly('registering after http2 loaded warns RUSTLS_NODE_REGISTER_LATE; after https loaded, https.Server is moved', async (t) => {
-  const script = `
+rustlsOnly(
+  'registering after http2 loaded warns RUSTLS_NODE_REGISTER_LATE; after https loaded, https.Server is moved',
+  async (t) => {
+    const script = `
     const http2 = require('node:http2'), https = require('node:https')
     process.on('warning', (w) => console.log(JSON.stringify({ warning: w.code })))
     require('rustls-node/register')
     const ours = require('rustls-node')
     const s = https.createServer({})
     console.log(JSON.stringify({ httpsServerIsOurs: s instanceof ours.Server && typeof s.setSecureContext === 'function' }))`
-  const { code, stdout, stderr } = await run([], '-e', [script])
-  t.is(code, 0, stderr)
-  const lines = stdout.trim().split('\n').map((l) => JSON.parse(l))
-  t.deepEqual(lines, [{ httpsServerIsOurs: true }, { warning: 'RUSTLS_NODE_REGISTER_LATE' }])
-})
+    const { code, stdout, stderr } = await run([], '-e', [script])
+    t.is(code, 0, stderr)
+    const lines = stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l))
+    t.deepEqual(lines, [{ httpsServerIsOurs: true }, { warning: 'RUSTLS_NODE_REGISTER_LATE' }])
+  },
+)

@@ -13,7 +13,7 @@ import { collect, connect, listen, until } from './helpers/peers.mjs'
 const f = await fixtures()
 const rsa = { key: f.rsa.key, cert: f.rsa.chain }
 
-function raw (port, send, how) {
+function raw(port, send, how) {
   return new Promise((resolve) => {
     const s = net.connect(port, '127.0.0.1', () => {
       if (send) s.write(send)
@@ -28,10 +28,19 @@ function raw (port, send, how) {
 }
 
 test('hundreds of failed connections leave no connection or handle behind', async (t) => {
-  const { server, port, clientErrors } = await listen(t, tls, { ...rsa, handshakeTimeout: 500 }, (s) => { s.on('error', () => {}); s.end('ok') })
+  const { server, port, clientErrors } = await listen(t, tls, { ...rsa, handshakeTimeout: 500 }, (s) => {
+    s.on('error', () => {})
+    s.end('ok')
+  })
   const hello = await new Promise((resolve) => {
     // a real ClientHello prefix, from node:tls, to cut off half way
-    const probe = net.createServer((s) => { s.once('data', (d) => { resolve(d); s.destroy(); probe.close() }) })
+    const probe = net.createServer((s) => {
+      s.once('data', (d) => {
+        resolve(d)
+        s.destroy()
+        probe.close()
+      })
+    })
     probe.listen(0, '127.0.0.1', () => {
       const c = nodeTls.connect({ port: probe.address().port, host: '127.0.0.1', servername: 'localhost' })
       c.on('error', () => {})
@@ -44,12 +53,16 @@ test('hundreds of failed connections leave no connection or handle behind', asyn
     [hello.subarray(0, 20), 'reset'],
     [hello.subarray(0, 20), 'end'],
     [hello, 'reset'],
-    [null, 'end']
+    [null, 'end'],
   ]
   for (let round = 0; round < 40; round++) {
     await Promise.all(kinds.map(([data, how]) => raw(port, data, how)))
   }
-  await until(() => new Promise((resolve) => server.getConnections((_e, n) => resolve(n === 0))), 10_000, 'no connections')
+  await until(
+    () => new Promise((resolve) => server.getConnections((_e, n) => resolve(n === 0))),
+    10_000,
+    'no connections',
+  )
   t.true(clientErrors.length >= 200, `${clientErrors.length} tlsClientError events`)
   for (const e of clientErrors) t.is(typeof e.code, 'string')
   await until(() => process.getActiveResourcesInfo().length <= baseline + 2, 10_000, 'handles released')

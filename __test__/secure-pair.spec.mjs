@@ -22,7 +22,9 @@ test('a server-side SecurePair talks to a node:tls client, with the DEP0064 warn
   let secured = false
   const server = net.createServer((raw) => {
     const pair = tls.createSecurePair(context, true, false, false)
-    pair.on('secure', () => { secured = true })
+    pair.on('secure', () => {
+      secured = true
+    })
     raw.pipe(pair.encrypted).pipe(raw)
     pair.cleartext.on('data', (d) => pair.cleartext.end(`echo:${d}`))
     pair.cleartext.on('error', () => {})
@@ -31,7 +33,12 @@ test('a server-side SecurePair talks to a node:tls client, with the DEP0064 warn
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve))
   t.teardown(() => server.close())
 
-  const client = nodeTls.connect({ host: '127.0.0.1', port: server.address().port, servername: 'localhost', ca: f.ca.cert })
+  const client = nodeTls.connect({
+    host: '127.0.0.1',
+    port: server.address().port,
+    servername: 'localhost',
+    ca: f.ca.cert,
+  })
   client.on('secureConnect', () => client.write('hello'))
   t.is((await collect(client)).toString(), 'echo:hello')
   t.true(secured)

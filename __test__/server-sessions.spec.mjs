@@ -18,35 +18,55 @@ const f = await fixtures()
 const rsa = { key: f.rsa.key, cert: f.rsa.chain }
 const here = path.dirname(fileURLToPath(import.meta.url))
 
-function storeProcess (t) {
-  const child = fork(path.join(here, 'helpers/session-store-process.mjs'), { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
+function storeProcess(t) {
+  const child = fork(path.join(here, 'helpers/session-store-process.mjs'), {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  })
   t.teardown(() => child.disconnect())
   let seq = 0
   const waiting = new Map()
-  child.on('message', (m) => { waiting.get(m.seq)?.(m.data); waiting.delete(m.seq) })
-  const call = (msg) => new Promise((resolve) => { waiting.set(++seq, resolve); child.send({ ...msg, seq }) })
+  child.on('message', (m) => {
+    waiting.get(m.seq)?.(m.data)
+    waiting.delete(m.seq)
+  })
+  const call = (msg) =>
+    new Promise((resolve) => {
+      waiting.set(++seq, resolve)
+      child.send({ ...msg, seq })
+    })
   return {
     set: (id, data) => call({ op: 'set', id: id.toString('hex'), data: data.toString('base64') }),
-    get: async (id) => { const d = await call({ op: 'get', id: id.toString('hex') }); return d && Buffer.from(d, 'base64') },
-    size: () => call({ op: 'size' })
+    get: async (id) => {
+      const d = await call({ op: 'get', id: id.toString('hex') })
+      return d && Buffer.from(d, 'base64')
+    },
+    size: () => call({ op: 'size' }),
   }
 }
 
 /** A server whose sessions live in `store`; reports what it saw. */
-async function storingServer (t, store, version) {
+async function storingServer(t, store, version) {
   const seen = { newSession: 0, resumeSession: 0, secureBeforeStored: 0, reused: [] }
   let storing = 0
   // Tickets off: sessions are then identified by id and kept by the server.
-  const { server, port } = await listen(t, tls, { ...rsa, maxVersion: version, secureOptions: constants.SSL_OP_NO_TICKET }, (s) => {
-    if (storing > 0) seen.secureBeforeStored++
-    seen.reused.push(s.isSessionReused())
-    s.on('error', () => {})
-    s.end('ok')
-  })
+  const { server, port } = await listen(
+    t,
+    tls,
+    { ...rsa, maxVersion: version, secureOptions: constants.SSL_OP_NO_TICKET },
+    (s) => {
+      if (storing > 0) seen.secureBeforeStored++
+      seen.reused.push(s.isSessionReused())
+      s.on('error', () => {})
+      s.end('ok')
+    },
+  )
   server.on('newSession', (id, data, cb) => {
     seen.newSession++
     storing++
-    store.set(id, data).then(() => { storing--; cb() })
+    store.set(id, data).then(() => {
+      storing--
+      cb()
+    })
   })
   server.on('resumeSession', (id, cb) => {
     seen.resumeSession++
@@ -55,10 +75,19 @@ async function storingServer (t, store, version) {
   return { port, seen }
 }
 
-async function nodeClient (port, version, session) {
-  const socket = nodeTls.connect({ host: '127.0.0.1', port, servername: 'localhost', ca: f.ca.cert, maxVersion: version, session })
+async function nodeClient(port, version, session) {
+  const socket = nodeTls.connect({
+    host: '127.0.0.1',
+    port,
+    servername: 'localhost',
+    ca: f.ca.cert,
+    maxVersion: version,
+    session,
+  })
   let latest
-  socket.on('session', (s) => { latest = s })
+  socket.on('session', (s) => {
+    latest = s
+  })
   await collect(socket)
   return latest
 }
@@ -84,13 +113,34 @@ for (const version of ['TLSv1.2', 'TLSv1.3']) {
 }
 
 test('resumeSession answering null: a full handshake, no error', async (t) => {
-  const { server, port } = await listen(t, tls, { ...rsa, maxVersion: 'TLSv1.2', secureOptions: constants.SSL_OP_NO_TICKET }, (s) => { s.on('error', () => {}); s.end(String(s.isSessionReused())) })
+  const { server, port } = await listen(
+    t,
+    tls,
+    { ...rsa, maxVersion: 'TLSv1.2', secureOptions: constants.SSL_OP_NO_TICKET },
+    (s) => {
+      s.on('error', () => {})
+      s.end(String(s.isSessionReused()))
+    },
+  )
   const kept = new Map()
-  server.on('newSession', (id, data, cb) => { kept.set(id.toString('hex'), data); cb() })
+  server.on('newSession', (id, data, cb) => {
+    kept.set(id.toString('hex'), data)
+    cb()
+  })
   let asked = 0
-  server.on('resumeSession', (_id, cb) => { asked++; setImmediate(() => cb(null, null)) })
+  server.on('resumeSession', (_id, cb) => {
+    asked++
+    setImmediate(() => cb(null, null))
+  })
   const session = await nodeClient(port, 'TLSv1.2')
-  const socket = nodeTls.connect({ host: '127.0.0.1', port, servername: 'localhost', ca: f.ca.cert, maxVersion: 'TLSv1.2', session })
+  const socket = nodeTls.connect({
+    host: '127.0.0.1',
+    port,
+    servername: 'localhost',
+    ca: f.ca.cert,
+    maxVersion: 'TLSv1.2',
+    session,
+  })
   t.is((await collect(socket)).toString(), 'false')
   t.is(asked, 1)
   t.true(kept.size >= 1)

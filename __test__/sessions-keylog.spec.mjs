@@ -10,19 +10,25 @@ import nodeTls from 'node:tls'
 
 import { fixtures } from './helpers/fixtures.mjs'
 import { tls, underTest } from './helpers/impl.mjs'
-import { collect, connect, echoServer, listen, runOpensslClient, until } from './helpers/peers.mjs'
+import { collect, echoServer, listen, runOpensslClient, until } from './helpers/peers.mjs'
 
 const f = await fixtures()
 const rsa = { key: f.rsa.key, cert: f.rsa.chain }
 
 /** Connects, exchanges a byte so TLS 1.3 tickets arrive, returns { socket, sessions }. */
-async function connectAndTalk (t, options) {
+async function connectAndTalk(t, options) {
   const sessions = []
   const socket = tls.connect({ host: '127.0.0.1', servername: 'localhost', ca: f.ca.cert, ...options })
   t.teardown(() => socket.destroy())
   let fromGetSession
-  socket.on('session', (s) => { sessions.push(s); fromGetSession = socket.getSession() })
-  await new Promise((resolve, reject) => { socket.once('secureConnect', resolve); socket.once('error', reject) })
+  socket.on('session', (s) => {
+    sessions.push(s)
+    fromGetSession = socket.getSession()
+  })
+  await new Promise((resolve, reject) => {
+    socket.once('secureConnect', resolve)
+    socket.once('error', reject)
+  })
   // handle-backed getters answer null once the socket is closed: ask now
   const reused = socket.isSessionReused()
   const authorized = socket.authorized
@@ -57,7 +63,11 @@ for (const version of ['TLSv1.2', 'TLSv1.3']) {
 }
 
 test('a session does not resume with a different server', async (t) => {
-  const make = () => listen(t, nodeTls, { ...rsa, maxVersion: 'TLSv1.2' }, (s) => { s.resume(); s.end() })
+  const make = () =>
+    listen(t, nodeTls, { ...rsa, maxVersion: 'TLSv1.2' }, (s) => {
+      s.resume()
+      s.end()
+    })
   const a = await make()
   const b = await make()
   const first = await connectAndTalk(t, { port: a.port, maxVersion: 'TLSv1.2' })
@@ -67,7 +77,10 @@ test('a session does not resume with a different server', async (t) => {
 })
 
 test('garbage as session is ignored: a full handshake', async (t) => {
-  const { port } = await listen(t, nodeTls, rsa, (s) => { s.resume(); s.end() })
+  const { port } = await listen(t, nodeTls, rsa, (s) => {
+    s.resume()
+    s.end()
+  })
   const { reused, authorized } = await connectAndTalk(t, { port, session: Buffer.from('definitely not a session') })
   t.false(reused)
   t.true(authorized)
@@ -88,7 +101,10 @@ test('the server resumes openssl s_client sessions (-sess_out / -sess_in)', asyn
 
 test("'keylog' on the client: the node:tls server logs the very same secrets", async (t) => {
   const serverLines = []
-  const { server, port } = await listen(t, nodeTls, rsa, (s) => { s.resume(); s.end() })
+  const { server, port } = await listen(t, nodeTls, rsa, (s) => {
+    s.resume()
+    s.end()
+  })
   server.on('keylog', (line) => serverLines.push(line.toString()))
   const clientLines = []
   const socket = tls.connect({ host: '127.0.0.1', port, servername: 'localhost', ca: f.ca.cert })
@@ -104,19 +120,34 @@ test("server 'keylog' (line, socket) matches openssl s_client -keylogfile", asyn
   const lines = []
   let sawSocket = false
   const { server, port } = await echoServer(t, tls, rsa)
-  server.on('keylog', (line, socket) => { lines.push(line.toString()); sawSocket ||= typeof socket.getProtocol === 'function' })
+  server.on('keylog', (line, socket) => {
+    lines.push(line.toString())
+    sawSocket ||= typeof socket.getProtocol === 'function'
+  })
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rn-keylog-'))
   t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }))
   const file = path.join(dir, 'keys.log')
-  await runOpensslClient(t, ['-connect', `127.0.0.1:${port}`, '-servername', 'localhost', '-keylogfile', file], 'hi\n', { waitFor: 'hi' })
-  const fromOpenssl = fs.readFileSync(file, 'utf8').split('\n').filter((l) => l && !l.startsWith('#'))
+  await runOpensslClient(
+    t,
+    ['-connect', `127.0.0.1:${port}`, '-servername', 'localhost', '-keylogfile', file],
+    'hi\n',
+    { waitFor: 'hi' },
+  )
+  const fromOpenssl = fs
+    .readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l && !l.startsWith('#'))
   t.true(sawSocket)
   t.deepEqual(lines.map((l) => l.trim()).sort(), fromOpenssl.sort())
 })
 
 test('one session Buffer reused by consecutive connections (https.Agent style)', async (t) => {
   for (const version of ['TLSv1.2', 'TLSv1.3']) {
-    const { port } = await listen(t, nodeTls, { ...rsa, maxVersion: version }, (s) => { s.on('error', () => {}); s.resume(); s.end('ok') })
+    const { port } = await listen(t, nodeTls, { ...rsa, maxVersion: version }, (s) => {
+      s.on('error', () => {})
+      s.resume()
+      s.end('ok')
+    })
     const first = await connectAndTalk(t, { port, maxVersion: version })
     const session = first.session()
     const reused = []
@@ -135,24 +166,36 @@ test('one session Buffer reused by consecutive connections (https.Agent style)',
 })
 
 test('a listener that throws in secureConnect raises an uncaught exception, not a socket error', async (t) => {
-  const { port } = await listen(t, nodeTls, rsa, (s) => { s.on('error', () => {}); s.end() })
+  const { port } = await listen(t, nodeTls, rsa, (s) => {
+    s.on('error', () => {})
+    s.end()
+  })
   const boom = new Error('thrown by the application')
   const uncaught = new Promise((resolve) => {
     const saved = process.listeners('uncaughtException')
     process.removeAllListeners('uncaughtException')
-    process.once('uncaughtException', (err) => { for (const l of saved) process.on('uncaughtException', l); resolve(err) })
+    process.once('uncaughtException', (err) => {
+      for (const l of saved) process.on('uncaughtException', l)
+      resolve(err)
+    })
   })
   const socket = tls.connect({ host: '127.0.0.1', port, servername: 'localhost', ca: f.ca.cert })
   t.teardown(() => socket.destroy())
   const socketErrors = []
   socket.on('error', (e) => socketErrors.push(e))
-  socket.on('secureConnect', () => { throw boom })
+  socket.on('secureConnect', () => {
+    throw boom
+  })
   t.is(await uncaught, boom)
   t.deepEqual(socketErrors, [])
 })
 
 test('setSession() right after connect() resumes; after the start it throws', async (t) => {
-  const { port } = await listen(t, nodeTls, { ...rsa, maxVersion: 'TLSv1.2' }, (s) => { s.on('error', () => {}); s.resume(); s.end('ok') })
+  const { port } = await listen(t, nodeTls, { ...rsa, maxVersion: 'TLSv1.2' }, (s) => {
+    s.on('error', () => {})
+    s.resume()
+    s.end('ok')
+  })
   const first = await connectAndTalk(t, { port, maxVersion: 'TLSv1.2' })
   const socket = tls.connect({ host: '127.0.0.1', port, servername: 'localhost', ca: f.ca.cert, maxVersion: 'TLSv1.2' })
   t.teardown(() => socket.destroy())
@@ -165,13 +208,19 @@ test('setSession() right after connect() resumes; after the start it throws', as
 
 for (const version of ['TLSv1.2', 'TLSv1.3']) {
   test(`${version}: getSession() is the session at 'secureConnect' (1.2), a placeholder before the ticket (1.3), and each 'session' event's own Buffer`, async (t) => {
-    const { port } = await listen(t, nodeTls, { ...rsa, maxVersion: version }, (s) => { s.on('error', () => {}); s.resume(); s.end('ok') })
+    const { port } = await listen(t, nodeTls, { ...rsa, maxVersion: version }, (s) => {
+      s.on('error', () => {})
+      s.resume()
+      s.end('ok')
+    })
     const socket = tls.connect({ host: '127.0.0.1', port, servername: 'localhost', ca: f.ca.cert, maxVersion: version })
     t.teardown(() => socket.destroy())
     const events = []
     socket.on('session', (session) => events.push({ session, during: socket.getSession() }))
     let atSecureConnect
-    socket.once('secureConnect', () => { atSecureConnect = socket.getSession() })
+    socket.once('secureConnect', () => {
+      atSecureConnect = socket.getSession()
+    })
     socket.resume()
     await collect(socket)
     t.true(Buffer.isBuffer(atSecureConnect))
@@ -191,15 +240,29 @@ for (const version of ['TLSv1.2', 'TLSv1.3']) {
     // The module's own server: unlike a node:tls one, a rustls server also
     // sends tickets after a TLS 1.3 resumption; they refill the session
     // rather than being new ones, so neither client reports them.
-    const { port } = await listen(t, tls, { ...rsa, maxVersion: version }, (s) => { s.on('error', () => {}); s.resume(); s.end('ok') })
+    const { port } = await listen(t, tls, { ...rsa, maxVersion: version }, (s) => {
+      s.on('error', () => {})
+      s.resume()
+      s.end('ok')
+    })
     const first = await connectAndTalk(t, { port, maxVersion: version })
     const session = first.session()
-    const socket = tls.connect({ host: '127.0.0.1', port, servername: 'localhost', ca: f.ca.cert, maxVersion: version, session })
+    const socket = tls.connect({
+      host: '127.0.0.1',
+      port,
+      servername: 'localhost',
+      ca: f.ca.cert,
+      maxVersion: version,
+      session,
+    })
     t.teardown(() => socket.destroy())
     const events = []
     socket.on('session', (s) => events.push(s))
     let reused, resumedFrom
-    socket.once('secureConnect', () => { reused = socket.isSessionReused(); resumedFrom = socket.getSession() })
+    socket.once('secureConnect', () => {
+      reused = socket.isSessionReused()
+      resumedFrom = socket.getSession()
+    })
     socket.resume()
     await collect(socket)
     t.true(reused)

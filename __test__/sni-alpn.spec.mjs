@@ -14,7 +14,7 @@ const f = await fixtures()
 const rsa = { key: f.rsa.key, cert: f.rsa.chain }
 const other = { key: f.wrongName.key, cert: f.wrongName.cert } // CN/SAN other.example
 
-async function servedFingerprint (t, port, servername) {
+async function servedFingerprint(t, port, servername) {
   const socket = await connect(t, nodeTls, { port, ...(servername ? { servername } : {}), rejectUnauthorized: false })
   const fp = socket.getPeerCertificate().fingerprint256
   socket.end()
@@ -42,7 +42,10 @@ test('SNICallback may answer later; data written early by the client is not lost
   const names = []
   const { port } = await echoServer(t, tls, {
     ...rsa,
-    SNICallback: (name, cb) => { names.push(name); setTimeout(() => cb(null, tls.createSecureContext(other)), 50) }
+    SNICallback: (name, cb) => {
+      names.push(name)
+      setTimeout(() => cb(null, tls.createSecureContext(other)), 50)
+    },
   })
   const socket = tls.connect({ host: '127.0.0.1', port, servername: 'other.example', rejectUnauthorized: false })
   t.teardown(() => socket.destroy())
@@ -54,10 +57,15 @@ test('SNICallback may answer later; data written early by the client is not lost
 
 test('SNICallback error aborts the handshake: tlsClientError on the server, an error on the client', async (t) => {
   const boom = Object.assign(new Error('no such tenant'), { code: 'TENANT_UNKNOWN' })
-  const { port, clientErrors } = await listen(t, tls, {
-    ...rsa,
-    SNICallback: (name, cb) => (name === 'nobody.example' ? cb(boom) : cb(null))
-  }, (s) => s.end())
+  const { port, clientErrors } = await listen(
+    t,
+    tls,
+    {
+      ...rsa,
+      SNICallback: (name, cb) => (name === 'nobody.example' ? cb(boom) : cb(null)),
+    },
+    (s) => s.end(),
+  )
   const err = await connectError(t, nodeTls, { port, servername: 'nobody.example', rejectUnauthorized: false })
   t.is(typeof err.code, 'string')
   t.not(err.code, undefined)
@@ -69,7 +77,10 @@ test('SNICallback error aborts the handshake: tlsClientError on the server, an e
 
 test('socket.servername on the server is the SNI name, false without SNI', async (t) => {
   const seen = []
-  const { port } = await listen(t, tls, rsa, (s) => { seen.push(s.servername); s.end() })
+  const { port } = await listen(t, tls, rsa, (s) => {
+    seen.push(s.servername)
+    s.end()
+  })
   await collect(await connect(t, nodeTls, { port, servername: 'localhost', ca: f.ca.cert }))
   await collect(await connect(t, nodeTls, { port, ca: f.ca.cert, checkServerIdentity: () => undefined }))
   t.deepEqual(seen, ['localhost', false])
@@ -77,11 +88,26 @@ test('socket.servername on the server is the SNI name, false without SNI', async
 
 test('ALPNCallback chooses among the offered protocols', async (t) => {
   const calls = []
-  const { port } = await listen(t, tls, {
-    ...rsa,
-    ALPNCallback: ({ servername, protocols }) => { calls.push({ servername, protocols }); return protocols.at(-1) }
-  }, (s) => { s.end(s.alpnProtocol) })
-  const socket = await connect(t, nodeTls, { port, servername: 'localhost', ca: f.ca.cert, ALPNProtocols: ['h2', 'http/1.1'] })
+  const { port } = await listen(
+    t,
+    tls,
+    {
+      ...rsa,
+      ALPNCallback: ({ servername, protocols }) => {
+        calls.push({ servername, protocols })
+        return protocols.at(-1)
+      },
+    },
+    (s) => {
+      s.end(s.alpnProtocol)
+    },
+  )
+  const socket = await connect(t, nodeTls, {
+    port,
+    servername: 'localhost',
+    ca: f.ca.cert,
+    ALPNProtocols: ['h2', 'http/1.1'],
+  })
   t.is(socket.alpnProtocol, 'http/1.1')
   t.is((await collect(socket)).toString(), 'http/1.1')
   t.deepEqual(calls, [{ servername: 'localhost', protocols: ['h2', 'http/1.1'] }])
@@ -95,7 +121,7 @@ test('ALPNCallback returning undefined refuses with no_application_protocol', as
 
 test('ALPNCallback and ALPNProtocols together throw ERR_TLS_ALPN_CALLBACK_WITH_PROTOCOLS', (t) => {
   t.throws(() => tls.createServer({ ...rsa, ALPNCallback: () => 'h2', ALPNProtocols: ['h2'] }), {
-    code: 'ERR_TLS_ALPN_CALLBACK_WITH_PROTOCOLS'
+    code: 'ERR_TLS_ALPN_CALLBACK_WITH_PROTOCOLS',
   })
 })
 
@@ -105,7 +131,12 @@ test('openssl s_client -servername -alpn: the SNI context and the ALPN choice', 
     s.end(`served ${s.servername}\n`)
   })
   server.addContext('other.example', other)
-  const { stdout: out } = await runOpensslClient(t, ['-connect', `127.0.0.1:${port}`, '-servername', 'other.example', '-alpn', 'http/1.1'], '', { waitFor: /served other\.example/ })
+  const { stdout: out } = await runOpensslClient(
+    t,
+    ['-connect', `127.0.0.1:${port}`, '-servername', 'other.example', '-alpn', 'http/1.1'],
+    '',
+    { waitFor: /served other\.example/ },
+  )
   t.regex(out, /subject=.*CN ?= ?other\.example/)
   t.regex(out, /ALPN protocol: http\/1\.1/)
   t.regex(out, /served other\.example/)

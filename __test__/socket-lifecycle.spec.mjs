@@ -26,8 +26,22 @@ import nodeTls from 'node:tls'
 import { fixtures } from './helpers/fixtures.mjs'
 import { tls, underTest } from './helpers/impl.mjs'
 import {
-  LOOPBACK, closed, connect, connectError, delay, duplexPair, echoServer, eventLog, listen, once,
-  readUntil, tcpConnect, tcpServer, until, watchClose, withTimeout
+  LOOPBACK,
+  closed,
+  connect,
+  connectError,
+  delay,
+  duplexPair,
+  echoServer,
+  eventLog,
+  listen,
+  once,
+  readUntil,
+  tcpConnect,
+  tcpServer,
+  until,
+  watchClose,
+  withTimeout,
 } from './helpers/peers.mjs'
 
 const f = await fixtures()
@@ -35,24 +49,24 @@ const serverCreds = { key: f.rsa.key, cert: f.rsa.chain }
 const clientCreds = { servername: 'localhost', ca: f.ca.cert }
 
 /** Writes `text` and resolves with what comes back until it has all arrived. */
-function roundTrip (socket, text) {
+function roundTrip(socket, text) {
   const back = readUntil(socket, text)
   socket.write(text)
   return back
 }
 
 /** server.getConnections() as a promise. */
-function connectionCount (server) {
-  return new Promise((resolve, reject) => server.getConnections((err, n) => err ? reject(err) : resolve(n)))
+function connectionCount(server) {
+  return new Promise((resolve, reject) => server.getConnections((err, n) => (err ? reject(err) : resolve(n))))
 }
 
 /** server.close(), resolving when it has closed (bounded). */
-function closeServer (server, ms = 5000) {
+function closeServer(server, ms = 5000) {
   return withTimeout(new Promise((resolve) => server.close(() => resolve())), ms, 'server.close()')
 }
 
 /** What `fn` throws, or null. */
-function thrown (fn) {
+function thrown(fn) {
   try {
     fn()
   } catch (err) {
@@ -62,7 +76,7 @@ function thrown (fn) {
 }
 
 /** The parts of an error that are compared with node:tls's. */
-function shape (err) {
+function shape(err) {
   if (!err) return null
   return { constructor: err.constructor?.name, name: err.name, code: err.code, message: err.message }
 }
@@ -72,7 +86,7 @@ function shape (err) {
  * `code`, node:tls's error must have that code (so the expectation is pinned
  * and TLS_IMPL=node checks it too).
  */
-function throwsLikeNode (t, label, call, code) {
+function throwsLikeNode(t, label, call, code) {
   const reference = thrown(() => call(nodeTls))
   t.truthy(reference, `${label}: node:tls throws`)
   if (code !== undefined) t.is(reference?.code, code, `${label}: node:tls's code`)
@@ -108,7 +122,10 @@ test('connect({ socket }) over a net.Socket that is not connected yet: the hands
 test('connect({ socket }) over a Duplex that is not a net.Socket (bridged to a TCP connection)', async (t) => {
   const { port } = await echoServer(t, nodeTls, serverCreds)
   const [near, far] = duplexPair()
-  t.teardown(() => { near.destroy(); far.destroy() })
+  t.teardown(() => {
+    near.destroy()
+    far.destroy()
+  })
   const raw = await tcpConnect(t, port)
   far.pipe(raw).pipe(far)
   const socket = await connect(t, tls, { socket: near, ...clientCreds })
@@ -125,7 +142,9 @@ test('connect({ socket }) over a Duplex that is not a net.Socket (bridged to a T
 
 test('new TLSSocket() without a socket, then connect({ port, host }): the connection is TLS', async (t) => {
   let accepted
-  const serverSaw = new Promise((resolve) => { accepted = resolve })
+  const serverSaw = new Promise((resolve) => {
+    accepted = resolve
+  })
   const { port } = await listen(t, nodeTls, serverCreds, (s) => {
     accepted(s)
     s.on('error', () => {})
@@ -176,7 +195,9 @@ test('new TLSSocket() then connect(): a plaintext server sees a TLS handshake re
 
 test('createServer({ pauseOnConnect: true }): the secure socket starts paused and reads after resume()', async (t) => {
   let accepted
-  const gotSocket = new Promise((resolve) => { accepted = resolve })
+  const gotSocket = new Promise((resolve) => {
+    accepted = resolve
+  })
   const { port } = await listen(t, tls, { ...serverCreds, pauseOnConnect: true }, (s) => {
     s.on('error', () => {})
     accepted({ socket: s, paused: s.isPaused() })
@@ -233,7 +254,10 @@ test('new TLSSocket(undefined, { signal }): an aborted signal, before or after, 
   const early = new AbortController()
   early.abort()
   const late = new AbortController()
-  for (const [controller, label] of [[early, 'aborted before'], [late, 'aborted after']]) {
+  for (const [controller, label] of [
+    [early, 'aborted before'],
+    [late, 'aborted after'],
+  ]) {
     const socket = new tls.TLSSocket(undefined, { signal: controller.signal })
     watchClose(socket)
     t.teardown(() => socket.destroy())
@@ -253,7 +277,10 @@ test('new TLSSocket(undefined, { signal }): an aborted signal, before or after, 
 // Teardown
 
 test('a write queued before the handshake, server drops the TCP connection: ECANCELED to the write after _undestroy()', async (t) => {
-  const { port } = await tcpServer(t, (raw) => { raw.on('error', () => {}); raw.destroy() })
+  const { port } = await tcpServer(t, (raw) => {
+    raw.on('error', () => {})
+    raw.destroy()
+  })
   const socket = tls.connect({ port, host: LOOPBACK, ...clientCreds })
   watchClose(socket)
   t.teardown(() => socket.destroy())
@@ -274,7 +301,10 @@ test('a write queued before the handshake, server drops the TCP connection: ECAN
 })
 
 test('a write queued before the handshake, server drops the TCP connection: the write callback gets null, as in Node', async (t) => {
-  const { port } = await tcpServer(t, (raw) => { raw.on('error', () => {}); raw.destroy() })
+  const { port } = await tcpServer(t, (raw) => {
+    raw.on('error', () => {})
+    raw.destroy()
+  })
   const socket = tls.connect({ port, host: LOOPBACK, ...clientCreds })
   watchClose(socket)
   t.teardown(() => socket.destroy())
@@ -294,7 +324,9 @@ for (const unread of [false, true]) {
     const tlsServer = tls.createServer(serverCreds)
     tlsServer.on('tlsClientError', () => {})
     let secured
-    const gotSecure = new Promise((resolve) => { secured = resolve })
+    const gotSecure = new Promise((resolve) => {
+      secured = resolve
+    })
     tlsServer.on('secureConnection', (s) => {
       s.on('error', () => {})
       if (unread) s.pause()
@@ -305,7 +337,9 @@ for (const unread of [false, true]) {
     let secureSide = null
     let rawSide
     let rawClosed
-    const sawRawClose = new Promise((resolve) => { rawClosed = resolve })
+    const sawRawClose = new Promise((resolve) => {
+      rawClosed = resolve
+    })
     const { port } = await tcpServer(t, (raw) => {
       rawSide = raw
       raw.on('error', () => {})
@@ -345,7 +379,7 @@ for (const unread of [false, true]) {
  * is { authorized, authorizationError } as a 'secure' listener saw them
  * (null until 'secure').
  */
-async function starttlsServer (t) {
+async function starttlsServer(t) {
   const secureContext = tls.createSecureContext(serverCreds)
   const made = []
   const waiters = []
@@ -353,7 +387,11 @@ async function starttlsServer (t) {
   const { server, port } = await tcpServer(t, (raw) => {
     raw.on('error', () => {})
     const socket = new tls.TLSSocket(raw, {
-      isServer: true, server: netServer, secureContext, requestCert: true, rejectUnauthorized: false
+      isServer: true,
+      server: netServer,
+      secureContext,
+      requestCert: true,
+      rejectUnauthorized: false,
     })
     watchClose(socket)
     t.teardown(() => socket.destroy())
@@ -369,10 +407,15 @@ async function starttlsServer (t) {
   })
   netServer = server
   const netServerEvents = eventLog(netServer, ['secureConnection', 'tlsClientError'])
-  const next = () => withTimeout(new Promise((resolve) => {
-    if (made.length) resolve(made.shift())
-    else waiters.push(resolve)
-  }), 10_000, 'server TLSSocket')
+  const next = () =>
+    withTimeout(
+      new Promise((resolve) => {
+        if (made.length) resolve(made.shift())
+        else waiters.push(resolve)
+      }),
+      10_000,
+      'server TLSSocket',
+    )
   return { port, netServerEvents, next }
 }
 
@@ -401,9 +444,12 @@ test("STARTTLS server TLSSocket, client without a certificate: authorized/author
   client.on('error', () => {})
   const entry = await next()
   await until(() => entry.atSecure !== null || entry.socket.destroyed, 5000, "'secure'")
-  t.deepEqual(entry.atSecure, underTest === 'rustls-node'
-    ? { authorized: false, authorizationError: 'UNABLE_TO_GET_ISSUER_CERT' }
-    : { authorized: false, authorizationError: null })
+  t.deepEqual(
+    entry.atSecure,
+    underTest === 'rustls-node'
+      ? { authorized: false, authorizationError: 'UNABLE_TO_GET_ISSUER_CERT' }
+      : { authorized: false, authorizationError: null },
+  )
 })
 
 test('STARTTLS server TLSSocket fed non-TLS bytes: error ERR_SSL_WRONG_VERSION_NUMBER on the socket, not tlsClientError', async (t) => {
@@ -454,10 +500,14 @@ test('ECONNRESET before the handshake over a Unix socket carries the path', asyn
     await closeServer(server).catch(() => {})
     fs.rmSync(dir, { recursive: true, force: true })
   })
-  await withTimeout(new Promise((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(sockPath, resolve)
-  }), 5000, 'unix listen')
+  await withTimeout(
+    new Promise((resolve, reject) => {
+      server.once('error', reject)
+      server.listen(sockPath, resolve)
+    }),
+    5000,
+    'unix listen',
+  )
   const socket = tls.connect({ path: sockPath, ...clientCreds })
   watchClose(socket)
   t.teardown(() => socket.destroy())
@@ -470,8 +520,10 @@ test('ECONNRESET before the handshake over a Unix socket carries the path', asyn
   t.is(err.port, undefined)
 })
 
-test('tls.Server fed non-TLS bytes: tlsClientError with OpenSSL\'s message, library and reason', async (t) => {
-  const { port, clientErrors } = await listen(t, tls, serverCreds, (s) => { s.on('error', () => {}) })
+test("tls.Server fed non-TLS bytes: tlsClientError with OpenSSL's message, library and reason", async (t) => {
+  const { port, clientErrors } = await listen(t, tls, serverCreds, (s) => {
+    s.on('error', () => {})
+  })
   const raw = await tcpConnect(t, port)
   raw.on('error', () => {})
   raw.resume()
@@ -492,11 +544,11 @@ test('tls.Server fed non-TLS bytes: tlsClientError with OpenSSL\'s message, libr
 // Argument validation, compared with node:tls in this process
 
 /** A connected client socket of each module (against a node:tls server). */
-async function clientsOfBoth (t) {
+async function clientsOfBoth(t) {
   const { port } = await echoServer(t, nodeTls, serverCreds)
   return {
     ours: await connect(t, tls, { port, ...clientCreds }),
-    theirs: await connect(t, nodeTls, { port, ...clientCreds })
+    theirs: await connect(t, nodeTls, { port, ...clientCreds }),
   }
 }
 
@@ -512,14 +564,17 @@ test('exportKeyingMaterial() argument errors match node:tls', async (t) => {
     ['label as a number', (s) => s.exportKeyingMaterial(32, 42), 'ERR_INVALID_ARG_TYPE'],
     ['context as a string', (s) => s.exportKeyingMaterial(32, 'label', 'context'), 'ERR_INVALID_ARG_TYPE'],
     ['context null', (s) => s.exportKeyingMaterial(32, 'label', null), 'ERR_INVALID_ARG_TYPE'],
-    ['context as a number', (s) => s.exportKeyingMaterial(32, 'label', 42), 'ERR_INVALID_ARG_TYPE']
+    ['context as a number', (s) => s.exportKeyingMaterial(32, 'label', 42), 'ERR_INVALID_ARG_TYPE'],
   ]
   for (const [label, call, code] of cases) {
     throwsLikeNode(t, label, (m) => call(socketOf(m)), code)
   }
   // A Uint8Array context is fine and gives the same bytes as a Buffer.
   const bytes = new Uint8Array([1, 2, 3])
-  t.deepEqual(sockets.ours.exportKeyingMaterial(16, 'label', bytes), sockets.ours.exportKeyingMaterial(16, 'label', Buffer.from(bytes)))
+  t.deepEqual(
+    sockets.ours.exportKeyingMaterial(16, 'label', bytes),
+    sockets.ours.exportKeyingMaterial(16, 'label', Buffer.from(bytes)),
+  )
 })
 
 test('setMaxSendFragment() argument errors match node:tls', async (t) => {
@@ -529,7 +584,7 @@ test('setMaxSendFragment() argument errors match node:tls', async (t) => {
     ['a string', (s) => s.setMaxSendFragment('1024'), 'ERR_INVALID_ARG_TYPE'],
     ['no argument', (s) => s.setMaxSendFragment(), 'ERR_INVALID_ARG_TYPE'],
     ['a fraction', (s) => s.setMaxSendFragment(1000.5), 'ERR_OUT_OF_RANGE'],
-    ['NaN', (s) => s.setMaxSendFragment(NaN), 'ERR_OUT_OF_RANGE']
+    ['NaN', (s) => s.setMaxSendFragment(NaN), 'ERR_OUT_OF_RANGE'],
   ]
   for (const [label, call, code] of cases) {
     throwsLikeNode(t, label, (m) => call(socketOf(m)), code)
@@ -541,7 +596,11 @@ test('setMaxSendFragment() argument errors match node:tls', async (t) => {
 test('server.setTicketKeys() with a wrong-sized or non-buffer argument throws as node:tls', (t) => {
   // Node 20 rejects a wrong size with an internal assertion
   // (ERR_INTERNAL_ASSERTION, whose message adds a "this is a bug" note).
-  for (const [label, keys] of [['47 bytes', Buffer.alloc(47)], ['49 bytes', Buffer.alloc(49)], ['a string', 'k'.repeat(48)]]) {
+  for (const [label, keys] of [
+    ['47 bytes', Buffer.alloc(47)],
+    ['49 bytes', Buffer.alloc(49)],
+    ['a string', 'k'.repeat(48)],
+  ]) {
     const ours = thrown(() => tls.createServer(serverCreds).setTicketKeys(keys))
     const theirs = thrown(() => nodeTls.createServer(serverCreds).setTicketKeys(keys))
     t.truthy(theirs, label)
@@ -552,25 +611,47 @@ test('server.setTicketKeys() with a wrong-sized or non-buffer argument throws as
 })
 
 test('new TLSSocket(x) with something that is not a stream throws as node:tls', (t) => {
-  for (const [label, value] of [['42', 42], ['a string', 'socket'], ['{}', {}], ['an object with only pause()', { pause () {} }]]) {
+  for (const [label, value] of [
+    ['42', 42],
+    ['a string', 'socket'],
+    ['{}', {}],
+    ['an object with only pause()', { pause() {} }],
+  ]) {
     throwsLikeNode(t, label, (m) => new m.TLSSocket(value))
   }
 })
 
 test('createServer({ SNICallback: not a function }) throws as node:tls', (t) => {
   for (const value of ['x', 42, {}]) {
-    throwsLikeNode(t, `SNICallback ${JSON.stringify(value)}`, (m) => m.createServer({ ...serverCreds, SNICallback: value }), 'ERR_INVALID_ARG_TYPE')
+    throwsLikeNode(
+      t,
+      `SNICallback ${JSON.stringify(value)}`,
+      (m) => m.createServer({ ...serverCreds, SNICallback: value }),
+      'ERR_INVALID_ARG_TYPE',
+    )
   }
 })
 
 test('engine options: type errors as node:tls, before any engine is looked at', (t) => {
   const cases = [
-    ['privateKeyEngine 42 with an identifier', { privateKeyEngine: 42, privateKeyIdentifier: 'key' }, 'ERR_INVALID_ARG_TYPE'],
+    [
+      'privateKeyEngine 42 with an identifier',
+      { privateKeyEngine: 42, privateKeyIdentifier: 'key' },
+      'ERR_INVALID_ARG_TYPE',
+    ],
     ['privateKeyIdentifier 42', { privateKeyEngine: 'engine', privateKeyIdentifier: 42 }, 'ERR_INVALID_ARG_TYPE'],
     ['an identifier without an engine', { privateKeyIdentifier: 'key' }, 'ERR_INVALID_ARG_VALUE'],
-    ['an identifier with a null engine', { privateKeyEngine: null, privateKeyIdentifier: 'key' }, 'ERR_INVALID_ARG_VALUE'],
+    [
+      'an identifier with a null engine',
+      { privateKeyEngine: null, privateKeyIdentifier: 'key' },
+      'ERR_INVALID_ARG_VALUE',
+    ],
     ['clientCertEngine 42', { clientCertEngine: 42 }, 'ERR_INVALID_ARG_TYPE'],
-    ['a key and an identifier', { key: f.rsa.key, privateKeyEngine: 'engine', privateKeyIdentifier: 'key' }, 'ERR_INVALID_ARG_VALUE']
+    [
+      'a key and an identifier',
+      { key: f.rsa.key, privateKeyEngine: 'engine', privateKeyIdentifier: 'key' },
+      'ERR_INVALID_ARG_VALUE',
+    ],
   ]
   for (const [label, options, code] of cases) {
     throwsLikeNode(t, `createSecureContext: ${label}`, (m) => m.createSecureContext(options), code)
@@ -582,7 +663,10 @@ test('engine options: type errors as node:tls, before any engine is looked at', 
 })
 
 test('engine options naming an engine: an error (rustls-node: ERR_CRYPTO_CUSTOM_ENGINE_NOT_SUPPORTED)', (t) => {
-  for (const options of [{ privateKeyEngine: 'no-such-engine', privateKeyIdentifier: 'key' }, { clientCertEngine: 'no-such-engine' }]) {
+  for (const options of [
+    { privateKeyEngine: 'no-such-engine', privateKeyIdentifier: 'key' },
+    { clientCertEngine: 'no-such-engine' },
+  ]) {
     const err = t.throws(() => tls.createSecureContext(options))
     // node:tls fails to load the engine (an OpenSSL DSO error on this
     // build). rustls-node has no engines and says so, with the code Node
@@ -599,23 +683,42 @@ test('engine options naming an engine: an error (rustls-node: ERR_CRYPTO_CUSTOM_
 
 test('client: servername null, ALPNProtocols null, key/cert false are not set', async (t) => {
   let accepted
-  const gotSocket = new Promise((resolve) => { accepted = resolve })
-  const { port } = await listen(t, nodeTls, {
-    ...serverCreds, ALPNProtocols: ['h2', 'http/1.1'], requestCert: true, rejectUnauthorized: false, ca: f.clientCa.cert
-  }, (s) => {
-    s.on('error', () => {})
-    accepted({ servername: s.servername, alpnProtocol: s.alpnProtocol, peerCertificate: s.getPeerCertificate() })
-    s.pipe(s)
+  const gotSocket = new Promise((resolve) => {
+    accepted = resolve
   })
+  const { port } = await listen(
+    t,
+    nodeTls,
+    {
+      ...serverCreds,
+      ALPNProtocols: ['h2', 'http/1.1'],
+      requestCert: true,
+      rejectUnauthorized: false,
+      ca: f.clientCa.cert,
+    },
+    (s) => {
+      s.on('error', () => {})
+      accepted({ servername: s.servername, alpnProtocol: s.alpnProtocol, peerCertificate: s.getPeerCertificate() })
+      s.pipe(s)
+    },
+  )
   const socket = await connect(t, tls, {
-    port, host: LOOPBACK, ca: f.ca.cert, servername: null, ALPNProtocols: null, key: false, cert: false
+    port,
+    host: LOOPBACK,
+    ca: f.ca.cert,
+    servername: null,
+    ALPNProtocols: null,
+    key: false,
+    cert: false,
   })
   // Identity checked against the host (the certificate has IP:127.0.0.1).
   t.true(socket.authorized)
   t.is(socket.alpnProtocol, false)
   t.is(await roundTrip(socket, 'null options\n'), 'null options\n')
   t.deepEqual(await withTimeout(gotSocket, 5000, 'secureConnection'), {
-    servername: false, alpnProtocol: false, peerCertificate: {}
+    servername: false,
+    alpnProtocol: false,
+    peerCertificate: {},
   })
 })
 
@@ -626,18 +729,21 @@ test('client: ca null means the default trust store', async (t) => {
 })
 
 test('server: null ca, ALPNProtocols, SNICallback, ALPNCallback, handshakeTimeout, ticketKeys are not set', async (t) => {
-  const tlsServer = tls.createServer({
-    ...serverCreds,
-    ca: null,
-    ALPNProtocols: null,
-    SNICallback: null,
-    ALPNCallback: null,
-    handshakeTimeout: null,
-    ticketKeys: null
-  }, (s) => {
-    s.on('error', () => {})
-    s.pipe(s)
-  })
+  const tlsServer = tls.createServer(
+    {
+      ...serverCreds,
+      ca: null,
+      ALPNProtocols: null,
+      SNICallback: null,
+      ALPNCallback: null,
+      handshakeTimeout: null,
+      ticketKeys: null,
+    },
+    (s) => {
+      s.on('error', () => {})
+      s.pipe(s)
+    },
+  )
   tlsServer.on('tlsClientError', () => {})
   // Connections are handed over with emit('connection') so that a throw
   // from the server's connection handling is seen here instead of being an
@@ -653,7 +759,10 @@ test('server: null ca, ALPNProtocols, SNICallback, ALPNCallback, handshakeTimeou
     }
   })
   const client = await connect(t, nodeTls, { port, ...clientCreds, ALPNProtocols: ['h2'] }).catch((err) => err)
-  t.deepEqual(handoverErrors.map((err) => err.message), [])
+  t.deepEqual(
+    handoverErrors.map((err) => err.message),
+    [],
+  )
   t.false(client instanceof Error, `client: ${client?.message}`)
   if (client instanceof Error) return
   t.true(client.authorized)

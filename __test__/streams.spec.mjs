@@ -9,8 +9,22 @@ import nodeTls from 'node:tls'
 import { fixtures } from './helpers/fixtures.mjs'
 import { tls } from './helpers/impl.mjs'
 import {
-  LOOPBACK, closed, collect, connect, delay, drain, eventLog, listen, once, pseudoRandomChunks,
-  pump, sha256Stream, squash, until, watchClose, withTimeout
+  LOOPBACK,
+  closed,
+  collect,
+  connect,
+  delay,
+  drain,
+  eventLog,
+  listen,
+  once,
+  pseudoRandomChunks,
+  pump,
+  sha256Stream,
+  squash,
+  until,
+  watchClose,
+  withTimeout,
 } from './helpers/peers.mjs'
 
 const f = await fixtures()
@@ -23,11 +37,13 @@ const MiB = 1 << 20
  * node:tls one. `role` says which side the implementation plays.
  * `serverOptions`/`clientOptions` are merged into the respective side.
  */
-async function pair (t, role, { serverOptions = {}, clientOptions = {} } = {}) {
+async function pair(t, role, { serverOptions = {}, clientOptions = {} } = {}) {
   const serverModule = role === 'server' ? tls : nodeTls
   const clientModule = role === 'server' ? nodeTls : tls
   let accepted
-  const gotSocket = new Promise((resolve) => { accepted = resolve })
+  const gotSocket = new Promise((resolve) => {
+    accepted = resolve
+  })
   const { port } = await listen(t, serverModule, { ...serverCreds, ...serverOptions }, (socket) => accepted(socket))
   const client = await connect(t, clientModule, { port, ...clientCreds, ...clientOptions })
   const server = await withTimeout(gotSocket, 10_000, 'secureConnection')
@@ -50,7 +66,7 @@ for (const role of ['client', 'server']) {
       sha256Stream(impl, { bytes: total }),
       pump(impl, total, { seed: 1, end: false }),
       sha256Stream(peer, { bytes: total }),
-      pump(peer, total, { seed: 2, end: false })
+      pump(peer, total, { seed: 2, end: false }),
     ])
     t.is(implGot.bytes, total)
     t.is(peerGot.bytes, total)
@@ -90,7 +106,7 @@ test('thousands of tiny writes arrive complete and in order, both directions', a
  * sides stay small, and that after resume() 'drain' comes and every byte
  * arrives intact.
  */
-async function slowReader (t, sender, receiver) {
+async function slowReader(t, sender, receiver) {
   const total = 32 * MiB
   const chunk = 64 * 1024
   receiver.pause()
@@ -189,17 +205,18 @@ const halfCloseCases = [
   { role: 'client', first: 'peer', version: undefined },
   { role: 'client', first: 'peer', version: 'TLSv1.2' },
   { role: 'server', first: 'peer', version: undefined },
-  { role: 'server', first: 'impl', version: undefined }
+  { role: 'server', first: 'impl', version: undefined },
 ]
 
 for (const { role, first, version } of halfCloseCases) {
-  const title = `allowHalfOpen: ${first === 'impl' ? 'the implementation' : 'node:tls'} ends first, ` +
-    `the other side still writes, then ends (implementation as ${role}${version ? ', ' + version : ''})`
+  const title =
+    `allowHalfOpen: ${first === 'impl' ? 'the implementation' : 'node:tls'} ends first, ` +
+    `the other side still writes, then ends (implementation as ${role}${version ? `, ${version}` : ''})`
   test(title, async (t) => {
     const versionOpts = version ? { maxVersion: version } : {}
     const { impl, peer } = await pair(t, role, {
       serverOptions: { allowHalfOpen: true, ...versionOpts },
-      clientOptions: { allowHalfOpen: true, ...versionOpts }
+      clientOptions: { allowHalfOpen: true, ...versionOpts },
     })
     const [a, b] = first === 'impl' ? [impl, peer] : [peer, impl]
     const aLog = eventLog(a, ['end', 'finish', 'close', 'error'])
@@ -241,8 +258,13 @@ test('write() + end() before the handshake completes: data delivered, clean clos
   const { port } = await listen(t, nodeTls, serverCreds, (s) => {
     s.on('error', () => {})
     let data = ''
-    s.on('data', (d) => { data += d })
-    s.on('end', () => { received.push(data); s.end() })
+    s.on('data', (d) => {
+      data += d
+    })
+    s.on('end', () => {
+      received.push(data)
+      s.end()
+    })
   })
   const socket = tls.connect({ port, host: LOOPBACK, ...clientCreds })
   t.teardown(() => socket.destroy())
@@ -283,7 +305,9 @@ test('destroy(err): emits that error, then close', async (t) => {
 })
 
 test('destroy() during the handshake: no secureConnect, no error, close', async (t) => {
-  const { port } = await listen(t, nodeTls, serverCreds, (s) => { s.on('error', () => {}) })
+  const { port } = await listen(t, nodeTls, serverCreds, (s) => {
+    s.on('error', () => {})
+  })
   const socket = tls.connect({ port, host: LOOPBACK, ...clientCreds })
   t.teardown(() => socket.destroy())
   watchClose(socket)
@@ -298,7 +322,12 @@ test("setTimeout(): 'timeout' fires on idle without destroying; setTimeout(0) di
   const { impl } = await pair(t, 'client')
   const started = Date.now()
   let callbackCalls = 0
-  t.is(impl.setTimeout(200, () => { callbackCalls++ }), impl)
+  t.is(
+    impl.setTimeout(200, () => {
+      callbackCalls++
+    }),
+    impl,
+  )
   await once(impl, 'timeout', 5000)
   const elapsed = Date.now() - started
   t.true(elapsed >= 150, `timeout after ${elapsed} ms`)
@@ -307,7 +336,9 @@ test("setTimeout(): 'timeout' fires on idle without destroying; setTimeout(0) di
   t.true(impl.writable)
   impl.setTimeout(0)
   let more = 0
-  impl.on('timeout', () => { more++ })
+  impl.on('timeout', () => {
+    more++
+  })
   await delay(400)
   t.is(more, 0)
 })
@@ -318,7 +349,9 @@ test('setTimeout(): activity postpones the timeout', async (t) => {
   peer.on('data', echo)
   let fired = 0
   impl.setTimeout(300)
-  impl.on('timeout', () => { fired++ })
+  impl.on('timeout', () => {
+    fired++
+  })
   impl.resume()
   // Keep traffic flowing every 100 ms for 600 ms: no timeout.
   for (let i = 0; i < 6; i++) {

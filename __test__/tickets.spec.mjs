@@ -14,27 +14,45 @@ import { fileURLToPath } from 'node:url'
 import nodeTls from 'node:tls'
 
 import { fixtures } from './helpers/fixtures.mjs'
-import { tls, underTest } from './helpers/impl.mjs'
+import { tls } from './helpers/impl.mjs'
 import { collect, listen, runOpensslClient, withTimeout } from './helpers/peers.mjs'
 
 const f = await fixtures()
 const rsa = { key: f.rsa.key, cert: f.rsa.chain }
 const here = path.dirname(fileURLToPath(import.meta.url))
 
-async function serverProcess (t, keys) {
+async function serverProcess(t, keys) {
   const child = spawn(process.execPath, [path.join(here, 'helpers/ticket-server.mjs'), keys.toString('hex')], {
-    stdio: ['pipe', 'pipe', 'inherit'], env: process.env
+    stdio: ['pipe', 'pipe', 'inherit'],
+    env: process.env,
   })
-  t.teardown(() => { child.stdin.end(); setTimeout(() => child.kill(), 2000).unref() })
-  const line = await withTimeout(new Promise((resolve) => readline.createInterface({ input: child.stdout }).once('line', resolve)), 15_000, 'server start')
+  t.teardown(() => {
+    child.stdin.end()
+    setTimeout(() => child.kill(), 2000).unref()
+  })
+  const line = await withTimeout(
+    new Promise((resolve) => readline.createInterface({ input: child.stdout }).once('line', resolve)),
+    15_000,
+    'server start',
+  )
   return Number(line)
 }
 
 /** A node:tls client connection; returns the text received and the session. */
-async function nodeClient (port, version, session) {
-  const socket = nodeTls.connect({ host: '127.0.0.1', port, servername: 'localhost', ca: f.ca.cert, maxVersion: version, minVersion: version, session })
+async function nodeClient(port, version, session) {
+  const socket = nodeTls.connect({
+    host: '127.0.0.1',
+    port,
+    servername: 'localhost',
+    ca: f.ca.cert,
+    maxVersion: version,
+    minVersion: version,
+    session,
+  })
   let latest
-  socket.on('session', (s) => { latest = s })
+  socket.on('session', (s) => {
+    latest = s
+  })
   const text = (await collect(socket)).toString()
   return { text, session: latest }
 }
@@ -55,7 +73,10 @@ for (const version of ['TLSv1.2', 'TLSv1.3']) {
 }
 
 test('getTicketKeys/setTicketKeys: tickets under the old keys no longer resume, as in Node', async (t) => {
-  const { server, port } = await listen(t, tls, { ...rsa, maxVersion: 'TLSv1.2' }, (s) => { s.on('error', () => {}); s.end(`reused=${s.isSessionReused()}`) })
+  const { server, port } = await listen(t, tls, { ...rsa, maxVersion: 'TLSv1.2' }, (s) => {
+    s.on('error', () => {})
+    s.end(`reused=${s.isSessionReused()}`)
+  })
   const initial = server.getTicketKeys()
   t.is(initial.length, 48)
   const first = await nodeClient(port, 'TLSv1.2')
@@ -79,9 +100,13 @@ test('openssl s_client carries a ticket from one server process to another', asy
   t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }))
   const sess = path.join(dir, 'sess.pem')
   const common = ['-servername', 'localhost', '-CAfile', f.path('ca.cert.pem')]
-  const first = await runOpensslClient(t, ['-connect', `127.0.0.1:${a}`, ...common, '-sess_out', sess], '', { waitFor: 'reused=' })
+  const first = await runOpensslClient(t, ['-connect', `127.0.0.1:${a}`, ...common, '-sess_out', sess], '', {
+    waitFor: 'reused=',
+  })
   t.regex(first.stdout, /reused=false/)
-  const second = await runOpensslClient(t, ['-connect', `127.0.0.1:${b}`, ...common, '-sess_in', sess], '', { waitFor: 'reused=' })
+  const second = await runOpensslClient(t, ['-connect', `127.0.0.1:${b}`, ...common, '-sess_in', sess], '', {
+    waitFor: 'reused=',
+  })
   t.regex(second.stdout, /Reused, TLSv1\.3/)
   t.regex(second.stdout, /reused=true/)
 })

@@ -1,4 +1,3 @@
-'use strict'
 // Top self-time functions of a V8 .cpuprofile (from `node --cpu-prof`).
 //   node bench/cpuprofile-top.js PROFILE.cpuprofile [N]
 // Native (Node-API / C++) work shows up under the JS name of the call that

@@ -1,4 +1,3 @@
-'use strict'
 // rustls-node (A) against node:tls (B), side by side in one process.
 //
 //   npm run bench                      full run (about four minutes)
@@ -93,8 +92,15 @@ const log = (...a) => console.error(...a)
 
 function parseArgs(argv) {
   const o = {
-    quick: false, json: false, only: null, rounds: null, side: null, certs: null, child: null,
-    conns: null, handshakeOnLoop: false,
+    quick: false,
+    json: false,
+    only: null,
+    rounds: null,
+    side: null,
+    certs: null,
+    child: null,
+    conns: null,
+    handshakeOnLoop: false,
   }
   for (const a of argv) {
     const [k, v] = a.split(/=(.*)/s)
@@ -110,7 +116,8 @@ function parseArgs(argv) {
     else if (k === '--help' || k === '-h') o.help = true
     else throw new Error(`unknown option ${a} (try --help)`)
   }
-  for (const m of o.only || []) if (!METRICS.includes(m)) throw new Error(`--only: unknown metric ${m}; one of ${METRICS}`)
+  for (const m of o.only || [])
+    if (!METRICS.includes(m)) throw new Error(`--only: unknown metric ${m}; one of ${METRICS}`)
   if (o.only) o.only = METRICS.filter((m) => o.only.includes(m)) // table order, no duplicates
   if (o.side && o.side !== 'A' && o.side !== 'B') throw new Error('--side must be A or B')
   if (o.rounds !== null && !(o.rounds >= 1 && o.rounds <= 50)) throw new Error('--rounds must be 1..50')
@@ -134,7 +141,9 @@ const USAGE = `usage: node bench/run.js [--quick] [--json] [--only=METRIC[,...]]
     memory      server RSS and client RSS per idle connection (two child processes)
     storm       1 ms timer delay p99/max while 64 clients handshake in the same process
     cores       full handshakes/s in a child under taskset -c 0 vs on all cores
-  aliases: ${Object.entries(METRIC_ALIASES).map(([k, v]) => `${k}=${v.join('+')}`).join(' ')}
+  aliases: ${Object.entries(METRIC_ALIASES)
+    .map(([k, v]) => `${k}=${v.join('+')}`)
+    .join(' ')}
   --side=A|B runs one side only (for profiling).
   --conns=N idle connections for the memory row (default 2000, --quick 200),
     e.g. --only=memory --conns=10000 --rounds=3.
@@ -169,12 +178,44 @@ function makeCerts(dir, alg) {
   )
   const ossl = (...args) => execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] })
   ossl('genpkey', ...genpkey, '-out', `${p}ca.key`)
-  ossl('req', '-x509', '-new', '-key', `${p}ca.key`, '-sha256', '-days', '30', '-config', 'ca.cnf', '-out', `${p}ca.pem`)
+  ossl(
+    'req',
+    '-x509',
+    '-new',
+    '-key',
+    `${p}ca.key`,
+    '-sha256',
+    '-days',
+    '30',
+    '-config',
+    'ca.cnf',
+    '-out',
+    `${p}ca.pem`,
+  )
   ossl('genpkey', ...genpkey, '-out', `${p}leaf.key`)
   ossl('req', '-new', '-key', `${p}leaf.key`, '-config', 'leaf.cnf', '-out', `${p}leaf.csr`)
-  const serial = '0x' + require('node:crypto').randomBytes(8).toString('hex')
-  ossl('x509', '-req', '-in', `${p}leaf.csr`, '-CA', `${p}ca.pem`, '-CAkey', `${p}ca.key`, '-set_serial', serial,
-    '-days', '30', '-sha256', '-extfile', 'leaf.ext', '-extensions', 'v3_leaf', '-out', `${p}leaf.pem`)
+  const serial = `0x${require('node:crypto').randomBytes(8).toString('hex')}`
+  ossl(
+    'x509',
+    '-req',
+    '-in',
+    `${p}leaf.csr`,
+    '-CA',
+    `${p}ca.pem`,
+    '-CAkey',
+    `${p}ca.key`,
+    '-set_serial',
+    serial,
+    '-days',
+    '30',
+    '-sha256',
+    '-extfile',
+    'leaf.ext',
+    '-extensions',
+    'v3_leaf',
+    '-out',
+    `${p}leaf.pem`,
+  )
 }
 
 function loadCerts(dir, alg = 'ecdsa') {
@@ -268,7 +309,7 @@ function failCurrentUnit(err) {
     log('uncaught outside any unit:', err)
     process.exit(1)
   }
-  log(`  uncaught in a unit: ${err && err.stack ? err.stack : err}`)
+  log(`  uncaught in a unit: ${err?.stack ? err.stack : err}`)
   currentScope.fail(err)
 }
 process.on('uncaughtException', failCurrentUnit)
@@ -311,7 +352,7 @@ async function interleaveJobs(ctx, jobs) {
       log(`  ${job.name} ${tag} ${job.side}: ${fmtSample(r)} (${seconds(t0).toFixed(1)} s)`)
       return r
     } catch (err) {
-      log(`  ${job.name} ${tag} ${job.side}: FAILED ${err && err.stack ? err.stack : err}`)
+      log(`  ${job.name} ${tag} ${job.side}: FAILED ${err?.stack ? err.stack : err}`)
       throw err
     }
   }
@@ -335,7 +376,10 @@ async function interleaveJobs(ctx, jobs) {
  * Returns { A: { samples, errors }, B: ... }.
  */
 async function interleave(name, ctx, unit, warmup, timeoutMs) {
-  const r = await interleaveJobs(ctx, ctx.sides.map((side) => ({ name, side, unit, warmup, timeoutMs })))
+  const r = await interleaveJobs(
+    ctx,
+    ctx.sides.map((side) => ({ name, side, unit, warmup, timeoutMs })),
+  )
   return Object.fromEntries(ctx.sides.map((side, i) => [side, r[i]]))
 }
 
@@ -478,7 +522,8 @@ async function throughputUnit(tls, scope, certs, bytes, pin) {
   const port = await scope.listen(server)
   const client = await connectTls(tls, scope, port, { secureContext: clientContext(tls, certs, pin) })
   const c = client.getCipher() || {}
-  if ((c.standardName || c.name) !== pin.ciphers) throw new Error(`negotiated ${c.standardName || c.name}, not ${pin.ciphers}`)
+  if ((c.standardName || c.name) !== pin.ciphers)
+    throw new Error(`negotiated ${c.standardName || c.name}, not ${pin.ciphers}`)
   return pumpAndMeasure(client, bytes, sink.received, sink.done)
 }
 
@@ -515,7 +560,12 @@ async function handshakeUnit(tls, scope, certs, { count, concurrency, caPerConne
   })
   const secs = seconds(t0)
   delay.disable()
-  return { perSec: count / secs, p99ms: delay.percentile(99) / 1e6, maxms: delay.max / 1e6, hangUps: scope.hangUps || 0 }
+  return {
+    perSec: count / secs,
+    p99ms: delay.percentile(99) / 1e6,
+    maxms: delay.max / 1e6,
+    hangUps: scope.hangUps || 0,
+  }
 }
 
 // ---------------------------------------------------------------------------
@@ -547,7 +597,13 @@ async function stormUnit(tls, scope, certs, { count, concurrency }) {
     clearInterval(ticker)
   }
   const secs = seconds(t0)
-  return { p99ms: percentile(late, 99), maxms: Math.max(...late), ticks: late.length, perSec: count / secs, hangUps: scope.hangUps || 0 }
+  return {
+    p99ms: percentile(late, 99),
+    maxms: Math.max(...late),
+    ticks: late.length,
+    perSec: count / secs,
+    hangUps: scope.hangUps || 0,
+  }
 }
 
 // ---------------------------------------------------------------------------
@@ -577,7 +633,9 @@ async function latencyUnit(tls, scope, certs, { count }) {
     let timer
     await Promise.race([
       data,
-      new Promise((_, reject) => (timer = setTimeout(() => reject(new Error('no data from the server within 2 s')), 2000))),
+      new Promise(
+        (_, reject) => (timer = setTimeout(() => reject(new Error('no data from the server within 2 s')), 2000)),
+      ),
     ]).finally(() => clearTimeout(timer))
     firstByte.push(seconds(t0) * 1000)
     s.destroy()
@@ -614,7 +672,7 @@ async function resumedUnit(tls, scope, certs, { count, concurrency, chain }) {
     const opts = { secureContext, session, noDelay: true }
     const s = await connectTls(tls, scope, port, opts, (x) => x.on('session', (v) => (newest = v)))
     await new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error("no data from the server within 2 s")), 2000)
+      const timer = setTimeout(() => reject(new Error('no data from the server within 2 s')), 2000)
       s.once('data', () => {
         clearTimeout(timer)
         setImmediate(resolve) // node:tls emits 'session' just after the data
@@ -656,13 +714,19 @@ async function probeSession(tls, certs) {
     const server = tls.createServer(serverOptions(certs), (s) => s.on('error', noop))
     const port = await scope.listen(server)
     let pending
-    const s = await connectTls(tls, scope, port, { secureContext: clientContext(tls, certs) }, (x) => (pending = sessionOf(x, 300)))
+    const s = await connectTls(
+      tls,
+      scope,
+      port,
+      { secureContext: clientContext(tls, certs) },
+      (x) => (pending = sessionOf(x, 300)),
+    )
     const session = await pending
     return {
       session: session !== undefined && session !== null,
       protocol: s.getProtocol(),
-      cipher: (s.getCipher() || {}).standardName || (s.getCipher() || {}).name,
-      group: (s.getEphemeralKeyInfo() || {}).name,
+      cipher: s.getCipher()?.standardName || s.getCipher()?.name,
+      group: s.getEphemeralKeyInfo()?.name,
     }
   }, 10_000)
 }
@@ -685,7 +749,13 @@ class Child {
     let cmd = process.execPath
     let args = nodeArgs
     if (nofile) {
-      args = ['-c', `ulimit -n "$(ulimit -Hn)" 2>/dev/null || ulimit -n ${nofile} 2>/dev/null; exec "$@"`, 'sh', cmd, ...args]
+      args = [
+        '-c',
+        `ulimit -n "$(ulimit -Hn)" 2>/dev/null || ulimit -n ${nofile} 2>/dev/null; exec "$@"`,
+        'sh',
+        cmd,
+        ...args,
+      ]
       cmd = '/bin/sh'
     }
     if (taskset) {
@@ -724,7 +794,7 @@ class Child {
     if (this.exited) return Promise.reject(new Error(`${this.name} ${this.exited}`))
     return new Promise((resolve, reject) => {
       this.waiting.push({ resolve, reject })
-      this.proc.stdin.write(cmd + '\n')
+      this.proc.stdin.write(`${cmd}\n`)
     })
   }
   kill() {
@@ -749,8 +819,10 @@ async function childMain(spec, certDir) {
   const scope = new Scope()
   currentScope = scope
   const limit = openFilesLimit()
-  const limitError = limit !== null && limit < Number(nofile)
-    ? `open-files limit is ${limit}, need ${nofile} (raise the hard limit: ulimit -Hn)` : null
+  const limitError =
+    limit !== null && limit < Number(nofile)
+      ? `open-files limit is ${limit}, need ${nofile} (raise the hard limit: ulimit -Hn)`
+      : null
   const gc = async () => {
     for (let i = 0; i < 3; i++) {
       global.gc()
@@ -783,7 +855,11 @@ async function childMain(spec, certDir) {
       return { port }
     },
     async held(n) {
-      await waitFor(`${n} secure connections at the server (has ${held.size})`, () => held.size === Number(n), 20_000 + 10 * n)
+      await waitFor(
+        `${n} secure connections at the server (has ${held.size})`,
+        () => held.size === Number(n),
+        20_000 + 10 * n,
+      )
       return { held: held.size }
     },
     async open(n, p) {
@@ -801,7 +877,16 @@ async function childMain(spec, certDir) {
     async close() {
       const all = [...clients]
       clients.clear()
-      await Promise.all(all.map((s) => new Promise((r) => (s.destroyed ? r() : (s.once('close', r), s.destroy())))))
+      await Promise.all(
+        all.map(
+          (s) =>
+            new Promise((r) => {
+              if (s.destroyed) return r()
+              s.once('close', r)
+              s.destroy()
+            }),
+        ),
+      )
       return { open: 0 }
     },
     async sample() {
@@ -811,7 +896,10 @@ async function childMain(spec, certDir) {
     },
     async handshakes(n, concurrency) {
       // Its own scope, so its server and sockets are gone afterwards.
-      return runUnit((s) => handshakeUnit(tls, s, certs, { count: Number(n), concurrency: Number(concurrency) }), 120_000)
+      return runUnit(
+        (s) => handshakeUnit(tls, s, certs, { count: Number(n), concurrency: Number(concurrency) }),
+        120_000,
+      )
     },
   }
   if (kind !== 'memory' && kind !== 'cores') throw new Error(`unknown child ${kind}`)
@@ -830,7 +918,7 @@ async function childMain(spec, certDir) {
         answer = { error: errText(err) }
       }
       currentScope = scope
-      process.stdout.write(JSON.stringify(answer) + '\n')
+      process.stdout.write(`${JSON.stringify(answer)}\n`)
     })
   })
   rl.on('close', () => queue.then(() => process.exit(0)))
@@ -951,7 +1039,10 @@ async function benchBulk(ctx, selected) {
   }
   const out = await interleaveJobs(ctx, jobs)
   const byMetric = {}
-  jobs.forEach((job, i) => ((byMetric[job.metric] ||= {})[job.side] = out[i]))
+  for (const [i, job] of jobs.entries()) {
+    byMetric[job.metric] ||= {}
+    byMetric[job.metric][job.side] = out[i]
+  }
 
   const rows = []
   for (const m of selected.filter((x) => x !== 'tcp')) {
@@ -961,7 +1052,14 @@ async function benchBulk(ctx, selected) {
   }
   if (byMetric.tcp) {
     const tcp = rowsFrom(byMetric.tcp, 'tcp', 'bulk MB/s, plain TCP (control)', 'MB/s', 'higher', (s) => s.MBps)
-    const cpu = rowsFrom(byMetric.tcp, 'tcp_cpu', '  CPU s/GB, plain TCP (user+sys)', 's', 'lower', (s) => s.cpuSecPerGB)
+    const cpu = rowsFrom(
+      byMetric.tcp,
+      'tcp_cpu',
+      '  CPU s/GB, plain TCP (user+sys)',
+      's',
+      'lower',
+      (s) => s.cpuSecPerGB,
+    )
     for (const r of [tcp, cpu]) r.note = 'control: no TLS'
     rows.push(tcp, cpu)
     // Each TLS row as a share of the control's median: how close to the
@@ -969,7 +1067,14 @@ async function benchBulk(ctx, selected) {
     const t = tcp.sides.T.median
     for (const m of selected.filter((x) => x !== 'tcp')) {
       const tlsRow = rows.find((r) => r.key === m)
-      const share = { key: `${m}_tcp_pct`, label: `  ${CIPHER_LABEL[m]} as % of plain TCP`, unit: '%', better: 'higher', sides: {}, ratio: null }
+      const share = {
+        key: `${m}_tcp_pct`,
+        label: `  ${CIPHER_LABEL[m]} as % of plain TCP`,
+        unit: '%',
+        better: 'higher',
+        sides: {},
+        ratio: null,
+      }
       for (const [side, s] of Object.entries(tlsRow.sides)) {
         share.sides[side] = {
           median: t && s.median !== null ? (s.median / t) * 100 : null,
@@ -993,7 +1098,9 @@ async function benchHandshakes(ctx) {
     log(`handshakes, ECDSA P-256 (${variant}): ${count} per unit, ${concurrency} concurrent`)
     const unit = (n) => (tls, scope) => handshakeUnit(tls, scope, ctx.certs, { count: n, concurrency, caPerConnect })
     const r = await interleave(`handshakes/${tag}`, ctx, unit(count), unit(Math.ceil(count / 4)))
-    rows.push(rowsFrom(r, `handshakes_${tag}`, `full handshakes/s, ECDSA P-256 (${variant})`, '1/s', 'higher', (s) => s.perSec))
+    rows.push(
+      rowsFrom(r, `handshakes_${tag}`, `full handshakes/s, ECDSA P-256 (${variant})`, '1/s', 'higher', (s) => s.perSec),
+    )
     rows.push(rowsFrom(r, `loop_p99_${tag}`, `  loop delay p99 (${tag})`, 'ms', 'lower', (s) => s.p99ms))
     rows.push(rowsFrom(r, `loop_max_${tag}`, `  loop delay max (${tag})`, 'ms', 'lower', (s) => s.maxms))
   }
@@ -1041,10 +1148,14 @@ async function benchResumed(ctx) {
   const rows = []
   for (const chain of [true, false]) {
     const n = chain ? count : Math.ceil(count / 4)
-    log(`resumed handshakes (${chain ? 'newest session per client' : 'one session for all'}): ${n} per unit` +
-      (sessionless.length ? ` (no sessions from ${sessionless.join(', ')})` : ''))
+    log(
+      `resumed handshakes (${chain ? 'newest session per client' : 'one session for all'}): ${n} per unit` +
+        (sessionless.length ? ` (no sessions from ${sessionless.join(', ')})` : ''),
+    )
     const unit = (k) => (tls, scope) => resumedUnit(tls, scope, ctx.certs, { count: k, concurrency, chain })
-    const r = sides.length ? await interleave(`resumed/${chain ? 'chain' : 'shared'}`, only, unit(n), unit(Math.ceil(n / 4))) : {}
+    const r = sides.length
+      ? await interleave(`resumed/${chain ? 'chain' : 'shared'}`, only, unit(n), unit(Math.ceil(n / 4)))
+      : {}
     rows.push(
       chain
         ? rowsFrom(r, 'resumed', 'resumed handshakes/s', '1/s', 'higher', (s) => s.perSec)
@@ -1077,7 +1188,9 @@ async function benchCores(ctx) {
     ['cores_scale', `  scale factor, ${cpus} cores / 1`, 'x', 'higher', (s) => s.scale],
   ]
   if (!tasksetWorks()) {
-    const r = Object.fromEntries(ctx.sides.map((side) => [side, { samples: [], errors: ['taskset (util-linux) not found or not permitted'] }]))
+    const r = Object.fromEntries(
+      ctx.sides.map((side) => [side, { samples: [], errors: ['taskset (util-linux) not found or not permitted'] }]),
+    )
     return labels.map((l) => rowsFrom(r, ...l))
   }
   const timeoutMs = Math.max(ctx.cfg.unitTimeoutMs, 60_000)
@@ -1135,13 +1248,16 @@ function table(rows, ctx) {
   ])
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)))
   const line = (cols) =>
-    cols.map((c, i) => (i >= 2 && i <= 4 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ').trimEnd()
+    cols
+      .map((c, i) => (i >= 2 && i <= 4 ? c.padStart(widths[i]) : c.padEnd(widths[i])))
+      .join('  ')
+      .trimEnd()
   const out = [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)]
   const failures = []
   const seen = new Set() // rows from the same units share one errors array
   for (const r of rows) {
     for (const [side, s] of Object.entries(r.sides)) {
-      if (!s.errors || !s.errors.length || seen.has(s.errors)) continue
+      if (!s.errors?.length || seen.has(s.errors)) continue
       seen.add(s.errors)
       failures.push(`  ${r.label.trim()} [${side} ${IMPLS[side].label}]: ${[...new Set(s.errors)].join('; ')}`)
     }
@@ -1188,16 +1304,22 @@ async function main() {
     const ctx = { cfg, sides, certs, rsaCerts, certDir, impl, probe: {} }
     const loadStart = os.loadavg()
 
-    log(`rustls-node bench: ${opts.quick ? 'quick' : 'full'}, ${cfg.rounds} rounds, node ${process.version}, ` +
-      `${os.cpus().length} cpus (${(os.cpus()[0] || {}).model}), load ${loadStart.map((x) => x.toFixed(2)).join(' ')}`)
-    log(`  A's handshake steps: ${handshakeOnLoop ? 'on the event loop (RUSTLS_NODE_HANDSHAKE_ON_LOOP=1)' : "on libuv's thread pool"}` +
-      `, UV_THREADPOOL_SIZE=${process.env.UV_THREADPOOL_SIZE || '4 (default)'}`)
+    log(
+      `rustls-node bench: ${opts.quick ? 'quick' : 'full'}, ${cfg.rounds} rounds, node ${process.version}, ` +
+        `${os.cpus().length} cpus (${os.cpus()[0]?.model}), load ${loadStart.map((x) => x.toFixed(2)).join(' ')}`,
+    )
+    log(
+      `  A's handshake steps: ${handshakeOnLoop ? 'on the event loop (RUSTLS_NODE_HANDSHAKE_ON_LOOP=1)' : "on libuv's thread pool"}` +
+        `, UV_THREADPOOL_SIZE=${process.env.UV_THREADPOOL_SIZE || '4 (default)'}`,
+    )
     for (const side of sides) {
       try {
         if (impl[side] instanceof Error) throw impl[side]
         ctx.probe[side] = await probeSession(impl[side], certs)
         const p = ctx.probe[side]
-        log(`  ${side} ${IMPLS[side].label}: ${p.protocol} ${p.cipher} ${p.group}, session: ${p.session ? 'yes' : 'no'}`)
+        log(
+          `  ${side} ${IMPLS[side].label}: ${p.protocol} ${p.cipher} ${p.group}, session: ${p.session ? 'yes' : 'no'}`,
+        )
       } catch (err) {
         log(`  ${side} ${IMPLS[side].label}: probe connection FAILED: ${errText(err)}`)
       }
@@ -1208,7 +1330,13 @@ async function main() {
     const selected = opts.only || METRICS
     for (const m of selected) {
       if (BULK.includes(m)) {
-        if (m === selected.find((x) => BULK.includes(x))) rows.push(...(await benchBulk(ctx, selected.filter((x) => BULK.includes(x)))))
+        if (m === selected.find((x) => BULK.includes(x)))
+          rows.push(
+            ...(await benchBulk(
+              ctx,
+              selected.filter((x) => BULK.includes(x)),
+            )),
+          )
       } else {
         rows.push(...(await BENCHES[m](ctx)))
       }
@@ -1222,7 +1350,7 @@ async function main() {
       `\n"better" says which direction wins for that row. A's handshakes: ${handshakeOnLoop ? 'on the event loop' : 'thread pool'}.` +
       `\nTook ${elapsed.toFixed(0)} s; load average ${loadStart[0].toFixed(2)} at the start, ${loadEnd[0].toFixed(2)} at the end.`
     if (opts.json) {
-      log('\n' + text + legend)
+      log(`\n${text}${legend}`)
       const json = {
         node: process.version,
         platform: `${os.platform()} ${os.arch()}`,
@@ -1240,7 +1368,7 @@ async function main() {
       }
       console.log(JSON.stringify(json, null, 2))
     } else {
-      console.log('\n' + text + legend)
+      console.log(`\n${text}${legend}`)
     }
   } finally {
     if (!opts.certs) fs.rmSync(certDir, { recursive: true, force: true })
@@ -1259,7 +1387,7 @@ main().then(
     }, 3000).unref()
   },
   (err) => {
-    log(err && err.stack ? err.stack : err)
+    log(err?.stack ? err.stack : err)
     process.exit(1)
   },
 )

@@ -8,7 +8,6 @@
 // in memory at start. Its PEM is also written to a temp file so the printed
 // curl command can verify it.
 
-'use strict'
 const https = require('node:https')
 const tls = require('node:tls')
 const fs = require('node:fs')
@@ -22,7 +21,9 @@ const { cert, key } = generateSelfSigned(['localhost', '127.0.0.1', '::1'])
 const caFile = path.join(os.tmpdir(), `rustls-node-demo-${process.pid}.pem`)
 fs.writeFileSync(caFile, cert)
 
-const stack = tls.rustls ? `rustls-node ${tls.rustls.version} (rustls)` : `node:tls (OpenSSL ${process.versions.openssl})`
+const stack = tls.rustls
+  ? `rustls-node ${tls.rustls.version} (rustls)`
+  : `node:tls (OpenSSL ${process.versions.openssl})`
 
 const server = https.createServer({ key, cert }, (req, res) => {
   const socket = req.socket
@@ -31,7 +32,10 @@ const server = https.createServer({ key, cert }, (req, res) => {
       message: `hello over ${stack}`,
       protocol: socket.getProtocol(),
       cipher: socket.getCipher().name,
-      keyExchange: typeof socket.getNegotiatedGroup === 'function' ? socket.getNegotiatedGroup() : 'unknown (node:tls cannot tell on a server)',
+      keyExchange:
+        typeof socket.getNegotiatedGroup === 'function'
+          ? socket.getNegotiatedGroup()
+          : 'unknown (node:tls cannot tell on a server)',
       alpn: socket.alpnProtocol,
       servername: socket.servername,
       method: req.method,
@@ -41,7 +45,7 @@ const server = https.createServer({ key, cert }, (req, res) => {
     2,
   )
   res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) })
-  res.end(body + '\n')
+  res.end(`${body}\n`)
 })
 server.on('tlsClientError', (err, socket) => {
   console.error(`TLS error from ${socket.remoteAddress}: ${err.code} ${err.message}`)

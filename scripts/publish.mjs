@@ -24,7 +24,7 @@ import { fileURLToPath } from 'node:url'
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const NPM = process.platform === 'win32' ? 'npm.cmd' : 'npm'
 
-function parseArgs (argv) {
+function parseArgs(argv) {
   const o = { registry: null, provenance: false, tag: null, only: null, binaryDir: null, dryRun: false }
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]
@@ -47,7 +47,7 @@ function parseArgs (argv) {
 const readJson = (f) => JSON.parse(fs.readFileSync(f, 'utf8'))
 
 /** napi-rs's platform-arch-abi name of a Rust target triple. */
-export function tripleOf (rustTarget) {
+export function tripleOf(rustTarget) {
   const cpu = { x86_64: 'x64', aarch64: 'arm64', i686: 'ia32', armv7: 'arm' }
   const sys = { linux: 'linux', darwin: 'darwin', windows: 'win32', freebsd: 'freebsd' }
   const parts = rustTarget.split('-')
@@ -57,19 +57,26 @@ export function tripleOf (rustTarget) {
 }
 
 /** The repository field for provenance, from the GitHub Actions environment. */
-function repositoryFromCi () {
+function repositoryFromCi() {
   const { GITHUB_SERVER_URL, GITHUB_REPOSITORY } = process.env
   if (!GITHUB_SERVER_URL || !GITHUB_REPOSITORY) return null
   return { type: 'git', url: `git+${GITHUB_SERVER_URL}/${GITHUB_REPOSITORY}.git` }
 }
 
-function npm (args, options = {}) {
-  return execFileSync(NPM, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], shell: process.platform === 'win32', ...options })
+function npm(args, options = {}) {
+  return execFileSync(NPM, args, {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+    shell: process.platform === 'win32',
+    ...options,
+  })
 }
 
-function alreadyPublished (name, version, registry) {
+function alreadyPublished(name, version, registry) {
   try {
-    const out = npm(['view', `${name}@${version}`, 'version', ...(registry ? ['--registry', registry] : [])], { stdio: ['ignore', 'pipe', 'ignore'] })
+    const out = npm(['view', `${name}@${version}`, 'version', ...(registry ? ['--registry', registry] : [])], {
+      stdio: ['ignore', 'pipe', 'ignore'],
+    })
     return out.trim() === version
   } catch {
     return false
@@ -77,17 +84,17 @@ function alreadyPublished (name, version, registry) {
 }
 
 /** Writes the staged package.json: the repository filled in for provenance when absent. */
-function stageManifest (src, dest) {
+function stageManifest(src, dest) {
   const pkg = readJson(src)
   if (!pkg.repository) {
     const repository = repositoryFromCi()
     if (repository) pkg.repository = repository
   }
-  fs.writeFileSync(dest, JSON.stringify(pkg, null, 2) + '\n')
+  fs.writeFileSync(dest, `${JSON.stringify(pkg, null, 2)}\n`)
   return pkg
 }
 
-function publishDir (dir, opts, { ignoreScripts = false } = {}) {
+function publishDir(dir, opts, { ignoreScripts = false } = {}) {
   const args = ['publish', dir, '--access', 'public']
   if (opts.registry) args.push('--registry', opts.registry)
   if (opts.provenance) args.push('--provenance')
@@ -97,34 +104,44 @@ function publishDir (dir, opts, { ignoreScripts = false } = {}) {
   process.stdout.write(npm(args))
 }
 
-export function main (argv = process.argv.slice(2)) {
+export function main(argv = process.argv.slice(2)) {
   const opts = parseArgs(argv)
   const root = readJson(path.join(REPO, 'package.json'))
   const version = root.version
   const { binaryName, packageName, targets } = root.napi
   const triples = targets.map(tripleOf)
   const selected = opts.only ?? triples
-  for (const t of selected) if (!triples.includes(t)) throw new Error(`--only ${t}: not one of package.json napi.targets`)
+  for (const t of selected)
+    if (!triples.includes(t)) throw new Error(`--only ${t}: not one of package.json napi.targets`)
 
   // Everything must agree before anything is published.
   const problems = []
   for (const t of triples) {
     const name = `${packageName}-${t}`
     const manifest = path.join(REPO, 'npm', t, 'package.json')
-    if (!fs.existsSync(manifest)) { problems.push(`npm/${t}/package.json is missing`); continue }
+    if (!fs.existsSync(manifest)) {
+      problems.push(`npm/${t}/package.json is missing`)
+      continue
+    }
     const pkg = readJson(manifest)
     if (pkg.name !== name) problems.push(`npm/${t}: name ${pkg.name}, expected ${name}`)
     if (pkg.version !== version) problems.push(`npm/${t}: version ${pkg.version}, rustls-node is ${version}`)
-    if (root.optionalDependencies?.[name] !== version) problems.push(`optionalDependencies["${name}"] is not ${version}`)
+    if (root.optionalDependencies?.[name] !== version)
+      problems.push(`optionalDependencies["${name}"] is not ${version}`)
   }
   const staged = fs.mkdtempSync(path.join(os.tmpdir(), 'rustls-node-publish-'))
   try {
     const plan = []
     for (const t of selected) {
       const file = `${binaryName}.${t}.node`
-      const candidates = [path.join(REPO, 'npm', t, file), opts.binaryDir && path.join(opts.binaryDir, file)].filter(Boolean)
+      const candidates = [path.join(REPO, 'npm', t, file), opts.binaryDir && path.join(opts.binaryDir, file)].filter(
+        Boolean,
+      )
       const binary = candidates.find((f) => fs.existsSync(f))
-      if (!binary) { problems.push(`no addon for ${t}: looked in ${candidates.join(', ')}`); continue }
+      if (!binary) {
+        problems.push(`no addon for ${t}: looked in ${candidates.join(', ')}`)
+        continue
+      }
       plan.push({ t, file, binary })
     }
     if (problems.length) throw new Error(`not publishing:\n  ${problems.join('\n  ')}`)
@@ -144,7 +161,9 @@ export function main (argv = process.argv.slice(2)) {
     }
 
     // The main package: exactly the files `npm pack` would take, staged.
-    const listed = JSON.parse(npm(['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: REPO }))[0].files.map((f) => f.path)
+    const listed = JSON.parse(npm(['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: REPO }))[0].files.map(
+      (f) => f.path,
+    )
     const main = path.join(staged, 'main')
     for (const f of listed) {
       fs.mkdirSync(path.dirname(path.join(main, f)), { recursive: true })

@@ -20,7 +20,7 @@ const nodeTls = require('node:tls')
 const os = require('node:os')
 const path = require('node:path')
 
-function resolveModule () {
+function resolveModule() {
   const i = process.argv.indexOf('--module')
   if (i > 0) return require.resolve(path.resolve(process.argv[i + 1]))
   // As code in the current directory would: this script's own package (the
@@ -28,34 +28,83 @@ function resolveModule () {
   return createRequire(path.join(process.cwd(), 'smoke-entry.js')).resolve('rustls-node')
 }
 
-function makeCertificates (dir) {
+function makeCertificates(dir) {
   const run = (args) => execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] })
   const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes']
-  run(['req', '-x509', ...ec, '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '2', '-subj', '/CN=rustls-node smoke CA',
-    '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign'])
+  run([
+    'req',
+    '-x509',
+    ...ec,
+    '-keyout',
+    'ca.key',
+    '-out',
+    'ca.pem',
+    '-days',
+    '2',
+    '-subj',
+    '/CN=rustls-node smoke CA',
+    '-addext',
+    'basicConstraints=critical,CA:TRUE',
+    '-addext',
+    'keyUsage=critical,keyCertSign,cRLSign',
+  ])
   run(['req', ...ec, '-keyout', 'leaf.key', '-out', 'leaf.csr', '-subj', '/CN=localhost'])
-  fs.writeFileSync(path.join(dir, 'leaf.ext'),
+  fs.writeFileSync(
+    path.join(dir, 'leaf.ext'),
     'basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\n' +
-    'subjectAltName=DNS:localhost,IP:127.0.0.1\n')
-  run(['x509', '-req', '-in', 'leaf.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'leaf.pem',
-    '-days', '2', '-extfile', 'leaf.ext'])
+      'subjectAltName=DNS:localhost,IP:127.0.0.1\n',
+  )
+  run([
+    'x509',
+    '-req',
+    '-in',
+    'leaf.csr',
+    '-CA',
+    'ca.pem',
+    '-CAkey',
+    'ca.key',
+    '-CAcreateserial',
+    '-out',
+    'leaf.pem',
+    '-days',
+    '2',
+    '-extfile',
+    'leaf.ext',
+  ])
   // An unrelated CA, to see an unknown issuer refused.
-  run(['req', '-x509', ...ec, '-keyout', 'other.key', '-out', 'other.pem', '-days', '2', '-subj', '/CN=another CA',
-    '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign'])
+  run([
+    'req',
+    '-x509',
+    ...ec,
+    '-keyout',
+    'other.key',
+    '-out',
+    'other.pem',
+    '-days',
+    '2',
+    '-subj',
+    '/CN=another CA',
+    '-addext',
+    'basicConstraints=critical,CA:TRUE',
+    '-addext',
+    'keyUsage=critical,keyCertSign,cRLSign',
+  ])
   const read = (f) => fs.readFileSync(path.join(dir, f), 'utf8')
   return { ca: read('ca.pem'), key: read('leaf.key'), cert: read('leaf.pem'), otherCa: read('other.pem') }
 }
 
-function withTimeout (promise, ms, what) {
+function withTimeout(promise, ms, what) {
   let timer
   return Promise.race([
     promise,
-    new Promise((_resolve, reject) => { timer = setTimeout(() => reject(new Error(`${what}: no answer in ${ms} ms`)), ms) }),
+    new Promise((_resolve, reject) => {
+      timer = setTimeout(() => reject(new Error(`${what}: no answer in ${ms} ms`)), ms)
+    }),
   ]).finally(() => clearTimeout(timer))
 }
 
 /** An echo server of `impl` that answers 'pong:<data>' once per connection. */
-function echoServer (impl, certs, extra = {}) {
+function echoServer(impl, certs, extra = {}) {
   return new Promise((resolve, reject) => {
     const server = impl.createServer({ key: certs.key, cert: certs.cert, ...extra }, (socket) => {
       socket.once('data', (d) => socket.end(`pong:${d}`))
@@ -67,47 +116,64 @@ function echoServer (impl, certs, extra = {}) {
 }
 
 /** One exchange from a client of `impl`; resolves with what was learnt. */
-function exchange (impl, port, options) {
-  return withTimeout(new Promise((resolve, reject) => {
-    let session
-    const socket = impl.connect({ host: '127.0.0.1', port, servername: 'localhost', ...options }, () => {
-      socket.write('ping')
-    })
-    socket.on('session', (s) => { session = s })
-    let data = ''
-    socket.setEncoding('utf8')
-    socket.on('data', (d) => { data += d })
-    socket.on('error', reject)
-    socket.on('end', () => {
-      resolve({
-        data,
-        authorized: socket.authorized,
-        protocol: socket.getProtocol(),
-        alpn: socket.alpnProtocol,
-        reused: socket.isSessionReused(),
-        session: session ?? socket.getSession(),
+function exchange(impl, port, options) {
+  return withTimeout(
+    new Promise((resolve, reject) => {
+      let session
+      const socket = impl.connect({ host: '127.0.0.1', port, servername: 'localhost', ...options }, () => {
+        socket.write('ping')
       })
-    })
-  }), 10_000, 'TLS exchange')
+      socket.on('session', (s) => {
+        session = s
+      })
+      let data = ''
+      socket.setEncoding('utf8')
+      socket.on('data', (d) => {
+        data += d
+      })
+      socket.on('error', reject)
+      socket.on('end', () => {
+        resolve({
+          data,
+          authorized: socket.authorized,
+          protocol: socket.getProtocol(),
+          alpn: socket.alpnProtocol,
+          reused: socket.isSessionReused(),
+          session: session ?? socket.getSession(),
+        })
+      })
+    }),
+    10_000,
+    'TLS exchange',
+  )
 }
 
 /** The error a client of `impl` gets, or null. */
-function refusal (impl, port, options) {
-  return withTimeout(new Promise((resolve) => {
-    const socket = impl.connect({ host: '127.0.0.1', port, ...options }, () => { socket.destroy(); resolve(null) })
-    socket.on('error', (err) => resolve(err))
-  }), 10_000, 'refused TLS connection')
+function refusal(impl, port, options) {
+  return withTimeout(
+    new Promise((resolve) => {
+      const socket = impl.connect({ host: '127.0.0.1', port, ...options }, () => {
+        socket.destroy()
+        resolve(null)
+      })
+      socket.on('error', (err) => resolve(err))
+    }),
+    10_000,
+    'refused TLS connection',
+  )
 }
 
-async function main () {
+async function main() {
   const modulePath = resolveModule()
   const t0 = process.hrtime.bigint()
   const tls = require(modulePath)
   const loadMs = Number(process.hrtime.bigint() - t0) / 1e6
   assert.equal(typeof tls.connect, 'function')
   assert.equal(typeof tls.createServer, 'function')
-  console.log(`node ${process.version} (Node-API ${process.versions.napi}), ${process.platform}-${process.arch}: ` +
-    `rustls-node from ${path.dirname(modulePath)} loaded in ${loadMs.toFixed(1)} ms`)
+  console.log(
+    `node ${process.version} (Node-API ${process.versions.napi}), ${process.platform}-${process.arch}: ` +
+      `rustls-node from ${path.dirname(modulePath)} loaded in ${loadMs.toFixed(1)} ms`,
+  )
 
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rustls-node-smoke-'))
   // Also when an uncaught error ends the process.
@@ -163,21 +229,24 @@ async function main () {
       assert.equal(second.reused, true)
     })
 
-    await check('certificate verification: unknown issuer and wrong host refused as node:tls refuses them', async () => {
-      for (const [what, options] of [
-        ['unknown issuer', { ca: certs.otherCa, servername: 'localhost' }],
-        ['wrong host', { ca: certs.ca, servername: 'wrong.example' }],
-      ]) {
-        const ours = await refusal(tls, nodePort, options)
-        const theirs = await refusal(nodeTls, nodePort, options)
-        assert.ok(theirs, `node:tls refuses the ${what}`)
-        assert.ok(ours, `rustls-node refuses the ${what}`)
-        assert.equal(ours.code, theirs.code, `${what}: same error code as node:tls`)
-      }
-      const lenient = await exchange(tls, nodePort, { ca: certs.otherCa, rejectUnauthorized: false })
-      assert.equal(lenient.authorized, false)
-      assert.equal(lenient.data, 'pong:ping')
-    })
+    await check(
+      'certificate verification: unknown issuer and wrong host refused as node:tls refuses them',
+      async () => {
+        for (const [what, options] of [
+          ['unknown issuer', { ca: certs.otherCa, servername: 'localhost' }],
+          ['wrong host', { ca: certs.ca, servername: 'wrong.example' }],
+        ]) {
+          const ours = await refusal(tls, nodePort, options)
+          const theirs = await refusal(nodeTls, nodePort, options)
+          assert.ok(theirs, `node:tls refuses the ${what}`)
+          assert.ok(ours, `rustls-node refuses the ${what}`)
+          assert.equal(ours.code, theirs.code, `${what}: same error code as node:tls`)
+        }
+        const lenient = await exchange(tls, nodePort, { ca: certs.otherCa, rejectUnauthorized: false })
+        assert.equal(lenient.authorized, false)
+        assert.equal(lenient.data, 'pong:ping')
+      },
+    )
   } finally {
     for (const s of servers) s.close()
     fs.rmSync(dir, { recursive: true, force: true })

@@ -47,7 +47,7 @@ const MiB = 1024 * 1024
 
 const PROFILES = {
   full: { handshakes: 100_000, idleCycles: 10, idleConns: 5000, bulkMiB: 1024, writes: 100_000 },
-  quick: { handshakes: 2500, idleCycles: 3, idleConns: 1000, bulkMiB: 128, writes: 20_000 }
+  quick: { handshakes: 2500, idleCycles: 3, idleConns: 1000, bulkMiB: 128, writes: 20_000 },
 }
 const PHASES = ['handshakes', 'idle', 'bulk', 'writes']
 const GROWTH_RATIO = 0.05
@@ -60,7 +60,7 @@ const WARM_SHARE = 0.1
 // ---------------------------------------------------------------------------
 // Arguments
 
-function parseArgs (argv) {
+function parseArgs(argv) {
   const flags = {}
   for (const arg of argv) {
     const m = /^--([a-z-]+)(?:=(.*))?$/.exec(arg)
@@ -85,7 +85,7 @@ const HELP = `node scripts/soak.mjs [flags]
 // ---------------------------------------------------------------------------
 // Child side: one role, driven over IPC ({ id, cmd, args } -> { id, result | error })
 
-async function childMain (role, impl) {
+async function childMain(role, impl) {
   const { fixtures } = await import(path.join(REPO, '__test__/helpers/fixtures.mjs'))
   const tlsModule = impl === 'node' ? await import('node:tls') : await import(path.join(REPO, 'index.mjs'))
   const tls = tlsModule.default ?? tlsModule
@@ -93,32 +93,42 @@ async function childMain (role, impl) {
   const creds = { key: f.ecdsa.key, cert: f.ecdsa.chain }
   // One client context for all connections (not a CA parse per connect).
   const trust = { secureContext: tls.createSecureContext({ ca: f.ca.cert }), servername: 'localhost' }
-  const noop = () => {}
+  const _noop = () => {}
 
   const held = new Set() // server: secure connections; client: idle connections
   let stream = null // the bulk/writes connection on this side
   let server = null
   let mode = 'handshake'
   const errors = []
-  const noteError = (err) => { if (errors.length < 20) errors.push(`${err.code ?? ''} ${err.message}`) }
+  const noteError = (err) => {
+    if (errors.length < 20) errors.push(`${err.code ?? ''} ${err.message}`)
+  }
 
   const commands = {
-    async limits () {
+    async limits() {
       const m = /^Max open files\s+(\S+)/m.exec(fs.readFileSync('/proc/self/limits', 'utf8'))
       return { nofile: m ? (m[1] === 'unlimited' ? Infinity : Number(m[1])) : null }
     },
-    async rss () {
+    async rss() {
       for (let i = 0; i < 4; i++) {
         global.gc()
         await new Promise((resolve) => setTimeout(resolve, 25))
       }
       const m = process.memoryUsage()
-      return { rss: m.rss, heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external, arrayBuffers: m.arrayBuffers }
+      return {
+        rss: m.rss,
+        heapUsed: m.heapUsed,
+        heapTotal: m.heapTotal,
+        external: m.external,
+        arrayBuffers: m.arrayBuffers,
+      }
     },
-    async errors () { return errors.splice(0) },
+    async errors() {
+      return errors.splice(0)
+    },
 
     // --- server role
-    async listen () {
+    async listen() {
       server = tls.createServer(creds, (s) => {
         s.on('error', noteError)
         held.add(s)
@@ -127,45 +137,65 @@ async function childMain (role, impl) {
         else if (mode === 'stream') attachStream(s)
         // 'idle': hold it, read nothing
       })
-      server.on('tlsClientError', (err, s) => { noteError(err); s?.destroy() })
+      server.on('tlsClientError', (err, s) => {
+        noteError(err)
+        s?.destroy()
+      })
       await new Promise((resolve, reject) => {
         server.once('error', reject)
         server.listen(0, '127.0.0.1', 511, resolve)
       })
       return { port: server.address().port }
     },
-    async mode (m) { mode = m },
-    async held (n, ms = 120_000) {
+    async mode(m) {
+      mode = m
+    },
+    async held(n, ms = 120_000) {
       await until(() => held.size === n, ms, `the server to hold ${n} connections (has ${held.size})`)
       await until(() => countConnections().then((c) => c === n), ms, `${n} server connections`)
       return { held: held.size }
     },
 
     // --- client role
-    async handshakes (port, n) {
+    async handshakes(port, n) {
       let reused = 0
       for (let i = 0; i < n; i++) {
         const socket = tls.connect({ port, host: '127.0.0.1', ...trust })
-        await withTimeout(new Promise((resolve, reject) => {
-          let data = ''
-          socket.once('secureConnect', () => { if (socket.isSessionReused()) reused++ })
-          socket.on('data', (d) => { data += d })
-          socket.once('end', () => {
-            if (data !== 'ok') reject(new Error(`handshake ${i}: got ${JSON.stringify(data)}`))
-          })
-          socket.once('error', reject)
-          socket.once('close', () => data === 'ok' ? resolve() : reject(new Error(`handshake ${i}: closed with ${JSON.stringify(data)}`)))
-        }), 30_000, `handshake ${i}`)
+        await withTimeout(
+          new Promise((resolve, reject) => {
+            let data = ''
+            socket.once('secureConnect', () => {
+              if (socket.isSessionReused()) reused++
+            })
+            socket.on('data', (d) => {
+              data += d
+            })
+            socket.once('end', () => {
+              if (data !== 'ok') reject(new Error(`handshake ${i}: got ${JSON.stringify(data)}`))
+            })
+            socket.once('error', reject)
+            socket.once('close', () =>
+              data === 'ok' ? resolve() : reject(new Error(`handshake ${i}: closed with ${JSON.stringify(data)}`)),
+            )
+          }),
+          30_000,
+          `handshake ${i}`,
+        )
       }
       return { n, reused }
     },
-    async openIdle (port, n, parallel = 100) {
+    async openIdle(port, n, parallel = 100) {
       let next = 0
-      const one = () => new Promise((resolve, reject) => {
-        const socket = tls.connect({ port, host: '127.0.0.1', ...trust })
-        socket.once('secureConnect', () => { socket.removeListener('error', reject); socket.on('error', noteError); resolve(socket) })
-        socket.once('error', reject)
-      })
+      const one = () =>
+        new Promise((resolve, reject) => {
+          const socket = tls.connect({ port, host: '127.0.0.1', ...trust })
+          socket.once('secureConnect', () => {
+            socket.removeListener('error', reject)
+            socket.on('error', noteError)
+            resolve(socket)
+          })
+          socket.once('error', reject)
+        })
       const worker = async () => {
         while (next < n) {
           next++
@@ -177,47 +207,57 @@ async function childMain (role, impl) {
       await Promise.all(Array.from({ length: parallel }, worker))
       return { open: held.size }
     },
-    async closeIdle () {
+    async closeIdle() {
       for (const s of held) s.destroy()
       await until(() => held.size === 0, 60_000, 'idle connections to close')
       return { open: held.size }
     },
-    async connectStream (port) {
+    async connectStream(port) {
       const socket = tls.connect({ port, host: '127.0.0.1', ...trust })
-      await withTimeout(new Promise((resolve, reject) => {
-        socket.once('secureConnect', resolve)
-        socket.once('error', reject)
-      }), 30_000, 'the stream connection')
+      await withTimeout(
+        new Promise((resolve, reject) => {
+          socket.once('secureConnect', resolve)
+          socket.once('error', reject)
+        }),
+        30_000,
+        'the stream connection',
+      )
       socket.on('error', noteError)
       attachStream(socket)
       return {}
     },
 
     // --- both roles, on the stream connection
-    async streamReady (ms = 30_000) {
+    async streamReady(ms = 30_000) {
       await until(() => stream !== null, ms, 'the stream connection')
       return {}
     },
-    async sendBulk (bytes) { return sendBulk(stream.socket, bytes) },
-    async sendSmall (n) { return sendSmall(stream.socket, n) },
-    async receive (bytes, ms) { return stream.receive(bytes, ms) },
-    async closeStream () {
+    async sendBulk(bytes) {
+      return sendBulk(stream.socket, bytes)
+    },
+    async sendSmall(n) {
+      return sendSmall(stream.socket, n)
+    },
+    async receive(bytes, ms) {
+      return stream.receive(bytes, ms)
+    },
+    async closeStream() {
       stream.socket.end()
       await until(() => stream.socket.destroyed, 30_000, 'the stream connection to close')
       stream = null
       return {}
-    }
+    },
   }
 
-  function countConnections () {
-    return new Promise((resolve, reject) => server.getConnections((err, n) => err ? reject(err) : resolve(n)))
+  function countConnections() {
+    return new Promise((resolve, reject) => server.getConnections((err, n) => (err ? reject(err) : resolve(n))))
   }
 
   /**
    * What arrives on `socket` is hashed in segments: receive(bytes) resolves
    * with the hash of the next `bytes` bytes once they have all arrived.
    */
-  function attachStream (socket) {
+  function attachStream(socket) {
     let hash = createHash('sha256')
     let count = 0
     let waiter = null
@@ -231,16 +271,24 @@ async function childMain (role, impl) {
         count = 0
       }
     }
-    socket.on('data', (chunk) => { hash.update(chunk); count += chunk.length; check() })
+    socket.on('data', (chunk) => {
+      hash.update(chunk)
+      count += chunk.length
+      check()
+    })
     stream = {
       socket,
-      receive (bytes, ms = 600_000) {
-        return withTimeout(new Promise((resolve, reject) => {
-          waiter = { bytes, resolve, reject }
-          socket.once('close', () => reject(new Error(`closed after ${count} of ${bytes} bytes`)))
-          check()
-        }), ms, `receiving ${bytes} bytes (have ${count})`)
-      }
+      receive(bytes, ms = 600_000) {
+        return withTimeout(
+          new Promise((resolve, reject) => {
+            waiter = { bytes, resolve, reject }
+            socket.once('close', () => reject(new Error(`closed after ${count} of ${bytes} bytes`)))
+            check()
+          }),
+          ms,
+          `receiving ${bytes} bytes (have ${count})`,
+        )
+      },
     }
   }
 
@@ -258,7 +306,7 @@ async function childMain (role, impl) {
 }
 
 /** Writes `bytes` bytes (1 MiB blocks, each stamped with its index) honouring backpressure. */
-async function sendBulk (socket, bytes) {
+async function sendBulk(socket, bytes) {
   const block = randomBytes(MiB)
   const hash = createHash('sha256')
   const started = process.hrtime.bigint()
@@ -273,13 +321,13 @@ async function sendBulk (socket, bytes) {
 }
 
 /** `n` writes of 1-100 random bytes, honouring backpressure. */
-async function sendSmall (socket, n) {
+async function sendSmall(socket, n) {
   const pool = randomBytes(MiB)
   const hash = createHash('sha256')
   let bytes = 0
   let off = 0
   for (let i = 0; i < n; i++) {
-    const size = 1 + pool[(i * 7) % pool.length] % 100
+    const size = 1 + (pool[(i * 7) % pool.length] % 100)
     if (off + size > pool.length) off = 0
     const chunk = pool.subarray(off, off + size)
     off += size
@@ -290,7 +338,7 @@ async function sendSmall (socket, n) {
   return { writes: n, bytes, hash: hash.digest('hex') }
 }
 
-function drained (socket) {
+function drained(socket) {
   return new Promise((resolve, reject) => {
     const done = (err) => {
       socket.off('drain', onDrain)
@@ -304,15 +352,17 @@ function drained (socket) {
   })
 }
 
-function withTimeout (promise, ms, what) {
+function withTimeout(promise, ms, what) {
   let timer
   return Promise.race([
     promise,
-    new Promise((resolve, reject) => { timer = setTimeout(() => reject(new Error(`${what}: timed out after ${ms} ms`)), ms) })
+    new Promise((_resolve, reject) => {
+      timer = setTimeout(() => reject(new Error(`${what}: timed out after ${ms} ms`)), ms)
+    }),
   ]).finally(() => clearTimeout(timer))
 }
 
-async function until (predicate, ms, what) {
+async function until(predicate, ms, what) {
   const deadline = Date.now() + ms
   while (!(await predicate())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
@@ -324,15 +374,20 @@ async function until (predicate, ms, what) {
 // Parent side
 
 class Child {
-  constructor (role, impl, nofile) {
+  constructor(role, impl, nofile) {
     this.role = role
     this.pending = new Map()
     this.nextId = 1
     const node = [process.execPath, '--expose-gc', SELF, `--child=${role}`, `--impl=${impl}`]
     // Raise the soft open-files limit to the hard one (or at least `nofile`).
-    this.proc = spawn('/bin/sh', ['-c', `ulimit -n "$(ulimit -Hn)" 2>/dev/null || ulimit -n ${nofile} 2>/dev/null; exec "$@"`, 'sh', ...node],
-      { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
-    this.ready = new Promise((resolve, reject) => { this.pending.set(0, { resolve, reject }) })
+    this.proc = spawn(
+      '/bin/sh',
+      ['-c', `ulimit -n "$(ulimit -Hn)" 2>/dev/null || ulimit -n ${nofile} 2>/dev/null; exec "$@"`, 'sh', ...node],
+      { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] },
+    )
+    this.ready = new Promise((resolve, reject) => {
+      this.pending.set(0, { resolve, reject })
+    })
     this.proc.on('message', ({ id, result, error }) => {
       const p = this.pending.get(id)
       if (!p) return
@@ -346,7 +401,7 @@ class Child {
     })
   }
 
-  call (cmd, ...args) {
+  call(cmd, ...args) {
     if (this.exited) return Promise.reject(new Error(`${this.role} process has exited`))
     const id = this.nextId++
     return new Promise((resolve, reject) => {
@@ -355,17 +410,20 @@ class Child {
     })
   }
 
-  kill () { if (!this.exited) this.proc.kill('SIGKILL') }
+  kill() {
+    if (!this.exited) this.proc.kill('SIGKILL')
+  }
 }
 
-async function withPair (impl, nofile, fn) {
+async function withPair(impl, nofile, fn) {
   const server = new Child('server', impl, nofile)
   const client = new Child('client', impl, nofile)
   try {
     await Promise.all([server.ready, client.ready])
     for (const c of [server, client]) {
       const { nofile: limit } = await c.call('limits')
-      if (limit !== null && limit < nofile) throw new Error(`${c.role}: open-files limit is ${limit}, need ${nofile} (raise the hard limit: ulimit -Hn)`)
+      if (limit !== null && limit < nofile)
+        throw new Error(`${c.role}: open-files limit is ${limit}, need ${nofile} (raise the hard limit: ulimit -Hn)`)
     }
     const { port } = await server.call('listen')
     return await fn({ server, client, port })
@@ -377,14 +435,16 @@ async function withPair (impl, nofile, fn) {
 
 const rssBoth = async ({ server, client }) => ({ server: await server.call('rss'), client: await client.call('rss') })
 
-async function checkErrors ({ server, client }, allowed = null) {
-  const errs = [...(await server.call('errors')).map((e) => `server: ${e}`), ...(await client.call('errors')).map((e) => `client: ${e}`)]
-    .filter((e) => !allowed?.test(e))
+async function checkErrors({ server, client }, allowed = null) {
+  const errs = [
+    ...(await server.call('errors')).map((e) => `server: ${e}`),
+    ...(await client.call('errors')).map((e) => `client: ${e}`),
+  ].filter((e) => !allowed?.test(e))
   if (errs.length) throw new Error(`errors during the phase: ${errs.join('; ')}`)
 }
 
 const phases = {
-  async handshakes (impl, o) {
+  async handshakes(impl, o) {
     const warmN = Math.max(500, Math.round(o.handshakes * WARM_SHARE))
     return withPair(impl, 256, async (pair) => {
       const { client, server, port } = pair
@@ -404,11 +464,17 @@ const phases = {
       const reused = first.reused + second.reused
       await checkErrors(pair)
       const problems = reused ? [`${reused} handshakes were resumptions`] : []
-      return { warm, mid, end, problems, detail: `${o.handshakes} handshakes (+${warmN} warm-up) in ${secs.toFixed(1)} s, ${Math.round(o.handshakes / secs)}/s` }
+      return {
+        warm,
+        mid,
+        end,
+        problems,
+        detail: `${o.handshakes} handshakes (+${warmN} warm-up) in ${secs.toFixed(1)} s, ${Math.round(o.handshakes / secs)}/s`,
+      }
     })
   },
 
-  async idle (impl, o) {
+  async idle(impl, o) {
     const n = o.idleConns
     return withPair(impl, n + 256, async (pair) => {
       const { client, server, port } = pair
@@ -432,13 +498,19 @@ const phases = {
       // destroy() on a connection with unread bytes (a session ticket) may
       // send a reset: ECONNRESET on the server is the expected outcome.
       await checkErrors(pair, /^server: ECONNRESET /)
-      return { warm, mid, end, problems: [], detail: `${o.idleCycles} cycles (+1 warm-up) of ${n} concurrent idle connections in ${secs.toFixed(1)} s` }
+      return {
+        warm,
+        mid,
+        end,
+        problems: [],
+        detail: `${o.idleCycles} cycles (+1 warm-up) of ${n} concurrent idle connections in ${secs.toFixed(1)} s`,
+      }
     })
   },
 
-  async bulk (impl, o) {
+  async bulk(impl, o) {
     const bytes = o.bulkMiB * MiB
-    const warmBytes = Math.max(16 * MiB, Math.round(bytes * WARM_SHARE / MiB) * MiB)
+    const warmBytes = Math.max(16 * MiB, Math.round((bytes * WARM_SHARE) / MiB) * MiB)
     return withPair(impl, 256, async (pair) => {
       const { client, server, port } = pair
       await server.call('mode', 'stream')
@@ -464,13 +536,16 @@ const phases = {
       await client.call('closeStream')
       await checkErrors(pair)
       return {
-        warm, mid, end, problems,
-        detail: `${o.bulkMiB} MiB each way (+${warmBytes / MiB} MiB warm-up) in ${secs.toFixed(1)} s, ${(2 * bytes / MiB / secs).toFixed(0)} MiB/s both ways, SHA-256 ${problems.length ? 'MISMATCH' : 'ok'}`
+        warm,
+        mid,
+        end,
+        problems,
+        detail: `${o.bulkMiB} MiB each way (+${warmBytes / MiB} MiB warm-up) in ${secs.toFixed(1)} s, ${((2 * bytes) / MiB / secs).toFixed(0)} MiB/s both ways, SHA-256 ${problems.length ? 'MISMATCH' : 'ok'}`,
       }
     })
   },
 
-  async writes (impl, o) {
+  async writes(impl, o) {
     const warmN = Math.max(1000, Math.round(o.writes * WARM_SHARE))
     return withPair(impl, 256, async (pair) => {
       const { client, server, port } = pair
@@ -497,21 +572,28 @@ const phases = {
       await client.call('closeStream')
       await checkErrors(pair)
       return {
-        warm, mid, end, problems,
-        detail: `${o.writes} writes of 1-100 bytes each way (+${warmN} warm-up), ${(bytes / MiB).toFixed(1)} MiB in ${secs.toFixed(1)} s, SHA-256 ${problems.length ? 'MISMATCH' : 'ok'}`
+        warm,
+        mid,
+        end,
+        problems,
+        detail: `${o.writes} writes of 1-100 bytes each way (+${warmN} warm-up), ${(bytes / MiB).toFixed(1)} MiB in ${secs.toFixed(1)} s, SHA-256 ${problems.length ? 'MISMATCH' : 'ok'}`,
       }
     })
-  }
+  },
 }
 
 const mib = (n) => (n / MiB).toFixed(1)
 
-async function main () {
+async function main() {
   const flags = parseArgs(process.argv.slice(2))
   if (flags.child) return childMain(flags.child, flags.impl)
-  if (flags.help) { process.stdout.write(HELP); return }
+  if (flags.help) {
+    process.stdout.write(HELP)
+    return
+  }
   const impl = flags.impl === 'node' ? 'node' : 'rustls'
-  if (flags.impl && !['node', 'rustls', 'rustls-node'].includes(flags.impl)) throw new Error(`--impl=${flags.impl}: use rustls or node`)
+  if (flags.impl && !['node', 'rustls', 'rustls-node'].includes(flags.impl))
+    throw new Error(`--impl=${flags.impl}: use rustls or node`)
   const base = flags.quick ? PROFILES.quick : PROFILES.full
   const num = (name, dflt) => {
     if (flags[name] === undefined) return dflt
@@ -524,14 +606,18 @@ async function main () {
     idleCycles: num('idle-cycles', base.idleCycles),
     idleConns: num('idle-conns', base.idleConns),
     bulkMiB: num('bulk-mib', base.bulkMiB),
-    writes: num('writes', base.writes)
+    writes: num('writes', base.writes),
   }
   const only = flags.only ? String(flags.only).split(',') : PHASES
   for (const p of only) if (!PHASES.includes(p)) throw new Error(`unknown phase ${p}; phases: ${PHASES.join(', ')}`)
 
   const label = impl === 'node' ? 'node:tls' : 'rustls-node'
-  console.log(`soak: ${label}, ${flags.quick ? 'quick' : 'full'} profile, node ${process.version}, ${JSON.stringify(o)}`)
-  console.log(`RSS limit per role and phase: growth <= max(${GROWTH_RATIO * 100} % of the warm RSS, ${mib(GROWTH_FLOOR)} MiB)`)
+  console.log(
+    `soak: ${label}, ${flags.quick ? 'quick' : 'full'} profile, node ${process.version}, ${JSON.stringify(o)}`,
+  )
+  console.log(
+    `RSS limit per role and phase: growth <= max(${GROWTH_RATIO * 100} % of the warm RSS, ${mib(GROWTH_FLOOR)} MiB)`,
+  )
   const started = Date.now()
   const results = []
   for (const name of PHASES.filter((p) => only.includes(p))) {
@@ -551,29 +637,67 @@ async function main () {
         const end = r.end[role].rss
         const limit = Math.max(warm * GROWTH_RATIO, GROWTH_FLOOR)
         const mid = r.mid[role].rss
-        r.roles[role] = { warm, mid, end, growth: end - warm, secondHalf: end - mid, limit, ok: end - warm <= limit, heapWarm: r.warm[role].heapUsed, heapEnd: r.end[role].heapUsed }
+        r.roles[role] = {
+          warm,
+          mid,
+          end,
+          growth: end - warm,
+          secondHalf: end - mid,
+          limit,
+          ok: end - warm <= limit,
+          heapWarm: r.warm[role].heapUsed,
+          heapEnd: r.end[role].heapUsed,
+        }
       }
     }
     r.ok = !r.error && r.problems.length === 0 && Object.values(r.roles).every((x) => x.ok)
-    console.log(`  ${name}: ${r.error ? `FAILED: ${r.error}` : r.detail}${r.problems?.length ? ` — ${r.problems.join('; ')}` : ''} (${r.secs.toFixed(1)} s)`)
+    console.log(
+      `  ${name}: ${r.error ? `FAILED: ${r.error}` : r.detail}${r.problems?.length ? ` — ${r.problems.join('; ')}` : ''} (${r.secs.toFixed(1)} s)`,
+    )
     results.push(r)
   }
 
   // The table.
   const signed = (n) => (n >= 0 ? '+' : '') + mib(n)
-  const rows = [['phase', 'role', 'warm RSS MiB', 'mid RSS MiB', 'end RSS MiB', 'growth MiB', 'limit MiB', '2nd half MiB', 'heap warm→end MiB', 'result']]
+  const rows = [
+    [
+      'phase',
+      'role',
+      'warm RSS MiB',
+      'mid RSS MiB',
+      'end RSS MiB',
+      'growth MiB',
+      'limit MiB',
+      '2nd half MiB',
+      'heap warm→end MiB',
+      'result',
+    ],
+  ]
   for (const r of results) {
-    if (r.error) { rows.push([r.phase, '-', '-', '-', '-', '-', '-', '-', '-', 'FAIL (error)']); continue }
+    if (r.error) {
+      rows.push([r.phase, '-', '-', '-', '-', '-', '-', '-', '-', 'FAIL (error)'])
+      continue
+    }
     for (const [role, x] of Object.entries(r.roles)) {
-      rows.push([r.phase, role, mib(x.warm), mib(x.mid), mib(x.end), signed(x.growth), mib(x.limit), signed(x.secondHalf),
-        `${mib(x.heapWarm)}→${mib(x.heapEnd)}`, x.ok && !r.problems.length ? 'ok' : 'FAIL'])
+      rows.push([
+        r.phase,
+        role,
+        mib(x.warm),
+        mib(x.mid),
+        mib(x.end),
+        signed(x.growth),
+        mib(x.limit),
+        signed(x.secondHalf),
+        `${mib(x.heapWarm)}→${mib(x.heapEnd)}`,
+        x.ok && !r.problems.length ? 'ok' : 'FAIL',
+      ])
     }
   }
   const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => String(row[i]).length)))
-  const line = (row) => '| ' + row.map((c, i) => String(c).padEnd(widths[i])).join(' | ') + ' |'
+  const line = (row) => `| ${row.map((c, i) => String(c).padEnd(widths[i])).join(' | ')} |`
   console.log()
   console.log(line(rows[0]))
-  console.log('|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|')
+  console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`)
   for (const row of rows.slice(1)) console.log(line(row))
   const ok = results.every((r) => r.ok)
   console.log(`\n${ok ? 'PASS' : 'FAIL'}: ${label}, ${((Date.now() - started) / 1000).toFixed(0)} s`)

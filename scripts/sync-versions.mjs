@@ -12,10 +12,11 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 const i = process.argv.indexOf('--cwd')
-const root = i > 0 ? path.resolve(process.argv[i + 1]) : path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
+const root =
+  i > 0 ? path.resolve(process.argv[i + 1]) : path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 
 const read = (f) => JSON.parse(fs.readFileSync(path.join(root, f), 'utf8'))
-const write = (f, v) => fs.writeFileSync(path.join(root, f), JSON.stringify(v, null, 2) + '\n')
+const write = (f, v) => fs.writeFileSync(path.join(root, f), `${JSON.stringify(v, null, 2)}\n`)
 
 const pkg = read('package.json')
 const { version } = pkg
@@ -40,7 +41,9 @@ if (fs.existsSync(path.join(root, 'package-lock.json'))) {
   const lock = read('package-lock.json')
   const entry = lock.packages?.['']
   if (entry?.optionalDependencies) {
-    const sorted = Object.fromEntries(Object.entries({ ...entry.optionalDependencies, ...optional }).sort(([a], [b]) => (a < b ? -1 : 1)))
+    const sorted = Object.fromEntries(
+      Object.entries({ ...entry.optionalDependencies, ...optional }).sort(([a], [b]) => (a < b ? -1 : 1)),
+    )
     if (JSON.stringify(sorted) !== JSON.stringify(entry.optionalDependencies)) {
       entry.optionalDependencies = sorted
       write('package-lock.json', lock)
@@ -48,7 +51,11 @@ if (fs.existsSync(path.join(root, 'package-lock.json'))) {
     }
   }
 }
-console.log(changed.length ? `rustls-node ${version}: ${changed.join(', ')}` : `rustls-node ${version}: every package already at it`)
+console.log(
+  changed.length
+    ? `rustls-node ${version}: ${changed.join(', ')}`
+    : `rustls-node ${version}: every package already at it`,
+)
 // Under `npm version`, stage the files for the commit npm makes.
 if (process.env.npm_lifecycle_event === 'version' && changed.length) {
   execFileSync('git', ['add', ...changed], { cwd: root, stdio: 'inherit' })

@@ -8,7 +8,12 @@ export function alpnList(value: unknown, name: string): Buffer[] | undefined {
   if (value === undefined || value === null) return undefined
   if (Array.isArray(value)) {
     return value.map((p: unknown, i) => {
-      const b = typeof p === 'string' ? Buffer.from(p) : ArrayBuffer.isView(p) ? Buffer.from(p.buffer, p.byteOffset, p.byteLength) : null
+      const b =
+        typeof p === 'string'
+          ? Buffer.from(p)
+          : ArrayBuffer.isView(p)
+            ? Buffer.from(p.buffer, p.byteOffset, p.byteLength)
+            : null
       if (!b) throw invalidArgType(`${name}[${i}]`, 'of type string or an instance of Buffer or Uint8Array', p)
       if (b.length === 0 || b.length > 255) throw outOfRange(`${name}[${i}].length`, '>= 1 && <= 255', b.length)
       return b
@@ -19,7 +24,8 @@ export function alpnList(value: unknown, name: string): Buffer[] | undefined {
     const out: Buffer[] = []
     for (let i = 0; i < wire.length; ) {
       const len = wire[i]
-      if (len === 0 || i + 1 + len > wire.length) throw outOfRange(`${name}`, 'a list of length-prefixed protocol names', value)
+      if (len === 0 || i + 1 + len > wire.length)
+        throw outOfRange(`${name}`, 'a list of length-prefixed protocol names', value)
       out.push(wire.subarray(i + 1, i + 1 + len))
       i += 1 + len
     }
@@ -48,6 +54,8 @@ export function convertALPNProtocols(protocols: unknown, out: { ALPNProtocols?: 
     })
     out.ALPNProtocols = Buffer.concat(names)
   } else if (ArrayBuffer.isView(protocols)) {
-    out.ALPNProtocols = Buffer.from(protocols.buffer.slice(protocols.byteOffset, protocols.byteOffset + protocols.byteLength))
+    out.ALPNProtocols = Buffer.from(
+      protocols.buffer.slice(protocols.byteOffset, protocols.byteOffset + protocols.byteLength),
+    )
   }
 }

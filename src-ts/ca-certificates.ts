@@ -126,7 +126,8 @@ export function setDefaultCACertificates(certs: ReadonlyArray<string | NodeJS.Ar
   })
   const parsed: string[] = []
   for (const cert of certs) {
-    const text = typeof cert === 'string' ? cert : Buffer.from(cert.buffer, cert.byteOffset, cert.byteLength).toString('latin1')
+    const text =
+      typeof cert === 'string' ? cert : Buffer.from(cert.buffer, cert.byteOffset, cert.byteLength).toString('latin1')
     parsed.push(...certificatesIn(text))
   }
   if (certs.length > 0 && parsed.length === 0) {

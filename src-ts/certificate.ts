@@ -43,7 +43,11 @@ function isSelfIssued(cert: PeerCertificate): boolean {
  * the trusted certificate that issued its last one), `issuerCertificate`
  * links each to the next, as on the certificates Node's TLS sockets return.
  */
-export function x509Of(der: Buffer | undefined, issuers: Buffer[] = [], trustedIssuer?: Buffer): X509Certificate | undefined {
+export function x509Of(
+  der: Buffer | undefined,
+  issuers: Buffer[] = [],
+  trustedIssuer?: Buffer,
+): X509Certificate | undefined {
   if (!der) return undefined
   const chain = [der, ...issuers]
   if (trustedIssuer) chain.push(trustedIssuer)

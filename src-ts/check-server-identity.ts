@@ -18,7 +18,9 @@ function withoutTrailingDot(host: string): string {
 
 /** ASCII-only lower-casing: String#toLowerCase is locale and Unicode aware. */
 function labelsOf(host: string): string[] {
-  return withoutTrailingDot(host).replace(/[A-Z]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 32)).split('.')
+  return withoutTrailingDot(host)
+    .replace(/[A-Z]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 32))
+    .split('.')
 }
 
 /** An IP address in canonical form, or undefined if it is not one (as Node's c-ares helper answers). */
@@ -101,7 +103,10 @@ export function checkServerIdentity(hostname: string, cert: PeerCertificate): Er
     reason = 'Cert does not contain a DNS name'
   }
   if (reason === undefined) return undefined
-  const err = codedError('ERR_TLS_CERT_ALTNAME_INVALID', `Hostname/IP does not match certificate's altnames: ${reason}`) as CodedError & {
+  const err = codedError(
+    'ERR_TLS_CERT_ALTNAME_INVALID',
+    `Hostname/IP does not match certificate's altnames: ${reason}`,
+  ) as CodedError & {
     reason: string
     host: string
     cert: PeerCertificate

@@ -55,7 +55,9 @@ interface ConnectOptions extends tls.ConnectionOptions, EchOptions {
  * options object merged in (an `options.host` wins over the host argument).
  */
 function normalizeConnectArgs(args: unknown[]): [ConnectOptions, (() => void) | undefined] {
-  const normalized = (net as unknown as { _normalizeArgs(a: unknown[]): [ConnectOptions, (() => void)?] })._normalizeArgs(args)
+  const normalized = (
+    net as unknown as { _normalizeArgs(a: unknown[]): [ConnectOptions, (() => void)?] }
+  )._normalizeArgs(args)
   const [options, cb] = normalized
   if (args[1] !== null && typeof args[1] === 'object') Object.assign(options, args[1])
   else if (args[2] !== null && typeof args[2] === 'object') Object.assign(options, args[2])
@@ -63,7 +65,12 @@ function normalizeConnectArgs(args: unknown[]): [ConnectOptions, (() => void) | 
 }
 
 export function connect(options: ConnectionOptions, secureConnectListener?: () => void): TLSSocket
-export function connect(port: number, host?: string, options?: ConnectionOptions, secureConnectListener?: () => void): TLSSocket
+export function connect(
+  port: number,
+  host?: string,
+  options?: ConnectionOptions,
+  secureConnectListener?: () => void,
+): TLSSocket
 export function connect(port: number, options?: ConnectionOptions, secureConnectListener?: () => void): TLSSocket
 export function connect(...args: unknown[]): TLSSocket {
   const [given, cb] = normalizeConnectArgs(args)
@@ -145,7 +152,8 @@ function onConnectSecure(this: ClientSocket): void {
   let error: Error | null | undefined = this._verifyError()
   // A resumed session was checked when it was first made, as in Node.
   if (!error && !this.isSessionReused()) {
-    const hostname = options.servername || options.host || (options.socket as { _host?: string } | undefined)?._host || 'localhost'
+    const hostname =
+      options.servername || options.host || (options.socket as { _host?: string } | undefined)?._host || 'localhost'
     const check = options.checkServerIdentity as typeof checkServerIdentity
     // The built-in check reads only the leaf's names: spare building the
     // detailed chain unless it fails (its error carries the chain, as Node's).

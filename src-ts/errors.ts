@@ -18,7 +18,10 @@ export function codedError(code: string, message: string, Base: ErrorConstructor
  * `ERR_SSL_<REASON>`, OpenSSL's message, `library` and `reason`.
  */
 export function sslError(code: string, reasonNumber: number, reason: string): CodedError {
-  const err = codedError(code, `error:0A${reasonNumber.toString(16).toUpperCase().padStart(6, '0')}:SSL routines::${reason}`)
+  const err = codedError(
+    code,
+    `error:0A${reasonNumber.toString(16).toUpperCase().padStart(6, '0')}:SSL routines::${reason}`,
+  )
   return Object.assign(err, { library: 'SSL routines', reason })
 }
 
@@ -91,7 +94,8 @@ export function validateFunction(value: unknown, name: string): asserts value is
 
 /** Node's validateObject: a non-null, non-array object. */
 export function validateObject(value: unknown, name: string): asserts value is object {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw invalidArgType(name, 'of type object', value)
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    throw invalidArgType(name, 'of type object', value)
 }
 
 export function validateBoolean(value: unknown, name: string): asserts value is boolean {
@@ -105,12 +109,21 @@ export function validateString(value: unknown, name: string): asserts value is s
 export function validateNumber(value: unknown, name: string, min?: number, max?: number): asserts value is number {
   if (typeof value !== 'number') throw invalidArgType(name, 'of type number', value)
   if ((min !== undefined && value < min) || (max !== undefined && value > max) || Number.isNaN(value)) {
-    throw outOfRange(name, `${min !== undefined ? `>= ${min}` : ''}${min !== undefined && max !== undefined ? ' && ' : ''}${max !== undefined ? `<= ${max}` : ''}`, value)
+    throw outOfRange(
+      name,
+      `${min !== undefined ? `>= ${min}` : ''}${min !== undefined && max !== undefined ? ' && ' : ''}${max !== undefined ? `<= ${max}` : ''}`,
+      value,
+    )
   }
 }
 
 /** Node's validateInteger-style check for 32-bit signed integers. */
-export function validateInt32(value: unknown, name: string, min = -2147483648, max = 2147483647): asserts value is number {
+export function validateInt32(
+  value: unknown,
+  name: string,
+  min = -2147483648,
+  max = 2147483647,
+): asserts value is number {
   if (typeof value !== 'number') throw invalidArgType(name, 'of type number', value)
   if (!Number.isInteger(value)) throw outOfRange(name, 'an integer', value)
   if (value < min || value > max) throw outOfRange(name, `>= ${min} && <= ${max}`, value)

@@ -208,10 +208,18 @@ export function noBinaryError(
 ): NoBinaryError {
   const platform = plan.triples.join(' or ')
   const describe = (kind: Candidate['kind'], id: string): string =>
-    kind === 'override' ? `${OVERRIDE_ENV}=${id}` : kind === 'local' ? `${id} (local build)` : `${id} (prebuilt package)`
+    kind === 'override'
+      ? `${OVERRIDE_ENV}=${id}`
+      : kind === 'local'
+        ? `${id} (local build)`
+        : `${id} (prebuilt package)`
   const tried = [
     ...plan.missing.map((m) => ({ kind: m.kind, id: m.id, reason: m.reason })),
-    ...failures.map((f) => ({ kind: f.candidate.kind, id: f.candidate.id, reason: `failed to load: ${f.message.split('\n')[0]}` })),
+    ...failures.map((f) => ({
+      kind: f.candidate.kind,
+      id: f.candidate.id,
+      reason: `failed to load: ${f.message.split('\n')[0]}`,
+    })),
   ]
   const lines = [
     `rustls-node: no native addon could be loaded for ${platform} ` +

@@ -26,7 +26,11 @@ function rank(which: 'minimum' | 'maximum', v: unknown, def: unknown): number {
   const value = v === undefined || v === null ? def : v
   const i = typeof value === 'string' ? VERSIONS.indexOf(value) : -1
   if (i < 0) {
-    throw codedError('ERR_TLS_INVALID_PROTOCOL_VERSION', `${String(value)} is not a valid ${which} TLS protocol version`, TypeError)
+    throw codedError(
+      'ERR_TLS_INVALID_PROTOCOL_VERSION',
+      `${String(value)} is not a valid ${which} TLS protocol version`,
+      TypeError,
+    )
   }
   return i
 }
@@ -96,7 +100,10 @@ export function resolveVersions(
     throw codedError('ERR_INVALID_ARG_TYPE', 'The "options.secureProtocol" property must be of type string.', TypeError)
   }
   if (max < TLS12) {
-    const what = typeof secureProtocol === 'string' && secureProtocol ? `secureProtocol '${secureProtocol}'` : `maxVersion '${VERSIONS[max]}'`
+    const what =
+      typeof secureProtocol === 'string' && secureProtocol
+        ? `secureProtocol '${secureProtocol}'`
+        : `maxVersion '${VERSIONS[max]}'`
     throw versionUnsupported(what)
   }
   if (min < TLS12) {

@@ -113,7 +113,8 @@ export class NativeSecureContext {
 
   /** The rustls context; built on first use. */
   get native(): NativeContext {
-    return (this.built ??= this.build())
+    this.built ??= this.build()
+    return this.built
   }
 
   private build(): NativeContext {
@@ -311,8 +312,9 @@ function SecureContext(
   secureOptions?: number,
   minVersion?: string,
   maxVersion?: string,
-): SecureContextImpl | void {
-  if (!(this instanceof SecureContext)) return new SecureContextExport(secureProtocol, secureOptions, minVersion, maxVersion)
+): SecureContextImpl | undefined {
+  if (!(this instanceof SecureContext))
+    return new SecureContextExport(secureProtocol, secureOptions, minVersion, maxVersion)
   const range = resolveVersions(secureProtocol, minVersion, maxVersion, live)
   const effects = secureOptionEffects(secureOptions)
   if (effects.noTls12 && range.maxVersion === 'TLSv1.3') range.minVersion = 'TLSv1.3'
@@ -320,7 +322,11 @@ function SecureContext(
   this.context = new NativeSecureContext(range, effects)
 }
 SecureContext.prototype = SecureContextImpl.prototype
-Object.defineProperty(SecureContextImpl.prototype, 'constructor', { value: SecureContext, writable: true, configurable: true })
+Object.defineProperty(SecureContextImpl.prototype, 'constructor', {
+  value: SecureContext,
+  writable: true,
+  configurable: true,
+})
 
 const SecureContextExport = SecureContext as unknown as {
   new (secureProtocol?: string, secureOptions?: number, minVersion?: string, maxVersion?: string): SecureContextImpl

@@ -39,7 +39,8 @@ export interface SecureOptionEffects {
 export function secureOptionEffects(value: unknown): SecureOptionEffects {
   const effects = { noTickets: false, noTls12: false, noTls13: false, serverPreference: false }
   if (value === undefined || value === null) return effects
-  if (typeof value !== 'number' || !Number.isInteger(value)) throw invalidArgType('secureOptions', 'of type number', value)
+  if (typeof value !== 'number' || !Number.isInteger(value))
+    throw invalidArgType('secureOptions', 'of type number', value)
   let rest = value >>> 0
   const take = (name: string): boolean => {
     const b = bit(name) >>> 0

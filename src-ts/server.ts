@@ -16,7 +16,15 @@ import { TLSSocket } from './tls-socket'
 import { live } from './tls-module'
 import { native } from './native'
 import { debug } from './debug'
-import { codedError, internalAssertion, invalidArgType, validateBuffer, validateFunction, validateNumber, validateObject } from './errors'
+import {
+  codedError,
+  internalAssertion,
+  invalidArgType,
+  validateBuffer,
+  validateFunction,
+  validateNumber,
+  validateObject,
+} from './errors'
 import { refuseUnsupportedSocketOptions } from './unsupported'
 import { convertALPNProtocols } from './alpn'
 
@@ -125,9 +133,11 @@ class ServerImpl extends net.Server implements tls.Server {
    * within one label (`*.example.com`). The latest matching entry wins.
    */
   addContext(hostname: string, context: tls.SecureContextOptions | tls.SecureContext): void {
-    if (!hostname) throw codedError('ERR_TLS_REQUIRED_SERVER_NAME', '"servername" is required parameter for Server.addContext')
+    if (!hostname)
+      throw codedError('ERR_TLS_REQUIRED_SERVER_NAME', '"servername" is required parameter for Server.addContext')
     const pattern = hostname.replace(/([.^$+?\-\\[\]{}])/g, '\\$1').replaceAll('*', '[^.]*')
-    const ctx = context instanceof SecureContext ? context : live.createSecureContext(context as tls.SecureContextOptions)
+    const ctx =
+      context instanceof SecureContext ? context : live.createSecureContext(context as tls.SecureContextOptions)
     this._contexts.push([new RegExp(`^${pattern}$`), ctx])
   }
 
@@ -195,7 +205,9 @@ Object.defineProperty(ServerImpl.prototype, Symbol.for('nodejs.rejection'), {
       ;(args[0] as net.Socket).destroy(err)
       return
     }
-    const base = (net.Server.prototype as unknown as Record<symbol, (...a: unknown[]) => void>)[Symbol.for('nodejs.rejection')]
+    const base = (net.Server.prototype as unknown as Record<symbol, (...a: unknown[]) => void>)[
+      Symbol.for('nodejs.rejection')
+    ]
     base.call(this, err, event, ...args)
   },
 })
@@ -204,7 +216,7 @@ function Server(
   this: ServerImpl,
   options?: tls.TlsOptions | ((socket: TLSSocket) => void) | null,
   listener?: (socket: TLSSocket) => void,
-): ServerImpl | void {
+): ServerImpl | undefined {
   if (!(this instanceof Server)) return new ServerExport(options, listener)
   let opts: tls.TlsOptions
   if (typeof options === 'function') {
@@ -268,7 +280,11 @@ function onConnection(this: ServerImpl, raw: net.Socket): void {
 }
 
 /** The default SNICallback: the server's addContext table, latest match first. */
-function defaultSNICallback(this: ServerSocket, servername: string, cb: (err: Error | null, ctx?: tls.SecureContext) => void): void {
+function defaultSNICallback(
+  this: ServerSocket,
+  servername: string,
+  cb: (err: Error | null, ctx?: tls.SecureContext) => void,
+): void {
   const contexts = this._tlsOptions.server._contexts
   for (let i = contexts.length - 1; i >= 0; i--) {
     const [re, ctx] = contexts[i]
@@ -315,9 +331,11 @@ Server.prototype = ServerImpl.prototype
 Object.defineProperty(ServerImpl.prototype, 'constructor', { value: Server, writable: true, configurable: true })
 Object.setPrototypeOf(Server, net.Server)
 
-const ServerExport = Server as unknown as typeof ServerImpl & {
-  (options?: tls.TlsOptions | ((socket: TLSSocket) => void) | null, listener?: (socket: TLSSocket) => void): ServerImpl
-}
+const ServerExport = Server as unknown as typeof ServerImpl &
+  ((
+    options?: tls.TlsOptions | ((socket: TLSSocket) => void) | null,
+    listener?: (socket: TLSSocket) => void,
+  ) => ServerImpl)
 type ServerExport = ServerImpl
 export { ServerExport as Server }
 

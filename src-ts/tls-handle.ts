@@ -81,7 +81,9 @@ let internals: NodeInternals | undefined
 
 function nodeInternals(): NodeInternals {
   if (!internals) {
-    const probe = new NodeTLSSocket(new PassThrough(), { secureContext: nodeCreateSecureContext() }) as nodeTls.TLSSocket & {
+    const probe = new NodeTLSSocket(new PassThrough(), {
+      secureContext: nodeCreateSecureContext(),
+    }) as nodeTls.TLSSocket & {
       _handle: { _parent: object; _parentWrap: object }
     }
     internals = {

@@ -25,7 +25,7 @@ import type * as tls from 'node:tls'
 import { NodeTLSSocket } from './node-tls'
 import type { X509Certificate } from 'node:crypto'
 import { native, type NativeConnection, type StepResult } from './native'
-import { SecureContext, asSecureContext } from './secure-context'
+import { type SecureContext, asSecureContext } from './secure-context'
 import { live } from './tls-module'
 import { certificateObject, detailedChain, x509Of } from './certificate'
 import {
@@ -75,7 +75,8 @@ type Step = typeof STOP | typeof DONE | typeof MORE
 function afterStep(step: Promise<StepResult>, next: (result: StepResult) => void): void {
   step.then(
     (result) => process.nextTick(next, result),
-    (err: Error) => process.nextTick(next, { consumed: 0, events: 0, error: { code: 'ERR_TLS_INTERNAL', message: String(err) } }),
+    (err: Error) =>
+      process.nextTick(next, { consumed: 0, events: 0, error: { code: 'ERR_TLS_INTERNAL', message: String(err) } }),
   )
 }
 
@@ -277,7 +278,9 @@ class TLSSocketImpl extends net.Socket implements tls.TLSSocket {
   override connect(...args: unknown[]): this {
     if (this._transport) throw codedError('ERR_SOCKET_CONNECTING', 'Socket is already connecting')
     if (this._signal?.aborted) return this
-    const normalized = (net as unknown as { _normalizeArgs(a: unknown[]): [net.NetConnectOpts, (() => void)?] })._normalizeArgs(args)
+    const normalized = (
+      net as unknown as { _normalizeArgs(a: unknown[]): [net.NetConnectOpts, (() => void)?] }
+    )._normalizeArgs(args)
     const [options, cb] = normalized
     // The transport only moves ciphertext; the TLS socket owns timeouts.
     const transport = new net.Socket({ allowHalfOpen: true })
@@ -535,7 +538,13 @@ class TLSSocketImpl extends net.Socket implements tls.TLSSocket {
       const consumed = progress[0]
       const plaintext = progress[2]
       offset += consumed
-      const next = this._afterStep(conn, progress[1], plaintext > 0 ? plaintextScratch.subarray(0, plaintext) : null, chunk, offset)
+      const next = this._afterStep(
+        conn,
+        progress[1],
+        plaintext > 0 ? plaintextScratch.subarray(0, plaintext) : null,
+        chunk,
+        offset,
+      )
       if (next === STOP) return
       // One record's plaintext per step; go on while more waits.
       more = next === MORE
@@ -547,7 +556,13 @@ class TLSSocketImpl extends net.Socket implements tls.TLSSocket {
    * What one receive() step reported, handled in Node's order. STOP when
    * this chunk is done with (or held), MORE when plaintext still waits.
    */
-  private _afterStep(conn: NativeConnection, events: number, plaintext: Buffer | null, chunk: Buffer, offset: number): Step {
+  private _afterStep(
+    conn: NativeConnection,
+    events: number,
+    plaintext: Buffer | null,
+    chunk: Buffer,
+    offset: number,
+  ): Step {
     if (events & CLIENT_HELLO) {
       this._onClientHello(chunk.subarray(offset))
       return STOP
@@ -603,7 +618,8 @@ class TLSSocketImpl extends net.Socket implements tls.TLSSocket {
       }
       if (at < chunk.length || next === MORE) this._onCiphertext(chunk.subarray(at))
       const again = this._heldCiphertext as Buffer[] | null
-      if (again) again.push(...held) // another step went off the loop: the rest waits for it
+      if (again)
+        again.push(...held) // another step went off the loop: the rest waits for it
       else this._replay(held)
     })
   }
@@ -716,7 +732,16 @@ class TLSSocketImpl extends net.Socket implements tls.TLSSocket {
       this.servername = this._sniName() ?? false
       this._echAccepted = conn.echAccepted()
     }
-    debug('%s _finishInit', role(this._isServer), 'handle?', Boolean(this._handle), 'alpn', this.alpnProtocol, 'servername', this.servername)
+    debug(
+      '%s _finishInit',
+      role(this._isServer),
+      'handle?',
+      Boolean(this._handle),
+      'alpn',
+      this.alpnProtocol,
+      'servername',
+      this.servername,
+    )
     if (!this._isServer) {
       if (this._tlsOptions.requestOCSP) {
         debug('client onocspresponse')
@@ -804,7 +829,11 @@ class TLSSocketImpl extends net.Socket implements tls.TLSSocket {
       return
     }
     try {
-      sni.call(this, servername, this._onceCallback((ctx?: tls.SecureContext) => this._useContext(ctx, servername)))
+      sni.call(
+        this,
+        servername,
+        this._onceCallback((ctx?: tls.SecureContext) => this._useContext(ctx, servername)),
+      )
     } catch (err) {
       this.destroy(err as Error)
     }
@@ -896,7 +925,9 @@ class TLSSocketImpl extends net.Socket implements tls.TLSSocket {
     }
     if (this._handshakeOffLoop) {
       // The key exchange and the signature run on libuv's thread pool.
-      afterStep(conn.acceptAsync(this._context.context.native, init), (step) => accepted(step.error ? stepError(step.error) : null))
+      afterStep(conn.acceptAsync(this._context.context.native, init), (step) =>
+        accepted(step.error ? stepError(step.error) : null),
+      )
       return
     }
     try {
@@ -1391,7 +1422,9 @@ function onKeylogListener(this: TLSSocketImpl, event: string | symbol): void {
 function logKeysToFile(socket: TLSSocketImpl, file: string): void {
   if (!keylogWarned) {
     keylogWarned = true
-    process.emitWarning(`Using --tls-keylog makes TLS connections insecure by writing secret key material to file ${file}`)
+    process.emitWarning(
+      `Using --tls-keylog makes TLS connections insecure by writing secret key material to file ${file}`,
+    )
   }
   socket.on('keylog', (line: Buffer) => {
     appendFile(file, line, { mode: 0o600 }, (err) => {
@@ -1458,10 +1491,13 @@ let traceWarned = false
 function warnNoTrace(): void {
   if (traceWarned) return
   traceWarned = true
-  process.emitWarning('enableTrace() has no effect: rustls has no OpenSSL message trace; use the keylog event with a packet capture', {
-    code: 'RUSTLS_NODE_TRACE_UNAVAILABLE',
-    type: 'UnsupportedWarning',
-  })
+  process.emitWarning(
+    'enableTrace() has no effect: rustls has no OpenSSL message trace; use the keylog event with a packet capture',
+    {
+      code: 'RUSTLS_NODE_TRACE_UNAVAILABLE',
+      type: 'UnsupportedWarning',
+    },
+  )
 }
 
 function notSupported(what: string, why: string): Error {

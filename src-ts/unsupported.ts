@@ -35,6 +35,9 @@ export function refusePsk(options: object): void {
 export function refuseUnsupportedSocketOptions(options: object): void {
   refusePsk(options)
   if ((options as MaybeUnsupported).NPNProtocols !== undefined) {
-    warnOnce('RUSTLS_NODE_NPN_UNSUPPORTED', 'NPNProtocols is ignored: NPN is obsolete and rustls does not implement it; use ALPNProtocols')
+    warnOnce(
+      'RUSTLS_NODE_NPN_UNSUPPORTED',
+      'NPNProtocols is ignored: NPN is obsolete and rustls does not implement it; use ALPNProtocols',
+    )
   }
 }

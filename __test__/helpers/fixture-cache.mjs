@@ -19,7 +19,7 @@ const STAMP = 'complete.json'
 const MAX_AGE_MS = 365 * 24 * 3600 * 1000
 
 /** Runs the openssl CLI in `cwd`; a failure says which command and why. */
-export async function openssl (cwd, args) {
+export async function openssl(cwd, args) {
   try {
     await execFileP('openssl', args, { cwd, timeout: 60_000 })
   } catch (err) {
@@ -29,13 +29,13 @@ export async function openssl (cwd, args) {
 }
 
 /** The DER bytes of the first certificate in a PEM string. */
-export function pemToDer (pem) {
+export function pemToDer(pem) {
   const m = /-----BEGIN CERTIFICATE-----([\s\S]+?)-----END CERTIFICATE-----/.exec(pem)
   if (!m) throw new Error('no certificate in PEM')
   return Buffer.from(m[1].replace(/\s+/g, ''), 'base64')
 }
 
-async function isComplete (dir) {
+async function isComplete(dir) {
   try {
     const { generated } = JSON.parse(await fsp.readFile(path.join(dir, STAMP), 'utf8'))
     return Date.now() - generated < MAX_AGE_MS
@@ -45,7 +45,7 @@ async function isComplete (dir) {
 }
 
 /** The cache directory `version`, filled by `generate(dir)` when needed. */
-export async function cachedDirectory (version, generate) {
+export async function cachedDirectory(version, generate) {
   const dir = path.join(CACHE_ROOT, version)
   if (await isComplete(dir)) return dir
   await fsp.mkdir(CACHE_ROOT, { recursive: true })

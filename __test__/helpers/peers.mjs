@@ -19,37 +19,53 @@ export const LOOPBACK = '127.0.0.1'
 export const delay = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
 
 /** Rejects with a descriptive error if `promise` is not settled within `ms`. */
-export function withTimeout (promise, ms, label = 'operation') {
+export function withTimeout(promise, ms, label = 'operation') {
   let timer
-  const timeout = new Promise((resolve, reject) => {
+  const timeout = new Promise((_resolve, reject) => {
     timer = setTimeout(() => reject(new Error(`${label} timed out after ${ms} ms`)), ms)
   })
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer))
 }
 
 /** Polls `predicate` every 10 ms until it returns truthy (bounded). */
-export function until (predicate, ms = 5000, label = 'condition') {
+export function until(predicate, ms = 5000, label = 'condition') {
   let expired = false
-  return withTimeout((async () => {
-    while (!expired && !(await predicate())) await delay(10)
-  })(), ms, `waiting for ${label}`).finally(() => { expired = true })
+  return withTimeout(
+    (async () => {
+      while (!expired && !(await predicate())) await delay(10)
+    })(),
+    ms,
+    `waiting for ${label}`,
+  ).finally(() => {
+    expired = true
+  })
 }
 
 /**
  * Waits for `event` on `emitter` (bounded). Rejects on 'error' unless
  * `event` is 'error' itself. Resolves with the first argument of the event.
  */
-export function once (emitter, event, ms = 10_000) {
-  return withTimeout(new Promise((resolve, reject) => {
-    const onEvent = (arg) => { cleanup(); resolve(arg) }
-    const onError = (err) => { cleanup(); reject(err) }
-    const cleanup = () => {
-      emitter.removeListener(event, onEvent)
-      if (event !== 'error') emitter.removeListener('error', onError)
-    }
-    emitter.on(event, onEvent)
-    if (event !== 'error') emitter.on('error', onError)
-  }), ms, `waiting for '${event}'`)
+export function once(emitter, event, ms = 10_000) {
+  return withTimeout(
+    new Promise((resolve, reject) => {
+      const onEvent = (arg) => {
+        cleanup()
+        resolve(arg)
+      }
+      const onError = (err) => {
+        cleanup()
+        reject(err)
+      }
+      const cleanup = () => {
+        emitter.removeListener(event, onEvent)
+        if (event !== 'error') emitter.removeListener('error', onError)
+      }
+      emitter.on(event, onEvent)
+      if (event !== 'error') emitter.on('error', onError)
+    }),
+    ms,
+    `waiting for '${event}'`,
+  )
 }
 
 const closePromises = new WeakMap()
@@ -60,7 +76,7 @@ const closePromises = new WeakMap()
  * later wait for 'close': neither `socket.closed` nor the stream state's
  * `closeEmitted` say whether a net.Socket has actually emitted 'close'.
  */
-export function watchClose (emitter) {
+export function watchClose(emitter) {
   let p = closePromises.get(emitter)
   if (!p) {
     p = new Promise((resolve) => emitter.once('close', (...args) => resolve(args[0])))
@@ -74,7 +90,7 @@ export function watchClose (emitter) {
  * Only sees a 'close' that happened earlier if watchClose() was called before
  * it (the helpers that create sockets do that).
  */
-export function closed (emitter, ms = 10_000) {
+export function closed(emitter, ms = 10_000) {
   return withTimeout(watchClose(emitter), ms, "waiting for 'close'")
 }
 
@@ -82,7 +98,7 @@ export function closed (emitter, ms = 10_000) {
 // Data helpers
 
 /** Hex SHA-256 of a Buffer/string. */
-export function sha256 (data) {
+export function sha256(data) {
   return createHash('sha256').update(data).digest('hex')
 }
 
@@ -92,33 +108,49 @@ export function sha256 (data) {
  * with { hash, bytes }. Rejects on 'error', on a premature 'end'/'close' and
  * after `ms`.
  */
-export function sha256Stream (stream, { bytes: expected, ms = 60_000 } = {}) {
+export function sha256Stream(stream, { bytes: expected, ms = 60_000 } = {}) {
   const hash = createHash('sha256')
   let bytes = 0
-  return withTimeout(new Promise((resolve, reject) => {
-    const done = () => { cleanup(); resolve({ hash: hash.digest('hex'), bytes }) }
-    const onData = (chunk) => {
-      bytes += chunk.length
-      hash.update(chunk)
-      if (expected !== undefined && bytes >= expected) done()
-    }
-    const onEnd = () => {
-      if (expected === undefined) done()
-      else { cleanup(); reject(new Error(`stream ended after ${bytes} of ${expected} bytes`)) }
-    }
-    const onClose = () => { cleanup(); reject(new Error(`stream closed after ${bytes} bytes`)) }
-    const onError = (err) => { cleanup(); reject(err) }
-    const cleanup = () => {
-      stream.removeListener('data', onData)
-      stream.removeListener('end', onEnd)
-      stream.removeListener('close', onClose)
-      stream.removeListener('error', onError)
-    }
-    stream.on('data', onData)
-    stream.on('end', onEnd)
-    stream.on('close', onClose)
-    stream.on('error', onError)
-  }), ms, 'sha256Stream')
+  return withTimeout(
+    new Promise((resolve, reject) => {
+      const done = () => {
+        cleanup()
+        resolve({ hash: hash.digest('hex'), bytes })
+      }
+      const onData = (chunk) => {
+        bytes += chunk.length
+        hash.update(chunk)
+        if (expected !== undefined && bytes >= expected) done()
+      }
+      const onEnd = () => {
+        if (expected === undefined) done()
+        else {
+          cleanup()
+          reject(new Error(`stream ended after ${bytes} of ${expected} bytes`))
+        }
+      }
+      const onClose = () => {
+        cleanup()
+        reject(new Error(`stream closed after ${bytes} bytes`))
+      }
+      const onError = (err) => {
+        cleanup()
+        reject(err)
+      }
+      const cleanup = () => {
+        stream.removeListener('data', onData)
+        stream.removeListener('end', onEnd)
+        stream.removeListener('close', onClose)
+        stream.removeListener('error', onError)
+      }
+      stream.on('data', onData)
+      stream.on('end', onEnd)
+      stream.on('close', onClose)
+      stream.on('error', onError)
+    }),
+    ms,
+    'sha256Stream',
+  )
 }
 
 /**
@@ -126,12 +158,16 @@ export function sha256Stream (stream, { bytes: expected, ms = 60_000 } = {}) {
  * `chunkSize`, each chunk different (its index is mixed in every 4 KiB, so
  * reordering or duplication changes the hash).
  */
-export function * pseudoRandomChunks (total, chunkSize = 1 << 20, seed = 1) {
+export function* pseudoRandomChunks(total, chunkSize = 1 << 20, seed = 1) {
   const base = Buffer.alloc(chunkSize)
   let x = seed >>> 0 || 1
   for (let i = 0; i < chunkSize; i += 4) {
     // xorshift32
-    x ^= x << 13; x >>>= 0; x ^= x >>> 17; x ^= x << 5; x >>>= 0
+    x ^= x << 13
+    x >>>= 0
+    x ^= x >>> 17
+    x ^= x << 5
+    x >>>= 0
     base.writeUInt32LE(x, i)
   }
   for (let sent = 0, n = 0; sent < total; n++) {
@@ -149,7 +185,7 @@ export function * pseudoRandomChunks (total, chunkSize = 1 << 20, seed = 1) {
  * ends it unless { end: false }. Resolves with { hash, bytes, falseWrites,
  * drains } once everything has been handed to the stream.
  */
-export async function pump (stream, total, { chunkSize = 1 << 20, seed = 1, end = true, ms = 60_000 } = {}) {
+export async function pump(stream, total, { chunkSize = 1 << 20, seed = 1, end = true, ms = 60_000 } = {}) {
   const hash = createHash('sha256')
   let bytes = 0
   let falseWrites = 0
@@ -171,57 +207,90 @@ export async function pump (stream, total, { chunkSize = 1 << 20, seed = 1, end 
  * Waits for 'drain' (bounded); rejects if the stream errors, closes or
  * finishes first (a Writable that is ending never emits 'drain').
  */
-export function drain (stream, ms = 10_000) {
-  return withTimeout(new Promise((resolve, reject) => {
-    const onDrain = () => { cleanup(); resolve() }
-    const onError = (err) => { cleanup(); reject(err) }
-    const onClose = () => { cleanup(); reject(new Error("stream closed while waiting for 'drain'")) }
-    const onFinish = () => { cleanup(); reject(new Error("stream finished while waiting for 'drain'")) }
-    const cleanup = () => {
-      stream.removeListener('drain', onDrain)
-      stream.removeListener('error', onError)
-      stream.removeListener('close', onClose)
-      stream.removeListener('finish', onFinish)
-    }
-    stream.on('drain', onDrain)
-    stream.on('error', onError)
-    stream.on('close', onClose)
-    stream.on('finish', onFinish)
-  }), ms, "waiting for 'drain'")
+export function drain(stream, ms = 10_000) {
+  return withTimeout(
+    new Promise((resolve, reject) => {
+      const onDrain = () => {
+        cleanup()
+        resolve()
+      }
+      const onError = (err) => {
+        cleanup()
+        reject(err)
+      }
+      const onClose = () => {
+        cleanup()
+        reject(new Error("stream closed while waiting for 'drain'"))
+      }
+      const onFinish = () => {
+        cleanup()
+        reject(new Error("stream finished while waiting for 'drain'"))
+      }
+      const cleanup = () => {
+        stream.removeListener('drain', onDrain)
+        stream.removeListener('error', onError)
+        stream.removeListener('close', onClose)
+        stream.removeListener('finish', onFinish)
+      }
+      stream.on('drain', onDrain)
+      stream.on('error', onError)
+      stream.on('close', onClose)
+      stream.on('finish', onFinish)
+    }),
+    ms,
+    "waiting for 'drain'",
+  )
 }
 
 /** Concatenates everything `stream` emits until 'end' (bounded). */
-export function collect (stream, ms = 20_000) {
+export function collect(stream, ms = 20_000) {
   const chunks = []
   // 'end' may have come already (a peer that closes right after the
   // handshake): nothing was read, so nothing is missed.
   if (stream.readableEnded) return Promise.resolve(Buffer.alloc(0))
-  return withTimeout(new Promise((resolve, reject) => {
-    stream.on('data', (chunk) => chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk))
-    stream.once('end', () => resolve(Buffer.concat(chunks)))
-    stream.once('error', reject)
-  }), ms, 'collect')
+  return withTimeout(
+    new Promise((resolve, reject) => {
+      stream.on('data', (chunk) => chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk))
+      stream.once('end', () => resolve(Buffer.concat(chunks)))
+      stream.once('error', reject)
+    }),
+    ms,
+    'collect',
+  )
 }
 
 /** Reads from `stream` until the accumulated text matches `pattern` (bounded). */
-export function readUntil (stream, pattern, ms = 10_000) {
+export function readUntil(stream, pattern, ms = 10_000) {
   let text = ''
-  return withTimeout(new Promise((resolve, reject) => {
-    const onData = (chunk) => {
-      text += chunk.toString()
-      if (typeof pattern === 'string' ? text.includes(pattern) : pattern.test(text)) { cleanup(); resolve(text) }
-    }
-    const onEnd = () => { cleanup(); reject(new Error(`stream ended before ${pattern}; got ${JSON.stringify(text)}`)) }
-    const onError = (err) => { cleanup(); reject(err) }
-    const cleanup = () => {
-      stream.removeListener('data', onData)
-      stream.removeListener('end', onEnd)
-      stream.removeListener('error', onError)
-    }
-    stream.on('data', onData)
-    stream.on('end', onEnd)
-    stream.on('error', onError)
-  }), ms, `readUntil ${pattern}`)
+  return withTimeout(
+    new Promise((resolve, reject) => {
+      const onData = (chunk) => {
+        text += chunk.toString()
+        if (typeof pattern === 'string' ? text.includes(pattern) : pattern.test(text)) {
+          cleanup()
+          resolve(text)
+        }
+      }
+      const onEnd = () => {
+        cleanup()
+        reject(new Error(`stream ended before ${pattern}; got ${JSON.stringify(text)}`))
+      }
+      const onError = (err) => {
+        cleanup()
+        reject(err)
+      }
+      const cleanup = () => {
+        stream.removeListener('data', onData)
+        stream.removeListener('end', onEnd)
+        stream.removeListener('error', onError)
+      }
+      stream.on('data', onData)
+      stream.on('end', onEnd)
+      stream.on('error', onError)
+    }),
+    ms,
+    `readUntil ${pattern}`,
+  )
 }
 
 /**
@@ -229,7 +298,7 @@ export function readUntil (stream, pattern, ms = 10_000) {
  * listeners (so the stream's flowing state is not changed). Pass `names` to
  * record only those events. Returns the (live) array.
  */
-export function eventLog (emitter, names) {
+export function eventLog(emitter, names) {
   const log = []
   const filter = names ? new Set(names) : null
   const emit = emitter.emit
@@ -241,7 +310,7 @@ export function eventLog (emitter, names) {
 }
 
 /** Collapses consecutive repeats: ['a','data','data','b'] -> ['a','data','b']. */
-export function squash (log) {
+export function squash(log) {
   return log.filter((name, i) => i === 0 || log[i - 1] !== name)
 }
 
@@ -249,16 +318,23 @@ export function squash (log) {
  * An in-memory pair of connected Duplex streams (what one writes, the other
  * reads), like the transports STARTTLS drivers hand to tls.connect({socket}).
  */
-export function duplexPair () {
-  const make = () => new Duplex({
-    read () {},
-    write (chunk, encoding, callback) { this.peer.push(chunk); callback() },
-    final (callback) { this.peer.push(null); callback() },
-    destroy (err, callback) {
-      if (!this.peer.destroyed) this.peer.destroy()
-      callback(err)
-    }
-  })
+export function duplexPair() {
+  const make = () =>
+    new Duplex({
+      read() {},
+      write(chunk, _encoding, callback) {
+        this.peer.push(chunk)
+        callback()
+      },
+      final(callback) {
+        this.peer.push(null)
+        callback()
+      },
+      destroy(err, callback) {
+        if (!this.peer.destroyed) this.peer.destroy()
+        callback(err)
+      },
+    })
   const a = make()
   const b = make()
   a.peer = b
@@ -271,7 +347,7 @@ export function duplexPair () {
 // node:tls as the reference peer).
 
 /** Destroys every socket the server accepted and closes it; never throws. */
-function shutdownServer (server, sockets) {
+function shutdownServer(server, sockets) {
   for (const s of sockets) s.destroy()
   return new Promise((resolve) => {
     try {
@@ -292,12 +368,15 @@ function shutdownServer (server, sockets) {
  * `clientErrors` and the socket is destroyed unless `destroyOnClientError` is
  * false (to observe whether the server closes it by itself).
  */
-export async function listen (t, tlsModule, options, onSecureConnection, { destroyOnClientError = true } = {}) {
+export async function listen(t, tlsModule, options, onSecureConnection, { destroyOnClientError = true } = {}) {
   const { host = LOOPBACK, ...serverOptions } = options
   const server = tlsModule.createServer(serverOptions, onSecureConnection)
   const sockets = new Set()
   const clientErrors = []
-  const track = (s) => { sockets.add(s); watchClose(s).then(() => sockets.delete(s)) }
+  const track = (s) => {
+    sockets.add(s)
+    watchClose(s).then(() => sockets.delete(s))
+  }
   server.on('connection', track)
   server.on('secureConnection', track)
   server.on('tlsClientError', (err, socket) => {
@@ -305,17 +384,24 @@ export async function listen (t, tlsModule, options, onSecureConnection, { destr
     if (destroyOnClientError) socket?.destroy()
   })
   t.teardown(() => shutdownServer(server, sockets))
-  await withTimeout(new Promise((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(0, host, () => { server.removeListener('error', reject); resolve() })
-  }), 10_000, 'server listen')
+  await withTimeout(
+    new Promise((resolve, reject) => {
+      server.once('error', reject)
+      server.listen(0, host, () => {
+        server.removeListener('error', reject)
+        resolve()
+      })
+    }),
+    10_000,
+    'server listen',
+  )
   return { server, port: server.address().port, host, sockets, clientErrors }
 }
 
 /**
  * A server that echoes every byte back and ends when the client ends.
  */
-export function echoServer (t, tlsModule, options) {
+export function echoServer(t, tlsModule, options) {
   return listen(t, tlsModule, options, (socket) => {
     socket.on('error', () => {})
     socket.pipe(socket)
@@ -327,16 +413,26 @@ export function echoServer (t, tlsModule, options) {
  * rejects on an 'error' before it. The socket is destroyed in teardown.
  * Defaults host to 127.0.0.1.
  */
-export function connect (t, tlsModule, options, ms = 10_000) {
+export function connect(t, tlsModule, options, ms = 10_000) {
   const socket = tlsModule.connect({ host: LOOPBACK, ...options })
   watchClose(socket)
   t.teardown(() => socket.destroy())
-  return withTimeout(new Promise((resolve, reject) => {
-    const onError = (err) => { socket.removeListener('secureConnect', onSecure); reject(err) }
-    const onSecure = () => { socket.removeListener('error', onError); resolve(socket) }
-    socket.once('error', onError)
-    socket.once('secureConnect', onSecure)
-  }), ms, 'tls connect')
+  return withTimeout(
+    new Promise((resolve, reject) => {
+      const onError = (err) => {
+        socket.removeListener('secureConnect', onSecure)
+        reject(err)
+      }
+      const onSecure = () => {
+        socket.removeListener('error', onError)
+        resolve(socket)
+      }
+      socket.once('error', onError)
+      socket.once('secureConnect', onSecure)
+    }),
+    ms,
+    'tls connect',
+  )
 }
 
 /**
@@ -344,44 +440,62 @@ export function connect (t, tlsModule, options, ms = 10_000) {
  * 'secureConnect' (and fails the test if the connection succeeds instead).
  * Also waits for 'close'.
  */
-export async function connectError (t, tlsModule, options, ms = 10_000) {
+export async function connectError(t, tlsModule, options, ms = 10_000) {
   const socket = tlsModule.connect({ host: LOOPBACK, ...options })
   watchClose(socket)
   t.teardown(() => socket.destroy())
-  const err = await withTimeout(new Promise((resolve, reject) => {
-    socket.once('error', resolve)
-    socket.once('secureConnect', () => reject(new Error('connection unexpectedly succeeded')))
-  }), ms, 'tls connect error')
+  const err = await withTimeout(
+    new Promise((resolve, reject) => {
+      socket.once('error', resolve)
+      socket.once('secureConnect', () => reject(new Error('connection unexpectedly succeeded')))
+    }),
+    ms,
+    'tls connect error',
+  )
   await closed(socket, ms)
   return err
 }
 
 /** Opens a plain TCP connection (bounded); destroyed in teardown. */
-export function tcpConnect (t, port, host = LOOPBACK, ms = 10_000) {
+export function tcpConnect(t, port, host = LOOPBACK, ms = 10_000) {
   const socket = net.connect(port, host)
   watchClose(socket)
   t.teardown(() => socket.destroy())
-  return withTimeout(new Promise((resolve, reject) => {
-    socket.once('connect', () => { socket.removeListener('error', reject); resolve(socket) })
-    socket.once('error', reject)
-  }), ms, 'tcp connect')
+  return withTimeout(
+    new Promise((resolve, reject) => {
+      socket.once('connect', () => {
+        socket.removeListener('error', reject)
+        resolve(socket)
+      })
+      socket.once('error', reject)
+    }),
+    ms,
+    'tcp connect',
+  )
 }
 
 /** A plain TCP server on 127.0.0.1:0 calling `onConnection`; closed in teardown. */
-export async function tcpServer (t, onConnection) {
+export async function tcpServer(t, onConnection) {
   const server = net.createServer(onConnection)
   const sockets = new Set()
-  server.on('connection', (s) => { sockets.add(s); watchClose(s).then(() => sockets.delete(s)) })
+  server.on('connection', (s) => {
+    sockets.add(s)
+    watchClose(s).then(() => sockets.delete(s))
+  })
   t.teardown(() => shutdownServer(server, sockets))
-  await withTimeout(new Promise((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(0, LOOPBACK, resolve)
-  }), 10_000, 'tcp listen')
+  await withTimeout(
+    new Promise((resolve, reject) => {
+      server.once('error', reject)
+      server.listen(0, LOOPBACK, resolve)
+    }),
+    10_000,
+    'tcp listen',
+  )
   return { server, port: server.address().port, sockets }
 }
 
 /** Finds a currently free TCP port on 127.0.0.1. */
-export function freePort () {
+export function freePort() {
   return new Promise((resolve, reject) => {
     const srv = net.createServer()
     srv.once('error', reject)
@@ -395,14 +509,22 @@ export function freePort () {
 // ---------------------------------------------------------------------------
 // Child-process peers
 
-function spawnTracked (t, cmd, args, options = {}) {
+function spawnTracked(t, cmd, args, options = {}) {
   const child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'], ...options })
   const state = { stdout: '', stderr: '', exited: false, code: null, signal: null }
-  child.stdout.setEncoding('utf8').on('data', (d) => { state.stdout += d })
-  child.stderr.setEncoding('utf8').on('data', (d) => { state.stderr += d })
+  child.stdout.setEncoding('utf8').on('data', (d) => {
+    state.stdout += d
+  })
+  child.stderr.setEncoding('utf8').on('data', (d) => {
+    state.stderr += d
+  })
   child.stdin.on('error', () => {}) // EPIPE when the child exits first
   state.exit = new Promise((resolve) => {
-    child.once('error', (err) => { state.exited = true; state.spawnError = err; resolve(state) })
+    child.once('error', (err) => {
+      state.exited = true
+      state.spawnError = err
+      resolve(state)
+    })
     child.once('close', (code, signal) => {
       state.exited = true
       state.code = code
@@ -424,28 +546,39 @@ function spawnTracked (t, cmd, args, options = {}) {
  * until it listens (it prints ACCEPT). Retries with another port if the bind
  * fails. Resolves with { port, child, output() -> {stdout, stderr}, stop() }.
  */
-export async function startOpensslServer (t, args, { attempts = 5, ms = 10_000 } = {}) {
+export async function startOpensslServer(t, args, { attempts = 5, ms = 10_000 } = {}) {
   let lastError
   for (let i = 0; i < attempts; i++) {
     const port = await freePort()
-    const { child, state, kill } = spawnTracked(t, 'openssl',
-      ['s_server', '-accept', `${LOOPBACK}:${port}`, ...args])
+    const { child, state, kill } = spawnTracked(t, 'openssl', ['s_server', '-accept', `${LOOPBACK}:${port}`, ...args])
     try {
-      await withTimeout(new Promise((resolve, reject) => {
-        const check = () => {
-          if (/ACCEPT/.test(state.stdout)) { cleanup(); resolve() }
-        }
-        const onExit = () => { cleanup(); reject(new Error(`openssl s_server exited (${state.code}): ${state.stderr}`)) }
-        const cleanup = () => { child.stdout.removeListener('data', check) }
-        child.stdout.on('data', check)
-        state.exit.then(onExit)
-        check()
-      }), ms, 'openssl s_server start')
+      await withTimeout(
+        new Promise((resolve, reject) => {
+          const check = () => {
+            if (/ACCEPT/.test(state.stdout)) {
+              cleanup()
+              resolve()
+            }
+          }
+          const onExit = () => {
+            cleanup()
+            reject(new Error(`openssl s_server exited (${state.code}): ${state.stderr}`))
+          }
+          const cleanup = () => {
+            child.stdout.removeListener('data', check)
+          }
+          child.stdout.on('data', check)
+          state.exit.then(onExit)
+          check()
+        }),
+        ms,
+        'openssl s_server start',
+      )
       return {
         port,
         child,
         output: () => ({ stdout: state.stdout, stderr: state.stderr }),
-        stop: kill
+        stop: kill,
       }
     } catch (err) {
       lastError = err
@@ -461,19 +594,19 @@ export async function startOpensslServer (t, args, { attempts = 5, ms = 10_000 }
  * given), closes stdin so the client says goodbye. Resolves with
  * { code, stdout, stderr } when it exits; killed after `ms`.
  */
-export async function runOpensslClient (t, args, input = '', { waitFor, ms = 15_000 } = {}) {
+export async function runOpensslClient(t, args, input = '', { waitFor, ms = 15_000 } = {}) {
   const { child, state, kill } = spawnTracked(t, 'openssl', ['s_client', ...args])
   if (input) child.stdin.write(input)
   const matched = waitFor
     ? new Promise((resolve) => {
-      const check = () => {
-        if (typeof waitFor === 'string' ? state.stdout.includes(waitFor) : waitFor.test(state.stdout)) {
-          child.stdout.removeListener('data', check)
-          resolve()
+        const check = () => {
+          if (typeof waitFor === 'string' ? state.stdout.includes(waitFor) : waitFor.test(state.stdout)) {
+            child.stdout.removeListener('data', check)
+            resolve()
+          }
         }
-      }
-      child.stdout.on('data', check)
-    })
+        child.stdout.on('data', check)
+      })
     : Promise.resolve()
   const timer = setTimeout(kill, ms)
   try {
@@ -489,7 +622,7 @@ export async function runOpensslClient (t, args, input = '', { waitFor, ms = 15_
 /**
  * Runs `curl -sS --max-time 10 ...args`. Resolves with { code, stdout, stderr }.
  */
-export async function runCurl (t, args, { ms = 15_000 } = {}) {
+export async function runCurl(t, args, { ms = 15_000 } = {}) {
   const { child, state, kill } = spawnTracked(t, 'curl', ['-sS', '--max-time', '10', ...args])
   child.stdin.end()
   const timer = setTimeout(kill, ms)

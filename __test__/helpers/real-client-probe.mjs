@@ -38,7 +38,7 @@ const listen = (server) => new Promise((resolve) => server.listen(0, '127.0.0.1'
 const close = (server) => new Promise((resolve) => server.close(() => resolve()))
 
 /** What a test compares of an error: its code (and its cause's, for wrapping libraries). */
-function errorInfo (err) {
+function errorInfo(err) {
   if (!err) return null
   const out = { code: err.code ?? null, message: String(err.message).split('\n')[0] }
   if (err.cause) out.cause = errorInfo(err.cause)
@@ -46,7 +46,7 @@ function errorInfo (err) {
   return out
 }
 
-async function failure (promise) {
+async function failure(promise) {
   try {
     await promise
     return null
@@ -59,7 +59,7 @@ const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b)
   return s[Math.floor(s.length / 2)]
 }
-async function timeEach (n, fn) {
+async function timeEach(n, fn) {
   const times = []
   for (let i = 0; i < n; i++) {
     const t0 = process.hrtime.bigint()
@@ -67,26 +67,35 @@ async function timeEach (n, fn) {
     times.push(Number(process.hrtime.bigint() - t0) / 1e6)
   }
   const sorted = [...times].sort((a, b) => a - b)
-  return { n, median: median(times), p90: sorted[Math.floor(n * 0.9)], max: sorted.at(-1), total: times.reduce((a, b) => a + b, 0) }
+  return {
+    n,
+    median: median(times),
+    p90: sorted[Math.floor(n * 0.9)],
+    max: sorted.at(-1),
+    total: times.reduce((a, b) => a + b, 0),
+  }
 }
 
 // ---------------------------------------------------------------------------
 // PostgreSQL (pg)
 
-const PG_SSL_VIEW = 'SELECT ssl, version, cipher, client_dn, current_user AS "user" FROM pg_stat_ssl WHERE pid = pg_backend_pid()'
+const PG_SSL_VIEW =
+  'SELECT ssl, version, cipher, client_dn, current_user AS "user" FROM pg_stat_ssl WHERE pid = pg_backend_pid()'
 
-async function pgCa () {
+async function pgCa() {
   const { default: pg } = await import('pg')
   const { port, password } = cfg.pg
   const client = new pg.Client({ host: 'localhost', port, user: 'app', password, database: 'postgres', ssl: { ca } })
   await client.connect()
   const { rows } = await client.query(PG_SSL_VIEW)
-  const { rows: [sum] } = await client.query('SELECT $1::int + $2::int AS sum', [20, 22])
+  const {
+    rows: [sum],
+  } = await client.query('SELECT $1::int + $2::int AS sum', [20, 22])
   await client.end()
   return { server: rows[0], sum: sum.sum }
 }
 
-async function pgVerifyFull () {
+async function pgVerifyFull() {
   const { default: pg } = await import('pg')
   const { port, password } = cfg.pg
   const url = `postgresql://app:${password}@localhost:${port}/postgres?sslmode=verify-full&sslrootcert=${encodeURIComponent(file('ca.cert.pem'))}`
@@ -96,31 +105,53 @@ async function pgVerifyFull () {
   return { server: a.rows[0], one: b.rows[0].one }
 }
 
-async function pgClientCert () {
+async function pgClientCert() {
   const { default: pg } = await import('pg')
   const { port } = cfg.pg
   // pg_hba: `hostssl all test-client 127.0.0.1/32 cert`: no password, the
   // certificate's CN is the role.
   const client = new pg.Client({
-    host: '127.0.0.1', port, user: 'test-client', database: 'postgres',
-    ssl: { ca, servername: 'localhost', cert: clientCert, key: clientKey }
+    host: '127.0.0.1',
+    port,
+    user: 'test-client',
+    database: 'postgres',
+    ssl: { ca, servername: 'localhost', cert: clientCert, key: clientKey },
   })
   await client.connect()
   const { rows } = await client.query(PG_SSL_VIEW)
   await client.end()
   // The same role without a certificate is refused by the server.
-  const refused = await failure((async () => {
-    const c = new pg.Client({ host: '127.0.0.1', port, user: 'test-client', database: 'postgres', ssl: { ca, servername: 'localhost' } })
-    c.on('error', () => {})
-    try { await c.connect() } finally { await c.end().catch(() => {}) }
-  })())
+  const refused = await failure(
+    (async () => {
+      const c = new pg.Client({
+        host: '127.0.0.1',
+        port,
+        user: 'test-client',
+        database: 'postgres',
+        ssl: { ca, servername: 'localhost' },
+      })
+      c.on('error', () => {})
+      try {
+        await c.connect()
+      } finally {
+        await c.end().catch(() => {})
+      }
+    })(),
+  )
   return { server: rows[0], withoutCertificate: refused }
 }
 
-async function pgWrongCa () {
+async function pgWrongCa() {
   const { default: pg } = await import('pg')
   const { port, password } = cfg.pg
-  const client = new pg.Client({ host: 'localhost', port, user: 'app', password, database: 'postgres', ssl: { ca: wrongCa } })
+  const client = new pg.Client({
+    host: 'localhost',
+    port,
+    user: 'app',
+    password,
+    database: 'postgres',
+    ssl: { ca: wrongCa },
+  })
   client.on('error', () => {})
   const error = await failure(client.connect())
   await client.end().catch(() => {})
@@ -130,13 +161,15 @@ async function pgWrongCa () {
 // ---------------------------------------------------------------------------
 // redis-server (TLS port only, client certificates required)
 
-async function ioredisMtls () {
+async function ioredisMtls() {
   const { default: Redis } = await import('ioredis')
   const { port } = cfg.redis
   const redis = new Redis({
-    host: 'localhost', port,
+    host: 'localhost',
+    port,
     tls: { ca, cert: clientCert, key: clientKey },
-    maxRetriesPerRequest: 0, retryStrategy: () => null
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
   })
   await redis.set('greeting', 'hello over mTLS')
   const greeting = await redis.get('greeting')
@@ -147,26 +180,43 @@ async function ioredisMtls () {
   await redis.quit()
 
   const attempt = async (tlsOptions) => {
-    const r = new Redis({ host: 'localhost', port, tls: tlsOptions, maxRetriesPerRequest: 0, retryStrategy: () => null, lazyConnect: true })
+    const r = new Redis({
+      host: 'localhost',
+      port,
+      tls: tlsOptions,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+      lazyConnect: true,
+    })
     let error = null
-    r.on('error', (err) => { error ??= err })
-    const failed = await failure((async () => { await r.connect(); await r.ping() })())
+    r.on('error', (err) => {
+      error ??= err
+    })
+    const failed = await failure(
+      (async () => {
+        await r.connect()
+        await r.ping()
+      })(),
+    )
     r.disconnect()
     return error ? errorInfo(error) : failed
   }
   return {
-    greeting, incr: pipelined[1], plainPort, tlsPort,
+    greeting,
+    incr: pipelined[1],
+    plainPort,
+    tlsPort,
     laddrPort: Number(/laddr=\S+:(\d+)/.exec(clientInfo)?.[1]),
     wrongCa: await attempt({ ca: wrongCa, cert: clientCert, key: clientKey }),
-    withoutCertificate: await attempt({ ca })
+    withoutCertificate: await attempt({ ca }),
   }
 }
 
-async function nodeRedisMtls () {
+async function nodeRedisMtls() {
   const { createClient } = await import('redis')
   const { port } = cfg.redis
   const client = createClient({
-    socket: { host: 'localhost', port, tls: true, ca, cert: clientCert, key: clientKey, reconnectStrategy: false }
+    socket: { host: 'localhost', port, tls: true, ca, cert: clientCert, key: clientKey, reconnectStrategy: false },
   })
   client.on('error', () => {})
   await client.connect()
@@ -174,14 +224,14 @@ async function nodeRedisMtls () {
   const user = await client.hGetAll('user:1')
   const clientInfo = await client.sendCommand(['CLIENT', 'INFO'])
   const ports = { plain: (await client.configGet('port')).port, tls: (await client.configGet('tls-port'))['tls-port'] }
-  await client.quit?.() ?? client.close()
+  ;(await client.quit?.()) ?? client.close()
   return { user: { ...user }, ports, laddrPort: Number(/laddr=\S+:(\d+)/.exec(clientInfo)?.[1]) }
 }
 
 // ---------------------------------------------------------------------------
 // MariaDB (mysql2)
 
-async function mysql2Ca () {
+async function mysql2Ca() {
   const { default: mysql } = await import('mysql2/promise')
   const { port, user, password, database } = cfg.maria
   // mysql2 caches TLS sessions per `ssl` object: later connections with the
@@ -208,42 +258,61 @@ async function mysql2Ca () {
     server: Object.fromEntries(status.map((r) => [r.Variable_name, r.Value])),
     notes: [note.body, noteAgain],
     resumed: reused,
-    pooled: results.map(([[row]]) => row.seven)
+    pooled: results.map(([[row]]) => row.seven),
   }
 }
 
-async function mysql2WrongCa () {
+async function mysql2WrongCa() {
   const { default: mysql } = await import('mysql2/promise')
   const { port, user, password, database } = cfg.maria
-  const error = await failure(mysql.createConnection({ host: 'localhost', port, user, password, database, ssl: { ca: wrongCa } }))
+  const error = await failure(
+    mysql.createConnection({ host: 'localhost', port, user, password, database, ssl: { ca: wrongCa } }),
+  )
   return { error }
 }
 
 // ---------------------------------------------------------------------------
 // nodemailer → smtp-server, both in this process
 
-async function smtp (secure) {
+async function smtp(secure) {
   const { SMTPServer } = await import('smtp-server')
   const { default: nodemailer } = await import('nodemailer')
   const received = []
   const server = new SMTPServer({
-    secure, key: serverKey, cert: serverCert,
-    authOptional: true, disabledCommands: ['AUTH'], logger: false,
-    onData (stream, session, callback) {
+    secure,
+    key: serverKey,
+    cert: serverCert,
+    authOptional: true,
+    disabledCommands: ['AUTH'],
+    logger: false,
+    onData(stream, session, callback) {
       const chunks = []
       stream.on('data', (c) => chunks.push(c))
       stream.on('end', () => {
-        received.push({ secure: session.secure, tls: session.tlsOptions ?? null, body: Buffer.concat(chunks).toString() })
+        received.push({
+          secure: session.secure,
+          tls: session.tlsOptions ?? null,
+          body: Buffer.concat(chunks).toString(),
+        })
         callback()
       })
-    }
+    },
   })
-  const port = await new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server.server.address().port)))
+  const port = await new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => resolve(server.server.address().port)),
+  )
   const transport = nodemailer.createTransport({
-    host: 'localhost', port, secure, requireTLS: !secure, tls: { ca }
+    host: 'localhost',
+    port,
+    secure,
+    requireTLS: !secure,
+    tls: { ca },
   })
   const info = await transport.sendMail({
-    from: 'app@example.test', to: 'ops@example.test', subject: 'rustls', text: `sent ${secure ? 'over implicit TLS' : 'after STARTTLS'}`
+    from: 'app@example.test',
+    to: 'ops@example.test',
+    subject: 'rustls',
+    text: `sent ${secure ? 'over implicit TLS' : 'after STARTTLS'}`,
   })
   transport.close()
   await close(server)
@@ -251,14 +320,14 @@ async function smtp (secure) {
   return {
     accepted: info.accepted,
     server: { secure: mail.secure, protocol: mail.tls?.version ?? null, hasCipher: typeof mail.tls?.name === 'string' },
-    bodyArrived: mail.body.includes(`sent ${secure ? 'over implicit TLS' : 'after STARTTLS'}`)
+    bodyArrived: mail.body.includes(`sent ${secure ? 'over implicit TLS' : 'after STARTTLS'}`),
   }
 }
 
 // ---------------------------------------------------------------------------
 // ws: wss:// server (on https.createServer) and client, both in this process
 
-async function wss () {
+async function wss() {
   const { WebSocket, WebSocketServer } = await import('ws')
   const server = https.createServer({ key: serverKey, cert: serverCert })
   const wssServer = new WebSocketServer({ server })
@@ -274,7 +343,10 @@ async function wss () {
   const big = randomBytes(1 << 20)
   await new Promise((resolve, reject) => {
     ws.on('error', reject)
-    ws.on('open', () => { ws.send('hi from the client'); ws.send(big) })
+    ws.on('open', () => {
+      ws.send('hi from the client')
+      ws.send(big)
+    })
     ws.on('message', (data) => {
       messages.push(String(data))
       if (messages.length === 3) resolve()
@@ -293,7 +365,7 @@ async function wss () {
 
 const httpsUrl = (p) => `https://localhost:${cfg.https.port}${p}`
 
-async function undiciClients () {
+async function undiciClients() {
   const undici = await import('undici')
   const out = {}
   // Default connector: trusts the test CA through NODE_EXTRA_CA_CERTS.
@@ -312,10 +384,16 @@ async function undiciClients () {
   await agent.close()
   // The `connect` option as a function: the application's own tls.connect.
   const custom = new undici.Agent({
-    connect (opts, callback) {
-      const socket = tls.connect({ host: opts.hostname, port: Number(opts.port), servername: opts.servername, ca, ALPNProtocols: ['http/1.1'] })
+    connect(opts, callback) {
+      const socket = tls.connect({
+        host: opts.hostname,
+        port: Number(opts.port),
+        servername: opts.servername,
+        ca,
+        ALPNProtocols: ['http/1.1'],
+      })
       socket.once('secureConnect', () => callback(null, socket)).once('error', (err) => callback(err, null))
-    }
+    },
   })
   const r4 = await undici.request(httpsUrl('/connect-function'), { dispatcher: custom })
   out.connectFunction = await r4.body.json()
@@ -327,7 +405,7 @@ async function undiciClients () {
   return out
 }
 
-async function axiosAgent () {
+async function axiosAgent() {
   const { default: axios } = await import('axios')
   const httpsAgent = new https.Agent({ ca, keepAlive: true, maxSockets: 1 })
   const api = axios.create({ baseURL: httpsUrl(''), httpsAgent })
@@ -338,7 +416,7 @@ async function axiosAgent () {
   return { got, posted }
 }
 
-async function gotAgent () {
+async function gotAgent() {
   const { default: got } = await import('got')
   const agent = new https.Agent({ ca, keepAlive: true, maxSockets: 1 })
   const client = got.extend({ prefixUrl: httpsUrl(''), agent: { https: agent }, retry: { limit: 0 } })
@@ -349,9 +427,14 @@ async function gotAgent () {
   return { replies, posted }
 }
 
-async function gotHttp2 () {
+async function gotHttp2() {
   const { default: got } = await import('got')
-  const client = got.extend({ prefixUrl: httpsUrl(''), http2: true, https: { certificateAuthority: ca }, retry: { limit: 0 } })
+  const client = got.extend({
+    prefixUrl: httpsUrl(''),
+    http2: true,
+    https: { certificateAuthority: ca },
+    retry: { limit: 0 },
+  })
   const first = await client('h2-one')
   const second = await client('h2-two')
   const posted = await client.post('echo', { json: { hello: 'got h2' } }).json()
@@ -361,19 +444,27 @@ async function gotHttp2 () {
 // ---------------------------------------------------------------------------
 // http2.connect ↔ http2.createSecureServer, both here: 8 MiB each way
 
-async function http2Large () {
+async function http2Large() {
   const size = 8 << 20
   const upload = randomBytes(size)
   const download = randomBytes(size)
   const server = http2.createSecureServer({ key: serverKey, cert: serverCert })
   const serverView = {}
-  server.on('stream', (stream, headers) => {
+  server.on('stream', (stream, _headers) => {
     const hash = createHash('sha256')
     let n = 0
-    stream.on('data', (d) => { hash.update(d); n += d.length })
+    stream.on('data', (d) => {
+      hash.update(d)
+      n += d.length
+    })
     stream.on('end', () => {
       const socket = stream.session.socket
-      Object.assign(serverView, { received: n, sha256: hash.digest('hex'), alpn: socket.alpnProtocol, protocol: socket.getProtocol() })
+      Object.assign(serverView, {
+        received: n,
+        sha256: hash.digest('hex'),
+        alpn: socket.alpnProtocol,
+        protocol: socket.getProtocol(),
+      })
       stream.respond({ ':status': 200, 'x-upload-sha256': serverView.sha256 })
       stream.end(download)
     })
@@ -385,7 +476,9 @@ async function http2Large () {
   const [headers, body] = await new Promise((resolve, reject) => {
     let h
     const chunks = []
-    req.on('response', (x) => { h = x })
+    req.on('response', (x) => {
+      h = x
+    })
     req.on('data', (d) => chunks.push(d))
     req.on('end', () => resolve([h, Buffer.concat(chunks)]))
     req.on('error', reject)
@@ -397,19 +490,26 @@ async function http2Large () {
     uploadIntact: headers['x-upload-sha256'] === sha256(upload) && serverView.received === size,
     downloadIntact: body.length === size && sha256(body) === sha256(download),
     alpn: session.alpnProtocol ?? serverView.alpn,
-    server: { alpn: serverView.alpn, protocol: serverView.protocol }
+    server: { alpn: serverView.alpn, protocol: serverView.protocol },
   }
 }
 
 // ---------------------------------------------------------------------------
 // Latency: N sequential small requests on one warm connection per client.
 
-async function latency () {
+async function latency() {
   const n = cfg.n ?? 100
   const out = {}
   {
     const { default: pg } = await import('pg')
-    const client = new pg.Client({ host: 'localhost', port: cfg.pg.port, user: 'app', password: cfg.pg.password, database: 'postgres', ssl: { ca } })
+    const client = new pg.Client({
+      host: 'localhost',
+      port: cfg.pg.port,
+      user: 'app',
+      password: cfg.pg.password,
+      database: 'postgres',
+      ssl: { ca },
+    })
     await client.connect()
     await client.query('SELECT 1')
     out.pg = await timeEach(n, (i) => client.query('SELECT $1::int AS i', [i]))
@@ -417,7 +517,12 @@ async function latency () {
   }
   {
     const { default: Redis } = await import('ioredis')
-    const redis = new Redis({ host: 'localhost', port: cfg.redis.port, tls: { ca, cert: clientCert, key: clientKey }, maxRetriesPerRequest: 0 })
+    const redis = new Redis({
+      host: 'localhost',
+      port: cfg.redis.port,
+      tls: { ca, cert: clientCert, key: clientKey },
+      maxRetriesPerRequest: 0,
+    })
     await redis.ping()
     out.ioredis = await timeEach(n, (i) => redis.set(`k${i % 10}`, String(i)))
     await redis.quit()
@@ -432,9 +537,15 @@ async function latency () {
   }
   {
     const agent = new https.Agent({ ca, keepAlive: true, maxSockets: 1 })
-    const get = () => new Promise((resolve, reject) => {
-      https.get(httpsUrl('/tiny'), { agent }, (res) => { res.resume(); res.on('end', resolve) }).on('error', reject)
-    })
+    const get = () =>
+      new Promise((resolve, reject) => {
+        https
+          .get(httpsUrl('/tiny'), { agent }, (res) => {
+            res.resume()
+            res.on('end', resolve)
+          })
+          .on('error', reject)
+      })
     await get()
     out.https = await timeEach(n, get)
     agent.destroy()
@@ -459,7 +570,7 @@ const scenarios = {
   'got-agent': gotAgent,
   'got-http2': gotHttp2,
   'http2-large': http2Large,
-  latency
+  latency,
 }
 
 const run = scenarios[scenario]

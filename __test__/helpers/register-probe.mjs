@@ -20,13 +20,16 @@ const ca = read('ca.cert.pem')
 const result = { marker: tls.rustls?.version ?? null, namedImportSwapped: namedConnect === tls.connect }
 
 const listen = (server) => new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server.address().port)))
-const body = (res) => new Promise((resolve, reject) => {
-  let text = ''
-  res.setEncoding('utf8')
-  res.on('data', (d) => { text += d })
-  res.on('end', () => resolve(text))
-  res.on('error', reject)
-})
+const body = (res) =>
+  new Promise((resolve, reject) => {
+    let text = ''
+    res.setEncoding('utf8')
+    res.on('data', (d) => {
+      text += d
+    })
+    res.on('end', () => resolve(text))
+    res.on('error', reject)
+  })
 
 // https.createServer, https.request through a keep-alive Agent, three requests:
 // the first makes a connection, the second reuses it, the third (after the
@@ -38,9 +41,14 @@ const httpsServer = https.createServer({ key, cert }, (req, res) => {
 })
 const httpsPort = await listen(httpsServer)
 const agent = new https.Agent({ keepAlive: true, maxSockets: 1 })
-const get = (p) => new Promise((resolve, reject) => {
-  https.get({ host: '127.0.0.1', port: httpsPort, path: p, servername: 'localhost', ca, agent }, (res) => body(res).then(resolve, reject)).on('error', reject)
-})
+const get = (p) =>
+  new Promise((resolve, reject) => {
+    https
+      .get({ host: '127.0.0.1', port: httpsPort, path: p, servername: 'localhost', ca, agent }, (res) =>
+        body(res).then(resolve, reject),
+      )
+      .on('error', reject)
+  })
 result.https = [await get('/one'), await get('/two')]
 agent.destroy() // closes the idle socket; the Agent keeps its TLS session
 await new Promise((resolve) => setTimeout(resolve, 50))
@@ -59,8 +67,13 @@ const session = http2.connect(`https://localhost:${h2Port}`, { ca })
 const stream = session.request({ ':path': '/stream' })
 let h2Text = ''
 stream.setEncoding('utf8')
-stream.on('data', (d) => { h2Text += d })
-await new Promise((resolve, reject) => { stream.on('end', resolve); stream.on('error', reject) })
+stream.on('data', (d) => {
+  h2Text += d
+})
+await new Promise((resolve, reject) => {
+  stream.on('end', resolve)
+  stream.on('error', reject)
+})
 result.http2 = { text: h2Text, alpn: session.alpnProtocol }
 session.close()
 

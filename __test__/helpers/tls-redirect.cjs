@@ -17,6 +17,7 @@ const targetDir = path.dirname(target) + path.sep
 const load = Module._load
 
 Module._load = function (request, parent, isMain) {
-  if ((request === 'tls' || request === 'node:tls') && !parent?.filename?.startsWith(targetDir)) return load.call(this, target, parent, isMain)
+  if ((request === 'tls' || request === 'node:tls') && !parent?.filename?.startsWith(targetDir))
+    return load.call(this, target, parent, isMain)
   return load.apply(this, arguments)
 }

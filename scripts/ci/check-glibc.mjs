@@ -17,10 +17,16 @@ if (!args.length || !/^\d+\.\d+$/.test(floor ?? '')) {
 }
 
 const parse = (v) => v.split('.').map(Number)
-const newer = (a, b) => { for (let i = 0; i < 3; i++) { const d = (a[i] ?? 0) - (b[i] ?? 0); if (d) return d > 0 } return false }
+const newer = (a, b) => {
+  for (let i = 0; i < 3; i++) {
+    const d = (a[i] ?? 0) - (b[i] ?? 0)
+    if (d) return d > 0
+  }
+  return false
+}
 
 /** The GLIBC_x.y[.z] version names in a binary, highest last. */
-export function glibcVersions (buf) {
+export function glibcVersions(buf) {
   const found = new Set()
   for (const m of buf.toString('latin1').matchAll(/GLIBC_(\d+\.\d+(?:\.\d+)?)\0/g)) found.add(m[1])
   return [...found].sort((a, b) => (newer(parse(a), parse(b)) ? 1 : -1))
@@ -34,7 +40,9 @@ for (const file of args) {
     console.error(`${file}: no GLIBC_ version needed (not a glibc binary?)`)
     failed = true
   } else if (newer(parse(highest), parse(floor))) {
-    console.error(`${file}: needs glibc ${highest} (${versions.filter((v) => newer(parse(v), parse(floor))).join(', ')}), above the floor ${floor}`)
+    console.error(
+      `${file}: needs glibc ${highest} (${versions.filter((v) => newer(parse(v), parse(floor))).join(', ')}), above the floor ${floor}`,
+    )
     failed = true
   } else {
     console.log(`${file}: needs glibc ${highest} at most (floor ${floor}): ok`)
