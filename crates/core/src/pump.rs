@@ -465,8 +465,22 @@ impl Pump {
             Ok(conn) => {
                 let mut conn = Connection::Server(conn);
                 unlimit(&mut conn);
-                // Records that came with the ClientHello.
-                let state = conn.process_new_packets().map_err(|e| ssl_error::from_rustls(&e, false))?;
+                // Records that came with the ClientHello. If they are bad,
+                // the alert rustls queued (after its first flight) still
+                // goes to the peer, rather than a bare close.
+                let state = match conn.process_new_packets() {
+                    Ok(state) => state,
+                    Err(e) => {
+                        let err = ssl_error::from_rustls(&e, false);
+                        while conn.wants_write() {
+                            if conn.write_tls(&mut self.out).is_err() {
+                                break;
+                            }
+                        }
+                        self.stage = Stage::Failed(err.clone());
+                        return Err(err);
+                    }
+                };
                 self.plaintext_pending = state.plaintext_bytes_to_read();
                 self.stage = Stage::Live(conn);
                 self.policy = ctx.policy().clone();
@@ -708,6 +722,36 @@ fn unlimit(conn: &mut Connection) {
 mod tests {
     use super::*;
     use crate::config::ContextBuilder;
+
+    /// A bad record in the same read as the ClientHello fails `accept()`
+    /// with rustls's error, and the peer still gets the server's flight and
+    /// the alert (tlsfuzzer's 0-RTT garbage probes saw a bare close).
+    #[test]
+    fn a_bad_record_with_the_client_hello_still_gets_its_alert() {
+        let ck = rcgen::generate_simple_self_signed(vec!["localhost".to_string()]).unwrap();
+        let mut b = ContextBuilder::new();
+        b.add_cert_chain(ck.cert.pem().as_bytes());
+        b.add_key(ck.signing_key.serialize_pem().as_bytes(), None);
+        let ctx = b.build().unwrap();
+
+        let client_ctx = ContextBuilder::new().build().unwrap();
+        let opts = ClientOptions { sni: true, ..ClientOptions::default() };
+        let mut client = Pump::client(&client_ctx, &opts, "localhost", Arc::new(Hooks::new(None))).unwrap();
+        let mut wire = client.output().to_vec();
+        // An application_data record no key can open.
+        wire.extend_from_slice(&[23, 3, 3, 0, 32]);
+        wire.extend_from_slice(&[0x5a; 32]);
+
+        let mut server = Pump::server(&ctx);
+        let progress = server.receive(&wire).unwrap();
+        assert_ne!(progress.events & event::CLIENT_HELLO, 0);
+        let err = server.accept(&ctx, &ServerOptions::default(), None, None).unwrap_err();
+        assert!(err.code.starts_with("ERR_SSL_"), "{}", err.code);
+        let out = server.output().to_vec();
+        assert_eq!(out.first(), Some(&22), "the ServerHello flight leaves");
+        assert!(out.len() > 100, "and the alert after it: {} bytes", out.len());
+        assert_eq!(server.receive(b"more").unwrap_err().code, err.code, "the error sticks");
+    }
 
     #[test]
     fn junk_before_handshake_is_wrong_version_number() {
