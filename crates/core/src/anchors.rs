@@ -37,9 +37,9 @@ impl Anchors {
     }
 
     pub fn add(&mut self, cert: CertificateDer<'static>) -> Result<()> {
-        self.store.add(cert.clone()).map_err(|e| {
-            TlsError::new("ERR_OSSL_X509_UNSUPPORTED", format!("unusable CA certificate: {e}"))
-        })?;
+        self.store
+            .add(cert.clone())
+            .map_err(|e| TlsError::new("ERR_OSSL_X509_UNSUPPORTED", format!("unusable CA certificate: {e}")))?;
         if let Some(names) = names(&cert) {
             if !names.self_issued {
                 self.not_roots.push(names.subject.clone());
@@ -75,8 +75,7 @@ impl Anchors {
     /// Whether `cert` is itself one of the trusted certificates and
     /// self-issued (a pinned self-signed certificate).
     pub fn contains_root(&self, cert: &CertificateDer<'_>) -> bool {
-        self.certs.iter().any(|c| c.as_ref() == cert.as_ref())
-            && verifier::is_self_issued_der(cert.as_ref())
+        self.certs.iter().any(|c| c.as_ref() == cert.as_ref()) && verifier::is_self_issued_der(cert.as_ref())
     }
 
     /// Whether the trust anchor with this subject (DER contents of the Name,
@@ -92,7 +91,8 @@ impl Anchors {
     /// OpenSSL then completes the chain from its store and accepts it.
     /// `verifies(cert, issuer)` checks a link's signature.
     pub fn reaches_root(&self, anchor_subject: &[u8], verifies: impl Fn(&[u8], &[u8]) -> bool) -> bool {
-        let start = self.certs.iter().find(|c| names(c).is_some_and(|n| name_contents(&n.subject) == Some(anchor_subject)));
+        let start =
+            self.certs.iter().find(|c| names(c).is_some_and(|n| name_contents(&n.subject) == Some(anchor_subject)));
         let Some(mut current) = start else { return false };
         for _ in 0..10 {
             let Some(names) = names(current) else { return false };

@@ -33,11 +33,8 @@ use crate::{Result, TlsError};
 
 /// Node's names, in the order of their code points (zlib 1, brotli 2,
 /// zstd 3), which is the order Node lists them in.
-const NAMES: [(&str, Algorithm); 3] = [
-    ("zlib", Algorithm::Zlib),
-    ("brotli", Algorithm::Brotli),
-    ("zstd", Algorithm::Zstd),
-];
+const NAMES: [(&str, Algorithm); 3] =
+    [("zlib", Algorithm::Zlib), ("brotli", Algorithm::Brotli), ("zstd", Algorithm::Zstd)];
 
 fn compressor(alg: Algorithm) -> Option<&'static dyn CertCompressor> {
     compress::default_cert_compressors().iter().find(|c| c.algorithm() == alg).copied()

@@ -210,10 +210,7 @@ fn parse_body(body: &[u8]) -> Result<HelloInfo> {
     }
     let mut info = HelloInfo {
         legacy_session_id: session_id.to_vec(),
-        offers: OfferedVersions {
-            tls12: legacy_version >= 0x0303,
-            tls13: false,
-        },
+        offers: OfferedVersions { tls12: legacy_version >= 0x0303, tls13: false },
         ..HelloInfo::default()
     };
     if r.is_empty() {
@@ -618,14 +615,14 @@ mod tests {
     fn bad_legacy_version_with_supported_versions() {
         let versions = ext(EXT_SUPPORTED_VERSIONS, &[4, 3, 4, 3, 3]);
         for (major, minor) in [(0, 2), (2, 0), (3, 0), (1, 0), (1, 3), (1, 2), (0, 1), (0, 0)] {
-            let mut msg = hello(&[], Some(&[versions.clone()]));
+            let mut msg = hello(&[], Some(std::slice::from_ref(&versions)));
             msg[4..6].copy_from_slice(&[major, minor]);
             let err = parse_client_hello(&records(&msg, 1 << 14)).unwrap_err();
             assert_eq!(err.code, "ERR_SSL_BAD_LEGACY_VERSION", "{major}.{minor}");
             assert_eq!(alert_for(&err), Some(70), "{major}.{minor}");
         }
         for (major, minor) in [(3, 1), (3, 3), (3, 4), (4, 0)] {
-            let mut msg = hello(&[], Some(&[versions.clone()]));
+            let mut msg = hello(&[], Some(std::slice::from_ref(&versions)));
             msg[4..6].copy_from_slice(&[major, minor]);
             let info = parse_client_hello(&records(&msg, 1 << 14)).unwrap().unwrap();
             assert!(info.offers.tls13, "{major}.{minor}");
@@ -657,11 +654,14 @@ mod tests {
     fn hello_without_extensions() {
         let info = parse_client_hello(&records(&hello(&[1, 2, 3], None), 1 << 14)).unwrap().unwrap();
         assert_eq!(info.legacy_session_id, vec![1, 2, 3]);
-        assert_eq!(info, HelloInfo {
+        assert_eq!(
+            info,
+            HelloInfo {
                 legacy_session_id: vec![1, 2, 3],
                 offers: OfferedVersions { tls12: true, tls13: false },
                 ..Default::default()
-            });
+            }
+        );
     }
 
     #[test]

@@ -20,13 +20,13 @@ use rustls::{ClientConfig, ServerConfig, SupportedProtocolVersion};
 
 use crate::anchors::Anchors;
 use crate::cert_compression::CertCompression;
-use crate::sync::lock;
-use crate::identities::Identities;
-use crate::hooks::{ActiveHooks, NoTickets};
-use crate::ticketer::{NodeTicketer, TicketKeys, DEFAULT_SESSION_TIMEOUT};
-use crate::resolver::IdentityResolver;
-use crate::verifier::{ClientChainVerifier, ServerChainVerifier, TrustPolicy};
 use crate::ech::{self, EchOffer};
+use crate::hooks::{ActiveHooks, NoTickets};
+use crate::identities::Identities;
+use crate::resolver::IdentityResolver;
+use crate::sync::lock;
+use crate::ticketer::{NodeTicketer, TicketKeys, DEFAULT_SESSION_TIMEOUT};
+use crate::verifier::{ClientChainVerifier, ServerChainVerifier, TrustPolicy};
 use crate::{cipher_string, keys, legacy_rsa, suites, Result, TlsError};
 
 /// The most ECH client configs a context keeps (see [`SecureContext::client_config`]).
@@ -293,7 +293,9 @@ impl ContextBuilder {
         };
         let identities = identities.finish(&anchors);
         let algorithms = match &sigalgs {
-            Some(schemes) => suites::restrict_verification(legacy_rsa::verification_algorithms(security_level), schemes),
+            Some(schemes) => {
+                suites::restrict_verification(legacy_rsa::verification_algorithms(security_level), schemes)
+            }
             None => suites::in_openssl_order(legacy_rsa::verification_algorithms(security_level)),
         };
         let policy = Arc::new(TrustPolicy { anchors, crls, algorithms });
@@ -433,10 +435,8 @@ impl SecureContext {
         if let Some((_, cfg)) = cache.iter().find(|(o, _)| o == opts) {
             return Ok(cfg.clone());
         }
-        let verifier = Arc::new(ServerChainVerifier {
-            policy: m.policy.clone(),
-            reject_unauthorized: opts.reject_unauthorized,
-        });
+        let verifier =
+            Arc::new(ServerChainVerifier { policy: m.policy.clone(), reject_unauthorized: opts.reject_unauthorized });
         let builder = ClientConfig::builder_with_provider(m.provider.clone());
         let builder = match &opts.ech {
             None => builder.with_protocol_versions(&m.versions).map_err(config_error)?,
@@ -444,11 +444,9 @@ impl SecureContext {
             Some(_) if !m.versions.contains(&&rustls::version::TLS13) => return Err(ech::needs_tls13()),
             Some(offer) => builder.with_ech(ech::mode(offer)?).map_err(|_| ech::needs_tls13())?,
         };
-        let builder = builder
-            .dangerous()
-            .with_custom_certificate_verifier(verifier);
-        let mut cfg = builder
-            .with_client_cert_resolver(Arc::new(IdentityResolver::new(m.identities.clone(), m.sigalgs.clone())));
+        let builder = builder.dangerous().with_custom_certificate_verifier(verifier);
+        let mut cfg =
+            builder.with_client_cert_resolver(Arc::new(IdentityResolver::new(m.identities.clone(), m.sigalgs.clone())));
         cfg.alpn_protocols = opts.alpn.clone();
         cfg.enable_sni = opts.sni;
         // Sessions go through the connection's hooks: offered only when the
@@ -475,9 +473,11 @@ impl SecureContext {
     /// stapled OCSP response (RFC 6066 §8).
     pub fn server_config_stapling(&self, opts: &ServerOptions, ocsp: Vec<u8>) -> Result<Arc<ServerConfig>> {
         let mut cfg = (*self.server_config(opts)?).clone();
-        let identities = self.material.identities.iter().map(|id| {
-            Arc::new(CertifiedKey { ocsp: Some(ocsp.clone()), ..(**id).clone() })
-        });
+        let identities = self
+            .material
+            .identities
+            .iter()
+            .map(|id| Arc::new(CertifiedKey { ocsp: Some(ocsp.clone()), ..(**id).clone() }));
         cfg.cert_resolver = Arc::new(
             IdentityResolver::new(identities.collect(), self.material.sigalgs.clone())
                 .for_server(&self.material.provider.cipher_suites, self.honor_cipher_order),

@@ -16,7 +16,10 @@ use rsa::sha2::{Sha256, Sha384, Sha512};
 use rsa::signature::{SignatureEncoding, Signer as _, Verifier as _};
 use rsa::traits::PublicKeyParts;
 use rustls::crypto::WebPkiSupportedAlgorithms;
-use rustls::pki_types::{alg_id, AlgorithmIdentifier, InvalidSignature, PrivateKeyDer, SignatureVerificationAlgorithm, SubjectPublicKeyInfoDer};
+use rustls::pki_types::{
+    alg_id, AlgorithmIdentifier, InvalidSignature, PrivateKeyDer, SignatureVerificationAlgorithm,
+    SubjectPublicKeyInfoDer,
+};
 use rustls::sign::{Signer, SigningKey};
 use rustls::{SignatureAlgorithm, SignatureScheme};
 
@@ -67,10 +70,8 @@ struct LegacyRsaKey {
 impl SigningKey for LegacyRsaKey {
     fn choose_scheme(&self, offered: &[SignatureScheme]) -> Option<Box<dyn Signer>> {
         let modulus_bytes = self.key.size();
-        let (scheme, _) = SCHEMES
-            .iter()
-            .copied()
-            .find(|(s, min_bytes)| offered.contains(s) && modulus_bytes >= *min_bytes)?;
+        let (scheme, _) =
+            SCHEMES.iter().copied().find(|(s, min_bytes)| offered.contains(s) && modulus_bytes >= *min_bytes)?;
         Some(Box::new(LegacyRsaSigner { key: self.key.clone(), scheme }))
     }
 
@@ -93,9 +94,15 @@ impl Signer for LegacyRsaSigner {
     fn sign(&self, message: &[u8]) -> Result<Vec<u8>, rustls::Error> {
         let key = (*self.key).clone();
         let signed: Result<Vec<u8>, rsa::signature::Error> = match self.scheme {
-            SignatureScheme::RSA_PSS_SHA256 => rsa::pss::SigningKey::<Sha256>::new(key).try_sign(message).map(|s| s.to_vec()),
-            SignatureScheme::RSA_PSS_SHA384 => rsa::pss::SigningKey::<Sha384>::new(key).try_sign(message).map(|s| s.to_vec()),
-            SignatureScheme::RSA_PSS_SHA512 => rsa::pss::SigningKey::<Sha512>::new(key).try_sign(message).map(|s| s.to_vec()),
+            SignatureScheme::RSA_PSS_SHA256 => {
+                rsa::pss::SigningKey::<Sha256>::new(key).try_sign(message).map(|s| s.to_vec())
+            }
+            SignatureScheme::RSA_PSS_SHA384 => {
+                rsa::pss::SigningKey::<Sha384>::new(key).try_sign(message).map(|s| s.to_vec())
+            }
+            SignatureScheme::RSA_PSS_SHA512 => {
+                rsa::pss::SigningKey::<Sha512>::new(key).try_sign(message).map(|s| s.to_vec())
+            }
             SignatureScheme::RSA_PKCS1_SHA256 => {
                 rsa::pkcs1v15::SigningKey::<Sha256>::new(key).try_sign(message).map(|s| s.to_vec())
             }

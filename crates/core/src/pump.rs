@@ -114,12 +114,7 @@ pub struct Pump {
 impl Pump {
     /// A client connection. `server_name` is what the server is checked
     /// and sessions are cached under; it is sent as SNI when `opts.sni`.
-    pub fn client(
-        ctx: &SecureContext,
-        opts: &ClientOptions,
-        server_name: &str,
-        hooks: Arc<Hooks>,
-    ) -> Result<Self> {
+    pub fn client(ctx: &SecureContext, opts: &ClientOptions, server_name: &str, hooks: Arc<Hooks>) -> Result<Self> {
         let config = ctx.client_config(opts)?;
         // Without SNI the name is only a session-cache key (our verifier
         // leaves names to checkServerIdentity), so a host that is not a
@@ -327,9 +322,9 @@ impl Pump {
                     let mut read = 0;
                     if progress.consumed < data.len() {
                         let mut rest = &data[progress.consumed..];
-                        read = conn.read_tls(&mut rest).map_err(|e| {
-                            ssl_error::INTERNAL_ERROR.error_with(&format!("reading TLS records: {e}"))
-                        })?;
+                        read = conn
+                            .read_tls(&mut rest)
+                            .map_err(|e| ssl_error::INTERNAL_ERROR.error_with(&format!("reading TLS records: {e}")))?;
                         // After close_notify rustls reads nothing more; the
                         // rest is truncation-safe garbage we may drop.
                         progress.consumed = if read == 0 { data.len() } else { progress.consumed + read };
@@ -382,11 +377,9 @@ impl Pump {
     /// Server, after CLIENT_HELLO: the ALPN protocols the client offered.
     pub fn hello_alpn(&self) -> Vec<Vec<u8>> {
         match &self.stage {
-            Stage::HelloRead(a) => a
-                .client_hello()
-                .alpn()
-                .map(|it| it.map(<[u8]>::to_vec).collect())
-                .unwrap_or_default(),
+            Stage::HelloRead(a) => {
+                a.client_hello().alpn().map(|it| it.map(<[u8]>::to_vec).collect()).unwrap_or_default()
+            }
             _ => Vec::new(),
         }
     }
@@ -449,8 +442,7 @@ impl Pump {
             return Err(reason.error());
         }
         let not_ready = TlsError::new("ERR_TLS_INVALID_STATE", "accept() without a ClientHello");
-        let Stage::HelloRead(accepted) = std::mem::replace(&mut self.stage, Stage::Failed(not_ready.clone()))
-        else {
+        let Stage::HelloRead(accepted) = std::mem::replace(&mut self.stage, Stage::Failed(not_ready.clone())) else {
             return Err(not_ready);
         };
         self.peer_sigschemes = accepted.client_hello().signature_schemes().to_vec();
@@ -671,15 +663,10 @@ impl Pump {
     }
 
     /// RFC 5705 / RFC 8446 §7.5 keying material exporter.
-    pub fn export_keying_material(
-        &self,
-        length: usize,
-        label: &[u8],
-        context: Option<&[u8]>,
-    ) -> Result<Vec<u8>> {
-        let conn = self
-            .live()
-            .ok_or_else(|| TlsError::new("ERR_TLS_INVALID_STATE", "TLS socket connection must be securely established"))?;
+    pub fn export_keying_material(&self, length: usize, label: &[u8], context: Option<&[u8]>) -> Result<Vec<u8>> {
+        let conn = self.live().ok_or_else(|| {
+            TlsError::new("ERR_TLS_INVALID_STATE", "TLS socket connection must be securely established")
+        })?;
         let mut out = vec![0u8; length];
         conn.export_keying_material(&mut out, label, context)
             .map_err(|e| TlsError::new("ERR_TLS_EXPORT_KEYING_MATERIAL", e.to_string()))?;

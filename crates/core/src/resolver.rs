@@ -53,11 +53,7 @@ impl IdentityResolver {
 
     /// For a server: its suites (in its preference order) and versions.
     pub fn for_server(mut self, suites: &[rustls::SupportedCipherSuite], honor_order: bool) -> Self {
-        let tls12 = suites
-            .iter()
-            .filter(|s| s.version() == &rustls::version::TLS12)
-            .map(|s| s.suite())
-            .collect();
+        let tls12 = suites.iter().filter(|s| s.version() == &rustls::version::TLS12).map(|s| s.suite()).collect();
         let tls13 = suites.iter().any(|s| s.version() == &rustls::version::TLS13);
         self.server = Some(ServerSuites { tls12, honor_order, tls13 });
         self
@@ -156,11 +152,7 @@ impl ResolvesServerCert for IdentityResolver {
 }
 
 impl ResolvesClientCert for IdentityResolver {
-    fn resolve(
-        &self,
-        _root_hint_subjects: &[&[u8]],
-        offered: &[SignatureScheme],
-    ) -> Option<Arc<CertifiedKey>> {
+    fn resolve(&self, _root_hint_subjects: &[&[u8]], offered: &[SignatureScheme]) -> Option<Arc<CertifiedKey>> {
         crate::hooks::record_peer_sigschemes(offered);
         self.choose(offered)
     }

@@ -81,9 +81,7 @@ fn handle_of(id: [u8; 16], serial: u32) -> Vec<u8> {
 }
 
 fn group_for(s: &mut Store, handle: Option<&[u8]>, server_name: ServerName<'static>) -> Option<[u8; 16]> {
-    let existing = handle
-        .and_then(id_of)
-        .filter(|id| s.groups.get(id).is_some_and(|g| g.server_name == server_name));
+    let existing = handle.and_then(id_of).filter(|id| s.groups.get(id).is_some_and(|g| g.server_name == server_name));
     if existing.is_some() {
         return existing;
     }

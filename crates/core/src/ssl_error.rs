@@ -132,10 +132,9 @@ pub fn alert_received(alert: rustls::AlertDescription) -> TlsError {
         A::BadRecordMac => ("ERR_SSL_SSLV3_ALERT_BAD_RECORD_MAC", "sslv3 alert bad record mac"),
         A::HandshakeFailure => ("ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE", "sslv3 alert handshake failure"),
         A::BadCertificate => ("ERR_SSL_SSLV3_ALERT_BAD_CERTIFICATE", "sslv3 alert bad certificate"),
-        A::UnsupportedCertificate => (
-            "ERR_SSL_SSLV3_ALERT_UNSUPPORTED_CERTIFICATE",
-            "sslv3 alert unsupported certificate",
-        ),
+        A::UnsupportedCertificate => {
+            ("ERR_SSL_SSLV3_ALERT_UNSUPPORTED_CERTIFICATE", "sslv3 alert unsupported certificate")
+        }
         A::CertificateRevoked => ("ERR_SSL_SSLV3_ALERT_CERTIFICATE_REVOKED", "sslv3 alert certificate revoked"),
         A::CertificateExpired => ("ERR_SSL_SSLV3_ALERT_CERTIFICATE_EXPIRED", "sslv3 alert certificate expired"),
         A::CertificateUnknown => ("ERR_SSL_SSLV3_ALERT_CERTIFICATE_UNKNOWN", "sslv3 alert certificate unknown"),
@@ -145,27 +144,19 @@ pub fn alert_received(alert: rustls::AlertDescription) -> TlsError {
         A::DecodeError => ("ERR_SSL_TLSV1_ALERT_DECODE_ERROR", "tlsv1 alert decode error"),
         A::DecryptError => ("ERR_SSL_TLSV1_ALERT_DECRYPT_ERROR", "tlsv1 alert decrypt error"),
         A::ProtocolVersion => ("ERR_SSL_TLSV1_ALERT_PROTOCOL_VERSION", "tlsv1 alert protocol version"),
-        A::InsufficientSecurity => (
-            "ERR_SSL_TLSV1_ALERT_INSUFFICIENT_SECURITY",
-            "tlsv1 alert insufficient security",
-        ),
+        A::InsufficientSecurity => ("ERR_SSL_TLSV1_ALERT_INSUFFICIENT_SECURITY", "tlsv1 alert insufficient security"),
         A::InternalError => ("ERR_SSL_TLSV1_ALERT_INTERNAL_ERROR", "tlsv1 alert internal error"),
         A::UserCanceled => ("ERR_SSL_TLSV1_ALERT_USER_CANCELLED", "tlsv1 alert user cancelled"),
         A::UnsupportedExtension => ("ERR_SSL_TLSV1_UNSUPPORTED_EXTENSION", "tlsv1 unsupported extension"),
         A::UnrecognisedName => ("ERR_SSL_TLSV1_UNRECOGNIZED_NAME", "tlsv1 unrecognized name"),
-        A::BadCertificateStatusResponse => (
-            "ERR_SSL_TLSV1_BAD_CERTIFICATE_STATUS_RESPONSE",
-            "tlsv1 bad certificate status response",
-        ),
+        A::BadCertificateStatusResponse => {
+            ("ERR_SSL_TLSV1_BAD_CERTIFICATE_STATUS_RESPONSE", "tlsv1 bad certificate status response")
+        }
         A::UnknownPSKIdentity => ("ERR_SSL_TLSV1_ALERT_UNKNOWN_PSK_IDENTITY", "tlsv1 alert unknown psk identity"),
-        A::CertificateRequired => (
-            "ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED",
-            "tlsv13 alert certificate required",
-        ),
-        A::NoApplicationProtocol => (
-            "ERR_SSL_TLSV1_ALERT_NO_APPLICATION_PROTOCOL",
-            "tlsv1 alert no application protocol",
-        ),
+        A::CertificateRequired => ("ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED", "tlsv13 alert certificate required"),
+        A::NoApplicationProtocol => {
+            ("ERR_SSL_TLSV1_ALERT_NO_APPLICATION_PROTOCOL", "tlsv1 alert no application protocol")
+        }
         A::MissingExtension => ("ERR_SSL_TLSV13_ALERT_MISSING_EXTENSION", "tlsv13 alert missing extension"),
         _ => ("ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE", "sslv3 alert handshake failure"),
     };

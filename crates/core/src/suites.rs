@@ -32,41 +32,27 @@ pub fn names(suite: CipherSuite) -> Option<SuiteNames> {
     let (openssl, standard, version) = match suite {
         C::TLS13_AES_128_GCM_SHA256 => ("TLS_AES_128_GCM_SHA256", "TLS_AES_128_GCM_SHA256", "TLSv1.3"),
         C::TLS13_AES_256_GCM_SHA384 => ("TLS_AES_256_GCM_SHA384", "TLS_AES_256_GCM_SHA384", "TLSv1.3"),
-        C::TLS13_CHACHA20_POLY1305_SHA256 => (
-            "TLS_CHACHA20_POLY1305_SHA256",
-            "TLS_CHACHA20_POLY1305_SHA256",
-            "TLSv1.3",
-        ),
-        C::TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256 => (
-            "ECDHE-ECDSA-AES128-GCM-SHA256",
-            "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
-            "TLSv1.2",
-        ),
-        C::TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384 => (
-            "ECDHE-ECDSA-AES256-GCM-SHA384",
-            "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
-            "TLSv1.2",
-        ),
-        C::TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256 => (
-            "ECDHE-ECDSA-CHACHA20-POLY1305",
-            "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256",
-            "TLSv1.2",
-        ),
-        C::TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 => (
-            "ECDHE-RSA-AES128-GCM-SHA256",
-            "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
-            "TLSv1.2",
-        ),
-        C::TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384 => (
-            "ECDHE-RSA-AES256-GCM-SHA384",
-            "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
-            "TLSv1.2",
-        ),
-        C::TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256 => (
-            "ECDHE-RSA-CHACHA20-POLY1305",
-            "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256",
-            "TLSv1.2",
-        ),
+        C::TLS13_CHACHA20_POLY1305_SHA256 => {
+            ("TLS_CHACHA20_POLY1305_SHA256", "TLS_CHACHA20_POLY1305_SHA256", "TLSv1.3")
+        }
+        C::TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256 => {
+            ("ECDHE-ECDSA-AES128-GCM-SHA256", "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "TLSv1.2")
+        }
+        C::TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384 => {
+            ("ECDHE-ECDSA-AES256-GCM-SHA384", "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", "TLSv1.2")
+        }
+        C::TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256 => {
+            ("ECDHE-ECDSA-CHACHA20-POLY1305", "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256", "TLSv1.2")
+        }
+        C::TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 => {
+            ("ECDHE-RSA-AES128-GCM-SHA256", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "TLSv1.2")
+        }
+        C::TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384 => {
+            ("ECDHE-RSA-AES256-GCM-SHA384", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", "TLSv1.2")
+        }
+        C::TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256 => {
+            ("ECDHE-RSA-CHACHA20-POLY1305", "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256", "TLSv1.2")
+        }
         _ => return None,
     };
     Some(SuiteNames { openssl, standard, version })
@@ -199,10 +185,7 @@ fn version_rank(v: &str) -> Result<u8> {
             "ERR_TLS_PROTOCOL_VERSION_UNSUPPORTED",
             format!("{v} is not supported: rustls implements TLS 1.2 and TLS 1.3 only"),
         )),
-        _ => Err(TlsError::new(
-            "ERR_TLS_INVALID_PROTOCOL_VERSION",
-            format!("{v} is not a valid TLS protocol version"),
-        )),
+        _ => Err(TlsError::new("ERR_TLS_INVALID_PROTOCOL_VERSION", format!("{v} is not a valid TLS protocol version"))),
     }
 }
 
@@ -270,7 +253,12 @@ fn scheme_is_rsa(s: SignatureScheme) -> bool {
     use SignatureScheme as S;
     matches!(
         s,
-        S::RSA_PKCS1_SHA256 | S::RSA_PKCS1_SHA384 | S::RSA_PKCS1_SHA512 | S::RSA_PSS_SHA256 | S::RSA_PSS_SHA384 | S::RSA_PSS_SHA512
+        S::RSA_PKCS1_SHA256
+            | S::RSA_PKCS1_SHA384
+            | S::RSA_PKCS1_SHA512
+            | S::RSA_PSS_SHA256
+            | S::RSA_PSS_SHA384
+            | S::RSA_PSS_SHA512
     )
 }
 
@@ -323,8 +311,7 @@ pub(crate) fn restrict_verification(
     let mut tables = crate::sync::lock(TABLES.get_or_init(Default::default));
     let mapping = *tables.entry(key).or_insert_with(|| {
         // In the order given: rustls offers them so, as OpenSSL does.
-        let kept: Vec<_> =
-            schemes.iter().filter_map(|s| base.mapping.iter().find(|(b, _)| b == s)).copied().collect();
+        let kept: Vec<_> = schemes.iter().filter_map(|s| base.mapping.iter().find(|(b, _)| b == s)).copied().collect();
         Box::leak(kept.into_boxed_slice())
     });
     WebPkiSupportedAlgorithms { all: base.all, mapping }
@@ -408,7 +395,12 @@ mod tests {
         let n = select(Some("ECDHE-RSA-AES128-GCM-SHA256"), None);
         assert_eq!(
             n,
-            vec!["TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256", "TLS_AES_128_GCM_SHA256", "ECDHE-RSA-AES128-GCM-SHA256"]
+            vec![
+                "TLS_AES_256_GCM_SHA384",
+                "TLS_CHACHA20_POLY1305_SHA256",
+                "TLS_AES_128_GCM_SHA256",
+                "ECDHE-RSA-AES128-GCM-SHA256"
+            ]
         );
     }
 
@@ -453,7 +445,14 @@ mod tests {
     #[test]
     fn sigalgs() {
         let s = select_sigalgs("RSA+SHA256:ecdsa_secp256r1_sha256:RSA-PSS+SHA256").unwrap();
-        assert_eq!(s, vec![SignatureScheme::RSA_PKCS1_SHA256, SignatureScheme::ECDSA_NISTP256_SHA256, SignatureScheme::RSA_PSS_SHA256]);
+        assert_eq!(
+            s,
+            vec![
+                SignatureScheme::RSA_PKCS1_SHA256,
+                SignatureScheme::ECDSA_NISTP256_SHA256,
+                SignatureScheme::RSA_PSS_SHA256
+            ]
+        );
         assert_eq!(select_sigalgs("foo").unwrap_err().code, "ERR_TLS_INVALID_SIGALGS");
         let (p, _) = provider(ProviderChoices { sigalgs: Some(&s), ..Default::default() }).unwrap();
         let offered = p.signature_verification_algorithms.supported_schemes();

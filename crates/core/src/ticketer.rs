@@ -94,10 +94,7 @@ impl TicketKeys {
         let raw: [u8; TICKET_KEYS_LEN] = keys.try_into().map_err(|_| {
             TlsError::new(
                 "ERR_INVALID_ARG_VALUE",
-                format!(
-                    "The property 'options.ticketKeys' must be exactly 48 bytes. Received {}",
-                    keys.len()
-                ),
+                format!("The property 'options.ticketKeys' must be exactly 48 bytes. Received {}", keys.len()),
             )
         })?;
         Self::from_raw(raw)
@@ -158,11 +155,7 @@ impl TicketKeys {
         out.extend_from_slice(&nonce);
         let mut body = plain.to_vec();
         key.aead
-            .seal_in_place_append_tag(
-                Nonce::assume_unique_for_key(nonce),
-                Aad::from(key.name()),
-                &mut body,
-            )
+            .seal_in_place_append_tag(Nonce::assume_unique_for_key(nonce), Aad::from(key.name()), &mut body)
             .ok()?;
         out.extend_from_slice(&body);
         Some(out)
@@ -180,11 +173,7 @@ impl TicketKeys {
             return None;
         }
         let mut body = sealed.to_vec();
-        let len = key
-            .aead
-            .open_in_place(Nonce::assume_unique_for_key(nonce), Aad::from(name), &mut body)
-            .ok()?
-            .len();
+        let len = key.aead.open_in_place(Nonce::assume_unique_for_key(nonce), Aad::from(name), &mut body).ok()?.len();
         body.truncate(len);
         Some(body)
     }
@@ -357,10 +346,7 @@ mod tests {
         for n in [0usize, 10, 47, 49, 96] {
             let e = TicketKeys::new(&vec![0u8; n]).unwrap_err();
             assert_eq!(e.code, "ERR_INVALID_ARG_VALUE");
-            assert_eq!(
-                e.message,
-                format!("The property 'options.ticketKeys' must be exactly 48 bytes. Received {n}")
-            );
+            assert_eq!(e.message, format!("The property 'options.ticketKeys' must be exactly 48 bytes. Received {n}"));
             let k = TicketKeys::new(&keys(0)).unwrap();
             let e = k.set(&vec![0u8; n]).unwrap_err();
             assert_eq!(e.code, "ERR_INTERNAL_ASSERTION");
@@ -400,10 +386,7 @@ mod tests {
                 .with_safe_default_protocol_versions()
                 .unwrap()
                 .with_no_client_auth()
-                .with_single_cert(
-                    vec![cert.clone()],
-                    PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key.clone())),
-                )
+                .with_single_cert(vec![cert.clone()], PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key.clone())))
                 .unwrap();
             cfg.ticketer = Arc::new(ticketer(bytes));
             cfg.send_tls13_tickets = 1;

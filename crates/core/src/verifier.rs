@@ -25,10 +25,7 @@ use rustls::server::danger::{ClientCertVerified, ClientCertVerifier};
 
 use crate::anchors::Anchors;
 use crate::{cert_info, hooks, openssl_path};
-use rustls::{
-    CertificateError, DigitallySignedStruct, DistinguishedName, Error, OtherError,
-    SignatureScheme,
-};
+use rustls::{CertificateError, DigitallySignedStruct, DistinguishedName, Error, OtherError, SignatureScheme};
 
 /// An OpenSSL verify-result, named as Node names it (`err.code`, and the
 /// string in `socket.authorizationError`).
@@ -52,32 +49,21 @@ const fn failure(code: &'static str, message: &'static str) -> VerifyFailure {
 
 pub const DEPTH_ZERO_SELF_SIGNED_CERT: VerifyFailure =
     failure("DEPTH_ZERO_SELF_SIGNED_CERT", "self-signed certificate");
-pub const SELF_SIGNED_CERT_IN_CHAIN: VerifyFailure = failure(
-    "SELF_SIGNED_CERT_IN_CHAIN",
-    "self-signed certificate in certificate chain",
-);
-pub const UNABLE_TO_VERIFY_LEAF_SIGNATURE: VerifyFailure = failure(
-    "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
-    "unable to verify the first certificate",
-);
-pub const UNABLE_TO_GET_ISSUER_CERT_LOCALLY: VerifyFailure = failure(
-    "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
-    "unable to get local issuer certificate",
-);
+pub const SELF_SIGNED_CERT_IN_CHAIN: VerifyFailure =
+    failure("SELF_SIGNED_CERT_IN_CHAIN", "self-signed certificate in certificate chain");
+pub const UNABLE_TO_VERIFY_LEAF_SIGNATURE: VerifyFailure =
+    failure("UNABLE_TO_VERIFY_LEAF_SIGNATURE", "unable to verify the first certificate");
+pub const UNABLE_TO_GET_ISSUER_CERT_LOCALLY: VerifyFailure =
+    failure("UNABLE_TO_GET_ISSUER_CERT_LOCALLY", "unable to get local issuer certificate");
 pub const CERT_HAS_EXPIRED: VerifyFailure = failure("CERT_HAS_EXPIRED", "certificate has expired");
-pub const CERT_NOT_YET_VALID: VerifyFailure =
-    failure("CERT_NOT_YET_VALID", "certificate is not yet valid");
+pub const CERT_NOT_YET_VALID: VerifyFailure = failure("CERT_NOT_YET_VALID", "certificate is not yet valid");
 pub const CERT_REVOKED: VerifyFailure = failure("CERT_REVOKED", "certificate revoked");
-pub const UNABLE_TO_GET_CRL: VerifyFailure =
-    failure("UNABLE_TO_GET_CRL", "unable to get certificate CRL");
+pub const UNABLE_TO_GET_CRL: VerifyFailure = failure("UNABLE_TO_GET_CRL", "unable to get certificate CRL");
 pub const CRL_HAS_EXPIRED: VerifyFailure = failure("CRL_HAS_EXPIRED", "CRL has expired");
-pub const CERT_SIGNATURE_FAILURE: VerifyFailure =
-    failure("CERT_SIGNATURE_FAILURE", "certificate signature failure");
-pub const INVALID_PURPOSE: VerifyFailure =
-    failure("INVALID_PURPOSE", "unsupported certificate purpose");
+pub const CERT_SIGNATURE_FAILURE: VerifyFailure = failure("CERT_SIGNATURE_FAILURE", "certificate signature failure");
+pub const INVALID_PURPOSE: VerifyFailure = failure("INVALID_PURPOSE", "unsupported certificate purpose");
 pub const INVALID_CA: VerifyFailure = failure("INVALID_CA", "invalid CA certificate");
-pub const PATH_LENGTH_EXCEEDED: VerifyFailure =
-    failure("PATH_LENGTH_EXCEEDED", "path length constraint exceeded");
+pub const PATH_LENGTH_EXCEEDED: VerifyFailure = failure("PATH_LENGTH_EXCEEDED", "path length constraint exceeded");
 pub const CERT_REJECTED: VerifyFailure = failure("CERT_REJECTED", "certificate rejected");
 pub const UNABLE_TO_GET_ISSUER_CERT: VerifyFailure =
     failure("UNABLE_TO_GET_ISSUER_CERT", "unable to get issuer certificate");
@@ -138,14 +124,12 @@ impl TrustPolicy {
             // Node sets X509_V_FLAG_CRL_CHECK | X509_V_FLAG_CRL_CHECK_ALL
             // when `crl` is given: every certificate of the chain needs a
             // CRL from its issuer, and one that has none fails.
-            webpki::RevocationOptionsBuilder::new(&crl_refs)
-                .ok()
-                .map(|b| {
-                    b.with_depth(webpki::RevocationCheckDepth::Chain)
-                        .with_status_policy(webpki::UnknownStatusPolicy::Deny)
-                        .with_expiration_policy(webpki::ExpirationPolicy::Enforce)
-                        .build()
-                })
+            webpki::RevocationOptionsBuilder::new(&crl_refs).ok().map(|b| {
+                b.with_depth(webpki::RevocationCheckDepth::Chain)
+                    .with_status_policy(webpki::UnknownStatusPolicy::Deny)
+                    .with_expiration_policy(webpki::ExpirationPolicy::Enforce)
+                    .build()
+            })
         };
         let verified = cert.verify_for_usage(
             self.algorithms.all,
@@ -240,7 +224,8 @@ fn verify_handshake_signature(
     if tls13 && !allowed_in_tls13 {
         return Err(PeerMisbehaved::SignedHandshakeWithUnadvertisedSigScheme.into());
     }
-    let parts = cert_info::signed_parts(cert.as_ref()).ok_or(Error::InvalidCertificate(CertificateError::BadEncoding))?;
+    let parts =
+        cert_info::signed_parts(cert.as_ref()).ok_or(Error::InvalidCertificate(CertificateError::BadEncoding))?;
     let algs = algorithms
         .mapping
         .iter()
@@ -259,8 +244,7 @@ fn verify_handshake_signature(
 /// The validity period check OpenSSL applies to a directly trusted leaf.
 fn check_validity(cert: &CertificateDer<'_>, now: UnixTime) -> Result<(), VerifyFailure> {
     use x509_parser::prelude::FromDer;
-    let (_, c) = x509_parser::certificate::X509Certificate::from_der(cert.as_ref())
-        .map_err(|_| CERT_REJECTED)?;
+    let (_, c) = x509_parser::certificate::X509Certificate::from_der(cert.as_ref()).map_err(|_| CERT_REJECTED)?;
     let now = now.as_secs() as i64;
     if now < c.validity().not_before.timestamp() {
         return Err(CERT_NOT_YET_VALID);

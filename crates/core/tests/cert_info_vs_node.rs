@@ -21,10 +21,7 @@ type Make = fn(&Workdir) -> Vec<u8>;
 /// Certificates made with the `openssl` CLI.
 const OPENSSL_CASES: &[(&str, Make)] = &[
     ("rsa2048 server certificate", |w| {
-        let key = w.key(
-            "rsa2048",
-            &["-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048"],
-        );
+        let key = w.key("rsa2048", &["-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048"]);
         w.req(
             "rsa2048",
             &key,
@@ -41,13 +38,7 @@ const OPENSSL_CASES: &[(&str, Make)] = &[
     }),
     ("ecdsa p-256 without extensions", |w| {
         let key = w.ec_key("P-256");
-        w.req(
-            "p256-bare",
-            &key,
-            "/CN=bare.example",
-            &Config::default(),
-            &[],
-        )
+        w.req("p256-bare", &key, "/CN=bare.example", &Config::default(), &[])
     }),
     ("ecdsa p-384 with every SAN kind", |w| {
         let key = w.ec_key("P-384");
@@ -87,13 +78,7 @@ const OPENSSL_CASES: &[(&str, Make)] = &[
     }),
     ("ed25519", |w| {
         let key = w.key("ed25519", &["-algorithm", "ED25519"]);
-        w.req(
-            "ed25519",
-            &key,
-            "/O=Edwards/CN=ed25519.example",
-            &Config::default(),
-            &[],
-        )
+        w.req("ed25519", &key, "/O=Edwards/CN=ed25519.example", &Config::default(), &[])
     }),
     ("certificate authority", |w| w.ca()),
     ("leaf issued by the CA", |w| {
@@ -110,10 +95,7 @@ const OPENSSL_CASES: &[(&str, Make)] = &[
     }),
     ("CA flag without keyCertSign", |w| {
         let key = w.ec_key("P-256");
-        let ext = Config {
-            ext: "basicConstraints = CA:TRUE\nkeyUsage = digitalSignature",
-            ..Config::default()
-        };
+        let ext = Config { ext: "basicConstraints = CA:TRUE\nkeyUsage = digitalSignature", ..Config::default() };
         w.req("ca-no-certsign", &key, "/CN=not really a CA", &ext, &[])
     }),
     ("multi-valued RDN and repeated attributes", |w| {
@@ -128,29 +110,14 @@ const OPENSSL_CASES: &[(&str, Make)] = &[
     }),
     ("UTF-8 subject", |w| {
         let key = w.ec_key("P-256");
-        w.req(
-            "utf8",
-            &key,
-            "/C=DE/L=Zürich/O=Grüße & Söhne/CN=日本語 😀 example",
-            &Config::default(),
-            &["-utf8"],
-        )
+        w.req("utf8", &key, "/C=DE/L=Zürich/O=Grüße & Söhne/CN=日本語 😀 example", &Config::default(), &["-utf8"])
     }),
     ("T61String and BMPString subject", |w| {
         // string_mask "default" picks T61String (raw Latin-1) or BMPString
         // for values that are not PrintableString.
         let key = w.ec_key("P-256");
-        let config = Config {
-            string_mask: "default",
-            ..Config::default()
-        };
-        w.req(
-            "t61-bmp",
-            &key,
-            "/L=Zürich/O=Gräfin/CN=Ωmega 日本",
-            &config,
-            &["-utf8"],
-        )
+        let config = Config { string_mask: "default", ..Config::default() };
+        w.req("t61-bmp", &key, "/L=Zürich/O=Gräfin/CN=Ωmega 日本", &config, &["-utf8"])
     }),
     ("attribute types without an OpenSSL name", |w| {
         let key = w.ec_key("P-256");
@@ -160,21 +127,13 @@ const OPENSSL_CASES: &[(&str, Make)] = &[
             sections: "[dir]\nmyAttribute = in a dirName\nCN = known\n",
             ..Config::default()
         };
-        w.req(
-            "unknown-oid",
-            &key,
-            "/myAttribute=value/title=Dr/serialNumber=1234/jurisdictionC=US",
-            &config,
-            &[],
-        )
+        w.req("unknown-oid", &key, "/myAttribute=value/title=Dr/serialNumber=1234/jurisdictionC=US", &config, &[])
     }),
-    (
-        "authorityInfoAccess with several methods and locations",
-        |w| {
-            let key = w.ec_key("P-256");
-            let config = Config {
-                ext: "authorityInfoAccess = @aia\n",
-                sections: "[aia]\n\
+    ("authorityInfoAccess with several methods and locations", |w| {
+        let key = w.ec_key("P-256");
+        let config = Config {
+            ext: "authorityInfoAccess = @aia\n",
+            sections: "[aia]\n\
                        OCSP;URI.1 = http://ocsp.example/\n\
                        caIssuers;URI.2 = http://ca.example/ca.crt\n\
                        OCSP;URI.3 = http://ocsp2.example/a,b\n\
@@ -183,11 +142,10 @@ const OPENSSL_CASES: &[(&str, Make)] = &[
                        caIssuers;dirName.6 = aiadir\n\
                        caIssuers;email.7 = ca@example\n\
                        [aiadir]\nCN = aia, dir\n",
-                ..Config::default()
-            };
-            w.req("aia", &key, "/CN=aia.example", &config, &[])
-        },
-    ),
+            ..Config::default()
+        };
+        w.req("aia", &key, "/CN=aia.example", &config, &[])
+    }),
     ("names that Node quotes and escapes", |w| {
         let key = w.ec_key("P-256");
         let names = [
@@ -195,95 +153,42 @@ const OPENSSL_CASES: &[(&str, Make)] = &[
             der(0x82, b"new\nline"),
             der(0x81, b"caf\xe9@latin1.example"),
             der(0x86, b"http://q.example/\"quoted\"\\back'single'\x7f"),
-            other_name(
-                "1.3.6.1.4.1.311.20.2.3",
-                &der(0x0c, "upn,é@example".as_bytes()),
-            ),
+            other_name("1.3.6.1.4.1.311.20.2.3", &der(0x0c, "upn,é@example".as_bytes())),
             other_name("1.3.6.1.4.1.311.20.2.3", &der(0x0c, b"bad\xff\xfeutf8")),
             der(0x87, &[1, 2, 3, 4, 5, 6, 7, 8]),
         ];
-        let config = Config {
-            ext: &format!("subjectAltName = DER:{}", hex(&der(0x30, &names.concat()))),
-            ..Config::default()
-        };
+        let config =
+            Config { ext: &format!("subjectAltName = DER:{}", hex(&der(0x30, &names.concat()))), ..Config::default() };
         w.req("unsafe-names", &key, "/CN=escapes", &config, &[])
     }),
     ("serial with a leading zero byte", |w| {
         let key = w.ec_key("P-256");
-        w.req(
-            "serial-ff01",
-            &key,
-            "/CN=serial",
-            &Config::default(),
-            &["-set_serial", "0xff01"],
-        )
+        w.req("serial-ff01", &key, "/CN=serial", &Config::default(), &["-set_serial", "0xff01"])
     }),
     ("negative serial", |w| {
         let key = w.ec_key("P-256");
-        w.req(
-            "serial-negative",
-            &key,
-            "/CN=negative",
-            &Config::default(),
-            &["-set_serial", "-300"],
-        )
+        w.req("serial-negative", &key, "/CN=negative", &Config::default(), &["-set_serial", "-300"])
     }),
     ("serial zero", |w| {
         let key = w.ec_key("P-256");
-        w.req(
-            "serial-zero",
-            &key,
-            "/CN=zero",
-            &Config::default(),
-            &["-set_serial", "0"],
-        )
+        w.req("serial-zero", &key, "/CN=zero", &Config::default(), &["-set_serial", "0"])
     }),
     ("validity past 2049 (GeneralizedTime)", |w| {
         let key = w.ec_key("P-256");
-        w.req(
-            "long-validity",
-            &key,
-            "/CN=long",
-            &Config::default(),
-            &["-days", "36500"],
-        )
+        w.req("long-validity", &key, "/CN=long", &Config::default(), &["-days", "36500"])
     }),
-    (
-        "rsa with exponent 3 and an odd number of modulus digits",
-        |w| {
-            let key = w.key(
-                "rsa1028",
-                &[
-                    "-algorithm",
-                    "RSA",
-                    "-pkeyopt",
-                    "rsa_keygen_bits:1028",
-                    "-pkeyopt",
-                    "rsa_keygen_pubexp:3",
-                ],
-            );
-            w.req("rsa1028", &key, "/CN=rsa1028", &Config::default(), &[])
-        },
-    ),
+    ("rsa with exponent 3 and an odd number of modulus digits", |w| {
+        let key = w.key(
+            "rsa1028",
+            &["-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:1028", "-pkeyopt", "rsa_keygen_pubexp:3"],
+        );
+        w.req("rsa1028", &key, "/CN=rsa1028", &Config::default(), &[])
+    }),
     ("ecdsa p-521 with a compressed point", |w| {
         let key = w.ec_key("P-521");
         let compressed = w.path("p521-compressed.key");
-        w.openssl(&[
-            "ec",
-            "-in",
-            s(&key),
-            "-conv_form",
-            "compressed",
-            "-out",
-            s(&compressed),
-        ]);
-        w.req(
-            "p521-compressed",
-            &compressed,
-            "/CN=p521",
-            &Config::default(),
-            &[],
-        )
+        w.openssl(&["ec", "-in", s(&key), "-conv_form", "compressed", "-out", s(&compressed)]);
+        w.req("p521-compressed", &compressed, "/CN=p521", &Config::default(), &[])
     }),
     ("curves without a NIST name", |w| {
         let key = w.ec_key("secp256k1");
@@ -293,49 +198,17 @@ const OPENSSL_CASES: &[(&str, Make)] = &[
         let key = w.ec_key("brainpoolP384r1");
         w.req("brainpool", &key, "/CN=brainpool", &Config::default(), &[])
     }),
-    ("explicit p-256 parameters", |w| {
-        w.explicit_curve("prime256v1", "uncompressed")
-    }),
-    ("explicit p-384 parameters, compressed", |w| {
-        w.explicit_curve("secp384r1", "compressed")
-    }),
-    ("explicit p-521 parameters", |w| {
-        w.explicit_curve("secp521r1", "uncompressed")
-    }),
-    ("explicit secp256k1 parameters", |w| {
-        w.explicit_curve("secp256k1", "uncompressed")
-    }),
+    ("explicit p-256 parameters", |w| w.explicit_curve("prime256v1", "uncompressed")),
+    ("explicit p-384 parameters, compressed", |w| w.explicit_curve("secp384r1", "compressed")),
+    ("explicit p-521 parameters", |w| w.explicit_curve("secp521r1", "uncompressed")),
+    ("explicit secp256k1 parameters", |w| w.explicit_curve("secp256k1", "uncompressed")),
     ("v1 certificate", |w| {
         let key = w.ec_key("P-256");
         let csr = w.path("v1.csr");
         let config = w.config("v1", &Config::default());
-        w.openssl(&[
-            "req",
-            "-new",
-            "-config",
-            s(&config),
-            "-key",
-            s(&key),
-            "-subj",
-            "/CN=v1",
-            "-out",
-            s(&csr),
-        ]);
+        w.openssl(&["req", "-new", "-config", s(&config), "-key", s(&key), "-subj", "/CN=v1", "-out", s(&csr)]);
         let out = w.path("v1.der");
-        w.openssl(&[
-            "x509",
-            "-req",
-            "-in",
-            s(&csr),
-            "-key",
-            s(&key),
-            "-days",
-            "1",
-            "-outform",
-            "DER",
-            "-out",
-            s(&out),
-        ]);
+        w.openssl(&["x509", "-req", "-in", s(&csr), "-key", s(&key), "-days", "1", "-outform", "DER", "-out", s(&out)]);
         fs::read(out).unwrap()
     }),
 ];
@@ -377,78 +250,34 @@ const CRAFTED_CASES: &[(&str, Make)] = &[
             &[("2.5.4.3", 0x1c, &[0, 0, 0, b'U', 0, 1, 0xf6, 0x00])], // UniversalString
             &[("2.5.4.10", 0x1e, &[0x04, 0x1f, 0x00, b'!'])],         // BMPString
             &[("2.5.4.7", 0x14, b"Z\xfcrich")],                       // T61String, Latin-1
-            &[
-                ("2.5.4.11", 0x16, b"ia5"),
-                ("2.5.4.11", 0x13, b"caf\xe9"),
-                ("2.5.4.11", 0x0c, b"nul\0inside"),
-            ],
+            &[("2.5.4.11", 0x16, b"ia5"), ("2.5.4.11", 0x13, b"caf\xe9"), ("2.5.4.11", 0x0c, b"nul\0inside")],
             &[("2.5.4.5", 0x12, b"not numeric")],
             &[("1.3.6.1.4.1.55555.2", 0x0c, "\u{fffe}".as_bytes())],
             &[("2.5.4.12", 0x13, b"")],
             // a BER constructed UTF8String in two pieces
             &[("2.5.4.3", 0x2c, &[0x0c, 0x02, b'a', b'b', 0x0c, 0x01, b'c'])],
         ]);
-        w.crafted(
-            "string-types",
-            Crafted {
-                subject,
-                ..Crafted::default()
-            },
-        )
+        w.crafted("string-types", Crafted { subject, ..Crafted::default() })
     }),
     ("names Node leaves out", |w| {
-        let subject = name(&[
-            &[("2.5.4.3", 0x0c, b"fine")],
-            &[("2.5.4.10", 0x07, b"ObjectDescriptor")],
-        ]);
+        let subject = name(&[&[("2.5.4.3", 0x0c, b"fine")], &[("2.5.4.10", 0x07, b"ObjectDescriptor")]]);
         let issuer = name(&[&[("2.5.4.3", 0x30, &[0x02, 0x01, 0x05])]]);
-        w.crafted(
-            "left-out-names",
-            Crafted {
-                subject,
-                issuer,
-                ..Crafted::default()
-            },
-        )
+        w.crafted("left-out-names", Crafted { subject, issuer, ..Crafted::default() })
     }),
     ("refused: invalid UTF-8 in the subject", |w| {
         let subject = name(&[&[("2.5.4.3", 0x0c, b"\xc3(")]]);
-        w.crafted(
-            "refused-utf8",
-            Crafted {
-                subject,
-                ..Crafted::default()
-            },
-        )
+        w.crafted("refused-utf8", Crafted { subject, ..Crafted::default() })
     }),
     ("refused: surrogates in a BMPString", |w| {
         let issuer = name(&[&[("2.5.4.3", 0x1e, &[0xd8, 0x3d, 0xde, 0x00])]]);
-        w.crafted(
-            "refused-bmp",
-            Crafted {
-                issuer,
-                ..Crafted::default()
-            },
-        )
+        w.crafted("refused-bmp", Crafted { issuer, ..Crafted::default() })
     }),
     ("refused: GeneralString value", |w| {
         let subject = name(&[&[("2.5.4.3", 0x1b, b"general")]]);
-        w.crafted(
-            "refused-generalstring",
-            Crafted {
-                subject,
-                ..Crafted::default()
-            },
-        )
+        w.crafted("refused-generalstring", Crafted { subject, ..Crafted::default() })
     }),
     ("refused: padded serial", |w| {
-        w.crafted(
-            "refused-serial",
-            Crafted {
-                serial: vec![0x00, 0x01],
-                ..Crafted::default()
-            },
-        )
+        w.crafted("refused-serial", Crafted { serial: vec![0x00, 0x01], ..Crafted::default() })
     }),
     ("duplicated and empty extensions", |w| {
         let eku = der(0x30, &oid("1.3.6.1.5.5.7.3.1"));
@@ -473,30 +302,17 @@ const CRAFTED_CASES: &[(&str, Make)] = &[
             Crafted {
                 extensions: vec![
                     // basicConstraints CA:TRUE with a negative pathLenConstraint
-                    extension(
-                        "2.5.29.19",
-                        &der(0x30, &[der(0x01, &[0xff]), der(0x02, &[0xff])].concat()),
-                    ),
+                    extension("2.5.29.19", &der(0x30, &[der(0x01, &[0xff]), der(0x02, &[0xff])].concat())),
                     extension("2.5.29.37", &der(0x30, &der(0x0c, b"not an OID"))),
                     extension("2.5.29.17", &der(0x04, b"garbage")),
-                    extension(
-                        "1.3.6.1.5.5.7.1.1",
-                        &der(0x30, &der(0x30, &oid("1.3.6.1.5.5.7.48.1"))),
-                    ),
+                    extension("1.3.6.1.5.5.7.1.1", &der(0x30, &der(0x30, &oid("1.3.6.1.5.5.7.48.1")))),
                 ],
                 ..Crafted::default()
             },
         )
     }),
     ("lenient encodings OpenSSL accepts", |w| {
-        let mut san = der(
-            0x30,
-            &[der(
-                0xa2,
-                &[der(0x16, b"split."), der(0x16, b"example")].concat(),
-            )]
-            .concat(),
-        );
+        let mut san = der(0x30, &[der(0xa2, &[der(0x16, b"split."), der(0x16, b"example")].concat())].concat());
         san.extend([0, 0]); // trailing bytes after the value
         w.crafted(
             "lenient",
@@ -513,18 +329,9 @@ const CRAFTED_CASES: &[(&str, Make)] = &[
     }),
     ("BER forms OpenSSL accepts", |w| {
         // lists in primitive form, a split OCTET STRING, a multi-octet tag
-        let rdn = der(
-            0x11,
-            &der(
-                0x30,
-                &[oid("2.5.4.3"), der(0x0c, b"primitive lists")].concat(),
-            ),
-        );
+        let rdn = der(0x11, &der(0x30, &[oid("2.5.4.3"), der(0x0c, b"primitive lists")].concat()));
         let san_list = der(0x10, &der(0x82, b"list.example"));
-        let split_value = der(
-            0x24,
-            &[der(0x04, &san_list[..3]), der(0x04, &san_list[3..])].concat(),
-        );
+        let split_value = der(0x24, &[der(0x04, &san_list[..3]), der(0x04, &san_list[3..])].concat());
         let mut eku = extension("2.5.29.37", &der(0x10, &oid("1.3.6.1.5.5.7.3.2")));
         let at = eku.len() - 2 - 12; // the OCTET STRING's identifier
         eku.splice(at..=at, [0x1f, 0x04]);
@@ -542,22 +349,10 @@ const CRAFTED_CASES: &[(&str, Make)] = &[
         let mut modulus = vec![0xff, 0x35];
         modulus.extend((0..126).map(|i| (i * 37 + 11) as u8));
         let key = der(0x30, &[der(0x02, &modulus), der(0x02, &[0x03])].concat());
-        let algorithm = der(
-            0x30,
-            &[oid("1.2.840.113549.1.1.1"), vec![0x05, 0x00]].concat(),
-        );
+        let algorithm = der(0x30, &[oid("1.2.840.113549.1.1.1"), vec![0x05, 0x00]].concat());
         // one unused bit, which OpenSSL clears: the exponent becomes 2
-        let spki = der(
-            0x30,
-            &[algorithm, der(0x03, &[&[1u8][..], &key].concat())].concat(),
-        );
-        w.crafted(
-            "rsa-unsigned",
-            Crafted {
-                spki: Some(spki),
-                ..Crafted::default()
-            },
-        )
+        let spki = der(0x30, &[algorithm, der(0x03, &[&[1u8][..], &key].concat())].concat());
+        w.crafted("rsa-unsigned", Crafted { spki: Some(spki), ..Crafted::default() })
     }),
     ("CA with a malformed CRL distribution point", |w| {
         let point = der(0x30, &der(0xa0, &der(0xa0, &der(0x89, b"unknown choice"))));
@@ -588,45 +383,21 @@ const CRAFTED_CASES: &[(&str, Make)] = &[
         let dir = name(&[
             &[("2.5.4.6", 0x13, b"NZ")],
             &[("2.5.4.10", 0x1e, &[0x00, b' ', 0x04, 0x1f, 0x00, b'#'])],
-            &[
-                ("2.5.4.11", 0x0c, b" utf8 \xc3\xa9\n"),
-                ("2.5.4.3", 0x13, b"#"),
-            ],
-            &[
-                ("2.5.4.3", 0x07, b"descriptor"),
-                ("1.3.6.1.4.1.55555.3", 0x0c, b"unknown"),
-            ],
+            &[("2.5.4.11", 0x0c, b" utf8 \xc3\xa9\n"), ("2.5.4.3", 0x13, b"#")],
+            &[("2.5.4.3", 0x07, b"descriptor"), ("1.3.6.1.4.1.55555.3", 0x0c, b"unknown")],
             &[("2.5.4.5", 0x14, b"caf\xe9 #1")],
         ]);
-        let san = der(
-            0x30,
-            &[der(0xa4, &dir), der(0x82, b"after.example")].concat(),
-        );
-        w.crafted(
-            "dirname",
-            Crafted {
-                extensions: vec![extension("2.5.29.17", &san)],
-                ..Crafted::default()
-            },
-        )
+        let san = der(0x30, &[der(0xa4, &dir), der(0x82, b"after.example")].concat());
+        w.crafted("dirname", Crafted { extensions: vec![extension("2.5.29.17", &san)], ..Crafted::default() })
     }),
     ("dirName OpenSSL cannot decode", |w| {
         let dir = name(&[&[("2.5.4.3", 0x1e, &[0x00, b'a', 0x00])]]); // BMPString of odd length
-        let san = der(
-            0x30,
-            &[der(0x82, b"before.example"), der(0xa4, &dir)].concat(),
-        );
-        let aia = der(
-            0x30,
-            &der(0x30, &[oid("1.3.6.1.5.5.7.48.2"), der(0xa4, &dir)].concat()),
-        );
+        let san = der(0x30, &[der(0x82, b"before.example"), der(0xa4, &dir)].concat());
+        let aia = der(0x30, &der(0x30, &[oid("1.3.6.1.5.5.7.48.2"), der(0xa4, &dir)].concat()));
         w.crafted(
             "dirname-undecodable",
             Crafted {
-                extensions: vec![
-                    extension("2.5.29.17", &san),
-                    extension("1.3.6.1.5.5.7.1.1", &aia),
-                ],
+                extensions: vec![extension("2.5.29.17", &san), extension("1.3.6.1.5.5.7.1.1", &aia)],
                 ..Crafted::default()
             },
         )
@@ -636,25 +407,13 @@ const CRAFTED_CASES: &[(&str, Make)] = &[
         let at = spki.len() - 65;
         let y_is_odd = spki[spki.len() - 1] & 1;
         spki[at] = 6 | y_is_odd;
-        w.crafted(
-            "hybrid-point",
-            Crafted {
-                spki: Some(spki),
-                ..Crafted::default()
-            },
-        )
+        w.crafted("hybrid-point", Crafted { spki: Some(spki), ..Crafted::default() })
     }),
     ("EC point not on the curve", |w| {
         let mut spki = w.p256_spki();
         let last = spki.len() - 1;
         spki[last] ^= 1;
-        w.crafted(
-            "off-curve",
-            Crafted {
-                spki: Some(spki),
-                ..Crafted::default()
-            },
-        )
+        w.crafted("off-curve", Crafted { spki: Some(spki), ..Crafted::default() })
     }),
 ];
 
@@ -673,17 +432,9 @@ fn certificate_objects_match_node() {
     let files: Vec<&Path> = cases.iter().map(|(_, _, file)| file.as_path()).collect();
     let expected = node_legacy_objects(&files);
 
-    let failures: Vec<String> = cases
-        .iter()
-        .zip(&expected)
-        .filter_map(|((name, der, _), expected)| compare(name, der, expected))
-        .collect();
-    assert!(
-        failures.is_empty(),
-        "{} mismatches with Node:\n\n{}",
-        failures.len(),
-        failures.join("\n\n")
-    );
+    let failures: Vec<String> =
+        cases.iter().zip(&expected).filter_map(|((name, der, _), expected)| compare(name, der, expected)).collect();
+    assert!(failures.is_empty(), "{} mismatches with Node:\n\n{}", failures.len(), failures.join("\n\n"));
 }
 
 /// Real-world certificates: every CA of the system trust store, if there is
@@ -734,19 +485,10 @@ fn certificate_files_match_node() {
         .enumerate()
         .filter_map(|(i, expected)| {
             let der = unhex(expected["der"].as_str().unwrap());
-            compare(
-                &format!("certificate #{i} of {}", expected["file"]),
-                &der,
-                expected,
-            )
+            compare(&format!("certificate #{i} of {}", expected["file"]), &der, expected)
         })
         .collect();
-    assert!(
-        failures.is_empty(),
-        "{} mismatches with Node:\n\n{}",
-        failures.len(),
-        failures.join("\n\n")
-    );
+    assert!(failures.is_empty(), "{} mismatches with Node:\n\n{}", failures.len(), failures.join("\n\n"));
 }
 
 fn collect_certificate_files(dir: &Path, out: &mut Vec<PathBuf>) {
@@ -757,11 +499,10 @@ fn collect_certificate_files(dir: &Path, out: &mut Vec<PathBuf>) {
         let path = entry.path();
         if path.is_dir() {
             collect_certificate_files(&path, out);
-        } else if path.extension().is_some_and(|e| {
-            ["pem", "crt", "cer", "der"]
-                .iter()
-                .any(|x| e.eq_ignore_ascii_case(x))
-        }) {
+        } else if path
+            .extension()
+            .is_some_and(|e| ["pem", "crt", "cer", "der"].iter().any(|x| e.eq_ignore_ascii_case(x)))
+        {
             out.push(path);
         }
     }
@@ -784,9 +525,7 @@ fn compare(name: &str, der: &[u8], expected: &Value) -> Option<String> {
     let mut failures = Vec::new();
     let node = &expected["object"];
     // serde_json keeps insertion order, so the text also compares key order.
-    if ours != *node
-        || serde_json::to_string(&ours).unwrap() != serde_json::to_string(node).unwrap()
-    {
+    if ours != *node || serde_json::to_string(&ours).unwrap() != serde_json::to_string(node).unwrap() {
         failures.push(format!(
             "{name}\n  ours: {}\n  node: {}",
             serde_json::to_string_pretty(&ours).unwrap(),
@@ -795,10 +534,7 @@ fn compare(name: &str, der: &[u8], expected: &Value) -> Option<String> {
     }
     let our_pubkey = public_key_der(der).map(|k| hex(&k));
     if our_pubkey.as_deref() != expected["pubkey"].as_str() {
-        failures.push(format!(
-            "{name}: pubkey\n  ours: {our_pubkey:?}\n  node: {}",
-            expected["pubkey"]
-        ));
+        failures.push(format!("{name}: pubkey\n  ours: {our_pubkey:?}\n  node: {}", expected["pubkey"]));
     }
     (!failures.is_empty()).then(|| failures.join("\n"))
 }
@@ -816,14 +552,8 @@ fn keys_come_in_nodes_order() {
               extendedKeyUsage = serverAuth",
         ..Config::default()
     };
-    let object =
-        certificate_object(&w.req("order", &key, "/CN=order.example", &config, &[])).unwrap();
-    let keys: Vec<&str> = object
-        .as_object()
-        .unwrap()
-        .keys()
-        .map(String::as_str)
-        .collect();
+    let object = certificate_object(&w.req("order", &key, "/CN=order.example", &config, &[])).unwrap();
+    let keys: Vec<&str> = object.as_object().unwrap().keys().map(String::as_str).collect();
     assert_eq!(
         keys,
         [
@@ -848,12 +578,7 @@ fn keys_come_in_nodes_order() {
 
 #[test]
 fn garbage_is_rejected_with_nodes_error() {
-    for input in [
-        &b"junk"[..],
-        &[],
-        &[0x30, 0x03, 0x01, 0x02, 0x03],
-        &[0x30, 0x80],
-    ] {
+    for input in [&b"junk"[..], &[], &[0x30, 0x03, 0x01, 0x02, 0x03], &[0x30, 0x80]] {
         let err = certificate_object(input).unwrap_err();
         assert_eq!(err.code, "ERR_OSSL_PEM_NO_START_LINE");
         assert_eq!(err.message, "error:0480006C:PEM routines::no start line");
@@ -869,10 +594,7 @@ fn garbage_is_rejected_with_nodes_error() {
     let out = run(Command::new("node").args(["-e", script]));
     assert_eq!(out.lines().count(), 4);
     for line in out.lines() {
-        assert_eq!(
-            line,
-            "ERR_OSSL_PEM_NO_START_LINE error:0480006C:PEM routines::no start line"
-        );
+        assert_eq!(line, "ERR_OSSL_PEM_NO_START_LINE error:0480006C:PEM routines::no start line");
     }
 }
 
@@ -912,22 +634,16 @@ fn node_legacy_objects(files: &[&Path]) -> Vec<Value> {
 }
 
 fn require_tool(tool: &str, version_arg: &str) {
-    let found = Command::new(tool)
-        .arg(version_arg)
-        .output()
-        .is_ok_and(|o| o.status.success());
-    assert!(found, "`{tool}` must be on PATH: this test compares against Node (v20) and makes certificates with the openssl CLI");
+    let found = Command::new(tool).arg(version_arg).output().is_ok_and(|o| o.status.success());
+    assert!(
+        found,
+        "`{tool}` must be on PATH: this test compares against Node (v20) and makes certificates with the openssl CLI"
+    );
 }
 
 fn run(command: &mut Command) -> String {
-    let output = command
-        .output()
-        .unwrap_or_else(|e| panic!("{command:?}: {e}"));
-    assert!(
-        output.status.success(),
-        "{command:?} failed:\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    let output = command.output().unwrap_or_else(|e| panic!("{command:?}: {e}"));
+    assert!(output.status.success(), "{command:?} failed:\n{}", String::from_utf8_lossy(&output.stderr));
     String::from_utf8(output.stdout).unwrap()
 }
 
@@ -951,12 +667,7 @@ struct Config<'a> {
 
 impl Default for Config<'_> {
     fn default() -> Self {
-        Self {
-            top: "",
-            string_mask: "utf8only",
-            ext: "",
-            sections: "",
-        }
+        Self { top: "", string_mask: "utf8only", ext: "", sections: "" }
     }
 }
 
@@ -973,14 +684,8 @@ impl Drop for Workdir {
 
 impl Workdir {
     fn new() -> Self {
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .subsec_nanos();
-        let dir = std::env::temp_dir().join(format!(
-            "rustls-node-cert-info-{}-{nanos}",
-            std::process::id()
-        ));
+        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().subsec_nanos();
+        let dir = std::env::temp_dir().join(format!("rustls-node-cert-info-{}-{nanos}", std::process::id()));
         fs::create_dir_all(&dir).unwrap();
         Self { dir }
     }
@@ -1023,27 +728,10 @@ impl Workdir {
     }
 
     /// A self-signed certificate from `openssl req -x509`.
-    fn req(
-        &self,
-        name: &str,
-        key: &Path,
-        subject: &str,
-        config: &Config<'_>,
-        extra: &[&str],
-    ) -> Vec<u8> {
+    fn req(&self, name: &str, key: &Path, subject: &str, config: &Config<'_>, extra: &[&str]) -> Vec<u8> {
         let config = self.config(name, config);
         let out = self.path(&format!("{name}.der"));
-        let mut args = vec![
-            "req",
-            "-new",
-            "-x509",
-            "-config",
-            s(&config),
-            "-key",
-            s(key),
-            "-subj",
-            subject,
-        ];
+        let mut args = vec!["req", "-new", "-x509", "-config", s(&config), "-key", s(key), "-subj", subject];
         args.extend(["-days", "30", "-outform", "DER", "-out", s(&out)]);
         args.extend(extra);
         self.openssl(&args);
@@ -1054,10 +742,7 @@ impl Workdir {
     fn ca(&self) -> Vec<u8> {
         let pem = self.path("ca.pem");
         if !pem.exists() {
-            let key = self.key(
-                "ca",
-                &["-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048"],
-            );
+            let key = self.key("ca", &["-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048"]);
             let config = self.config(
                 "ca",
                 &Config {
@@ -1085,41 +770,16 @@ impl Workdir {
                 "-out",
                 s(&pem),
             ]);
-            self.openssl(&[
-                "x509",
-                "-in",
-                s(&pem),
-                "-outform",
-                "DER",
-                "-out",
-                s(&self.path("ca.der")),
-            ]);
+            self.openssl(&["x509", "-in", s(&pem), "-outform", "DER", "-out", s(&self.path("ca.der"))]);
         }
         fs::read(self.path("ca.der")).unwrap()
     }
 
     /// A certificate for `key` issued by the test CA.
     fn issue(&self, name: &str, key: &Path, subject: &str, ext: &str) -> Vec<u8> {
-        let config = self.config(
-            name,
-            &Config {
-                ext,
-                ..Config::default()
-            },
-        );
+        let config = self.config(name, &Config { ext, ..Config::default() });
         let csr = self.path(&format!("{name}.csr"));
-        self.openssl(&[
-            "req",
-            "-new",
-            "-config",
-            s(&config),
-            "-key",
-            s(key),
-            "-subj",
-            subject,
-            "-out",
-            s(&csr),
-        ]);
+        self.openssl(&["req", "-new", "-config", s(&config), "-key", s(key), "-subj", subject, "-out", s(&csr)]);
         let out = self.path(&format!("{name}.der"));
         let (ca, ca_key) = (self.path("ca.pem"), self.path("ca.key"));
         self.openssl(&[
@@ -1151,24 +811,8 @@ impl Workdir {
     fn explicit_curve(&self, curve: &str, point_form: &str) -> Vec<u8> {
         let named = self.ec_key(curve);
         let key = self.path(&format!("{curve}-explicit-{point_form}.key"));
-        self.openssl(&[
-            "ec",
-            "-in",
-            s(&named),
-            "-param_enc",
-            "explicit",
-            "-conv_form",
-            point_form,
-            "-out",
-            s(&key),
-        ]);
-        self.req(
-            &format!("{curve}-explicit-{point_form}"),
-            &key,
-            "/CN=explicit",
-            &Config::default(),
-            &[],
-        )
+        self.openssl(&["ec", "-in", s(&named), "-param_enc", "explicit", "-conv_form", point_form, "-out", s(&key)]);
+        self.req(&format!("{curve}-explicit-{point_form}"), &key, "/CN=explicit", &Config::default(), &[])
     }
 
     /// The SubjectPublicKeyInfo of the P-256 test key.
@@ -1176,16 +820,7 @@ impl Workdir {
         let key = self.ec_key("P-256");
         let spki = self.path("p256.spki");
         if !spki.exists() {
-            self.openssl(&[
-                "pkey",
-                "-in",
-                s(&key),
-                "-pubout",
-                "-outform",
-                "DER",
-                "-out",
-                s(&spki),
-            ]);
+            self.openssl(&["pkey", "-in", s(&key), "-pubout", "-outform", "DER", "-out", s(&spki)]);
         }
         fs::read(spki).unwrap()
     }
@@ -1206,10 +841,7 @@ impl Workdir {
             tbs.push(der(0xa3, &der(0x30, &parts.extensions.concat())));
         }
         let signature = der(0x03, &[0, 0x30, 0x06, 0x02, 0x01, 0x01, 0x02, 0x01, 0x01]);
-        let cert = der(
-            0x30,
-            &[der(0x30, &tbs.concat()), signature_algorithm, signature].concat(),
-        );
+        let cert = der(0x30, &[der(0x30, &tbs.concat()), signature_algorithm, signature].concat());
         fs::write(self.path(&format!("{name}.der")), &cert).unwrap();
         cert
     }
@@ -1274,10 +906,8 @@ fn name(rdns: &[&[(&str, u8, &[u8])]]) -> Vec<u8> {
     let rdns: Vec<Vec<u8>> = rdns
         .iter()
         .map(|rdn| {
-            let attributes: Vec<Vec<u8>> = rdn
-                .iter()
-                .map(|(t, tag, value)| der(0x30, &[oid(t), der(*tag, value)].concat()))
-                .collect();
+            let attributes: Vec<Vec<u8>> =
+                rdn.iter().map(|(t, tag, value)| der(0x30, &[oid(t), der(*tag, value)].concat())).collect();
             der(0x31, &attributes.concat())
         })
         .collect();
@@ -1297,8 +927,5 @@ fn hex(bytes: &[u8]) -> String {
 }
 
 fn unhex(text: &str) -> Vec<u8> {
-    (0..text.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&text[i..i + 2], 16).unwrap())
-        .collect()
+    (0..text.len()).step_by(2).map(|i| u8::from_str_radix(&text[i..i + 2], 16).unwrap()).collect()
 }

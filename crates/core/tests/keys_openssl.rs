@@ -25,10 +25,7 @@ impl Scratch {
         static COUNTER: AtomicUsize = AtomicUsize::new(0);
         match Command::new("openssl").arg("version").output() {
             Ok(out) if out.status.success() => {}
-            Ok(out) => panic!(
-                "`openssl version` failed: {}",
-                String::from_utf8_lossy(&out.stderr)
-            ),
+            Ok(out) => panic!("`openssl version` failed: {}", String::from_utf8_lossy(&out.stderr)),
             Err(e) => panic!("these tests need the `openssl` command line tool on PATH: {e}"),
         }
         let dir = std::env::temp_dir().join(format!(
@@ -43,17 +40,8 @@ impl Scratch {
 
     /// Run `openssl args…` in the directory; panic with its stderr if it fails.
     fn openssl(&self, args: &[&str]) {
-        let out = Command::new("openssl")
-            .args(args)
-            .current_dir(&self.dir)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "openssl {} failed:\n{}",
-            args.join(" "),
-            String::from_utf8_lossy(&out.stderr)
-        );
+        let out = Command::new("openssl").args(args).current_dir(&self.dir).output().unwrap();
+        assert!(out.status.success(), "openssl {} failed:\n{}", args.join(" "), String::from_utf8_lossy(&out.stderr));
     }
 
     fn read(&self, name: &str) -> Vec<u8> {
@@ -109,38 +97,19 @@ fn check_key_formats(alg: Alg) {
     let mut genpkey = vec!["genpkey", "-out", "plain.pem"];
     genpkey.extend_from_slice(alg.genpkey_args());
     s.openssl(&genpkey);
-    s.openssl(&[
-        "pkcs8",
-        "-topk8",
-        "-nocrypt",
-        "-in",
-        "plain.pem",
-        "-outform",
-        "DER",
-        "-out",
-        "plain.der",
-    ]);
+    s.openssl(&["pkcs8", "-topk8", "-nocrypt", "-in", "plain.pem", "-outform", "DER", "-out", "plain.der"]);
     let pkcs8 = s.read("plain.der");
 
     let expect_pkcs8 = |key: PrivateKeyDer<'static>, what: &str| {
         assert!(matches!(key, PrivateKeyDer::Pkcs8(_)), "{what}: {key:?}");
         assert_eq!(key.secret_der(), pkcs8, "{what}");
-        assert!(
-            rustls::crypto::aws_lc_rs::sign::any_supported_type(&key).is_ok(),
-            "{what}: rustls refuses it"
-        );
+        assert!(rustls::crypto::aws_lc_rs::sign::any_supported_type(&key).is_ok(), "{what}: rustls refuses it");
     };
 
     // Plain PKCS#8, PEM and DER.
-    expect_pkcs8(
-        parse_private_key(&s.read("plain.pem"), None).unwrap(),
-        "PKCS#8 PEM",
-    );
+    expect_pkcs8(parse_private_key(&s.read("plain.pem"), None).unwrap(), "PKCS#8 PEM");
     expect_pkcs8(parse_private_key(&pkcs8, None).unwrap(), "PKCS#8 DER");
-    expect_pkcs8(
-        parse_private_key(&s.read("plain.pem"), Some(b"ignored")).unwrap(),
-        "PKCS#8, passphrase",
-    );
+    expect_pkcs8(parse_private_key(&s.read("plain.pem"), Some(b"ignored")).unwrap(), "PKCS#8, passphrase");
 
     // Encrypted PKCS#8: PBES2 with AES and 3DES, SHA-1 PRF, scrypt, the
     // PKCS#12 PBE scheme, and DER.
@@ -148,48 +117,22 @@ fn check_key_formats(alg: Alg) {
     let encrypted: &[(&str, &[&str])] = &[
         ("aes256.pem", &["-v2", "aes-256-cbc"]),
         ("des3.pem", &["-v2", "des3"]),
-        (
-            "aes128-sha1.pem",
-            &["-v2", "aes-128-cbc", "-v2prf", "hmacWithSHA1"],
-        ),
+        ("aes128-sha1.pem", &["-v2", "aes-128-cbc", "-v2prf", "hmacWithSHA1"]),
         ("scrypt.pem", &["-scrypt"]),
         ("pbe-sha1-3des.pem", &["-v1", "PBE-SHA1-3DES"]),
         ("aes192.der", &["-v2", "aes-192-cbc", "-outform", "DER"]),
     ];
     for (file, extra) in encrypted {
-        let mut args = vec![
-            "pkcs8",
-            "-topk8",
-            "-in",
-            "plain.pem",
-            "-passout",
-            &pass_arg,
-            "-out",
-            file,
-        ];
+        let mut args = vec!["pkcs8", "-topk8", "-in", "plain.pem", "-passout", &pass_arg, "-out", file];
         args.extend_from_slice(extra);
         s.openssl(&args);
         let input = s.read(file);
         if !file.ends_with(".der") {
-            assert!(
-                input.starts_with(b"-----BEGIN ENCRYPTED PRIVATE KEY-----"),
-                "{file}"
-            );
+            assert!(input.starts_with(b"-----BEGIN ENCRYPTED PRIVATE KEY-----"), "{file}");
         }
-        expect_pkcs8(
-            parse_private_key(&input, Some(PASS.as_bytes())).unwrap(),
-            file,
-        );
-        assert_eq!(
-            code(parse_private_key(&input, Some(b"wrong"))),
-            "ERR_OSSL_BAD_DECRYPT",
-            "{file}"
-        );
-        assert_eq!(
-            code(parse_private_key(&input, None)),
-            "ERR_OSSL_BAD_DECRYPT",
-            "{file}"
-        );
+        expect_pkcs8(parse_private_key(&input, Some(PASS.as_bytes())).unwrap(), file);
+        assert_eq!(code(parse_private_key(&input, Some(b"wrong"))), "ERR_OSSL_BAD_DECRYPT", "{file}");
+        assert_eq!(code(parse_private_key(&input, None)), "ERR_OSSL_BAD_DECRYPT", "{file}");
     }
 
     // Traditional PKCS#1 / SEC1, plain and with OpenSSL's PEM encryption.
@@ -209,31 +152,17 @@ fn check_key_formats(alg: Alg) {
     let trad_der = s.read("trad.der");
     let expect_traditional = |key: PrivateKeyDer<'static>, what: &str| {
         match (alg, &key) {
-            (Alg::Rsa, PrivateKeyDer::Pkcs1(_))
-            | (Alg::P256 | Alg::P384, PrivateKeyDer::Sec1(_)) => {}
+            (Alg::Rsa, PrivateKeyDer::Pkcs1(_)) | (Alg::P256 | Alg::P384, PrivateKeyDer::Sec1(_)) => {}
             _ => panic!("{what}: wrong variant {key:?}"),
         }
         assert_eq!(key.secret_der(), trad_der, "{what}");
-        assert!(
-            rustls::crypto::aws_lc_rs::sign::any_supported_type(&key).is_ok(),
-            "{what}: rustls refuses it"
-        );
+        assert!(rustls::crypto::aws_lc_rs::sign::any_supported_type(&key).is_ok(), "{what}: rustls refuses it");
     };
     let trad_pem = s.read("trad.pem");
-    let label = if tool == "rsa" {
-        "RSA PRIVATE KEY"
-    } else {
-        "EC PRIVATE KEY"
-    };
+    let label = if tool == "rsa" { "RSA PRIVATE KEY" } else { "EC PRIVATE KEY" };
     assert!(trad_pem.starts_with(format!("-----BEGIN {label}-----").as_bytes()));
-    expect_traditional(
-        parse_private_key(&trad_pem, None).unwrap(),
-        "traditional PEM",
-    );
-    expect_traditional(
-        parse_private_key(&trad_der, None).unwrap(),
-        "traditional DER",
-    );
+    expect_traditional(parse_private_key(&trad_pem, None).unwrap(), "traditional PEM");
+    expect_traditional(parse_private_key(&trad_der, None).unwrap(), "traditional DER");
 
     for cipher in ["-aes128", "-aes192", "-aes256", "-des3"] {
         let file = format!("trad{cipher}.pem");
@@ -243,20 +172,9 @@ fn check_key_formats(alg: Alg) {
             String::from_utf8_lossy(&input).contains("Proc-Type: 4,ENCRYPTED"),
             "{file} is not traditionally encrypted"
         );
-        expect_traditional(
-            parse_private_key(&input, Some(PASS.as_bytes())).unwrap(),
-            &file,
-        );
-        assert_eq!(
-            code(parse_private_key(&input, Some(b"wrong"))),
-            "ERR_OSSL_BAD_DECRYPT",
-            "{file}"
-        );
-        assert_eq!(
-            code(parse_private_key(&input, None)),
-            "ERR_OSSL_BAD_DECRYPT",
-            "{file}"
-        );
+        expect_traditional(parse_private_key(&input, Some(PASS.as_bytes())).unwrap(), &file);
+        assert_eq!(code(parse_private_key(&input, Some(b"wrong"))), "ERR_OSSL_BAD_DECRYPT", "{file}");
+        assert_eq!(code(parse_private_key(&input, None)), "ERR_OSSL_BAD_DECRYPT", "{file}");
     }
 }
 
@@ -289,45 +207,13 @@ struct Pki {
 }
 
 fn make_pki(s: &Scratch, leaf_alg: Alg) -> Pki {
-    s.write(
-        "ext.cnf",
-        b"basicConstraints=critical,CA:FALSE\nsubjectAltName=DNS:leaf.test\n",
-    );
-    s.openssl(&[
-        "genpkey",
-        "-algorithm",
-        "EC",
-        "-pkeyopt",
-        "ec_paramgen_curve:P-256",
-        "-out",
-        "ca.key",
-    ]);
-    s.openssl(&[
-        "req",
-        "-x509",
-        "-new",
-        "-key",
-        "ca.key",
-        "-subj",
-        "/CN=Test CA",
-        "-days",
-        "30",
-        "-out",
-        "ca.pem",
-    ]);
+    s.write("ext.cnf", b"basicConstraints=critical,CA:FALSE\nsubjectAltName=DNS:leaf.test\n");
+    s.openssl(&["genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", "ca.key"]);
+    s.openssl(&["req", "-x509", "-new", "-key", "ca.key", "-subj", "/CN=Test CA", "-days", "30", "-out", "ca.pem"]);
     let mut genpkey = vec!["genpkey", "-out", "leaf.key"];
     genpkey.extend_from_slice(leaf_alg.genpkey_args());
     s.openssl(&genpkey);
-    s.openssl(&[
-        "req",
-        "-new",
-        "-key",
-        "leaf.key",
-        "-subj",
-        "/CN=leaf.test",
-        "-out",
-        "leaf.csr",
-    ]);
+    s.openssl(&["req", "-new", "-key", "leaf.key", "-subj", "/CN=leaf.test", "-out", "leaf.csr"]);
     s.openssl(&[
         "x509",
         "-req",
@@ -346,25 +232,9 @@ fn make_pki(s: &Scratch, leaf_alg: Alg) -> Pki {
         "leaf.pem",
     ]);
     s.openssl(&["x509", "-in", "ca.pem", "-outform", "DER", "-out", "ca.der"]);
-    s.openssl(&[
-        "x509", "-in", "leaf.pem", "-outform", "DER", "-out", "leaf.der",
-    ]);
-    s.openssl(&[
-        "pkcs8",
-        "-topk8",
-        "-nocrypt",
-        "-in",
-        "leaf.key",
-        "-outform",
-        "DER",
-        "-out",
-        "leaf.key.der",
-    ]);
-    Pki {
-        ca_der: s.read("ca.der"),
-        leaf_der: s.read("leaf.der"),
-        leaf_key_pkcs8: s.read("leaf.key.der"),
-    }
+    s.openssl(&["x509", "-in", "leaf.pem", "-outform", "DER", "-out", "leaf.der"]);
+    s.openssl(&["pkcs8", "-topk8", "-nocrypt", "-in", "leaf.key", "-outform", "DER", "-out", "leaf.key.der"]);
+    Pki { ca_der: s.read("ca.der"), leaf_der: s.read("leaf.der"), leaf_key_pkcs8: s.read("leaf.key.der") }
 }
 
 /// `needle` occurs in `haystack`.
@@ -373,19 +243,11 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
 }
 
 // DER of the algorithm OIDs, to check which flavour openssl really wrote.
-const OID_PBES2: &[u8] = &[
-    0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x05, 0x0d,
-];
-const OID_PBE_SHA1_3DES: &[u8] = &[
-    0x06, 0x0a, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x0c, 0x01, 0x03,
-];
-const OID_PBE_SHA1_RC2_40: &[u8] = &[
-    0x06, 0x0a, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x0c, 0x01, 0x06,
-];
+const OID_PBES2: &[u8] = &[0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x05, 0x0d];
+const OID_PBE_SHA1_3DES: &[u8] = &[0x06, 0x0a, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x0c, 0x01, 0x03];
+const OID_PBE_SHA1_RC2_40: &[u8] = &[0x06, 0x0a, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x0c, 0x01, 0x06];
 const OID_SHA1: &[u8] = &[0x06, 0x05, 0x2b, 0x0e, 0x03, 0x02, 0x1a];
-const OID_SHA256: &[u8] = &[
-    0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01,
-];
+const OID_SHA256: &[u8] = &[0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01];
 
 #[test]
 fn pkcs12_flavours() {
@@ -415,37 +277,15 @@ fn pkcs12_flavours() {
     // (file, openssl flags, OIDs the file must contain, OIDs it must not)
     type Flavour<'a> = (&'a str, &'a [&'a str], &'a [&'a [u8]], &'a [&'a [u8]]);
     let flavours: &[Flavour] = &[
-        (
-            "default.p12",
-            &[],
-            &[OID_PBES2, OID_SHA256],
-            &[OID_PBE_SHA1_3DES, OID_PBE_SHA1_RC2_40],
-        ),
-        (
-            "descert.p12",
-            &["-descert"],
-            &[OID_PBE_SHA1_3DES],
-            &[OID_PBE_SHA1_RC2_40],
-        ),
+        ("default.p12", &[], &[OID_PBES2, OID_SHA256], &[OID_PBE_SHA1_3DES, OID_PBE_SHA1_RC2_40]),
+        ("descert.p12", &["-descert"], &[OID_PBE_SHA1_3DES], &[OID_PBE_SHA1_RC2_40]),
         (
             "3des-sha1.p12",
-            &[
-                "-keypbe",
-                "PBE-SHA1-3DES",
-                "-certpbe",
-                "PBE-SHA1-3DES",
-                "-macalg",
-                "sha1",
-            ],
+            &["-keypbe", "PBE-SHA1-3DES", "-certpbe", "PBE-SHA1-3DES", "-macalg", "sha1"],
             &[OID_PBE_SHA1_3DES, OID_SHA1],
             &[OID_PBES2, OID_PBE_SHA1_RC2_40],
         ),
-        (
-            "legacy.p12",
-            &["-legacy"],
-            &[OID_PBE_SHA1_RC2_40, OID_PBE_SHA1_3DES, OID_SHA1],
-            &[OID_PBES2],
-        ),
+        ("legacy.p12", &["-legacy"], &[OID_PBE_SHA1_RC2_40, OID_PBE_SHA1_3DES, OID_SHA1], &[OID_PBES2]),
     ];
     for (file, extra, present, absent) in flavours {
         let pfx = export(file, extra);
@@ -456,8 +296,7 @@ fn pkcs12_flavours() {
             assert!(!contains(&pfx, oid), "{file} has {oid:02x?}");
         }
 
-        let contents =
-            parse_pkcs12(&pfx, Some(PASS.as_bytes())).unwrap_or_else(|e| panic!("{file}: {e}"));
+        let contents = parse_pkcs12(&pfx, Some(PASS.as_bytes())).unwrap_or_else(|e| panic!("{file}: {e}"));
         assert!(matches!(contents.key, PrivateKeyDer::Pkcs8(_)), "{file}");
         assert_eq!(contents.key.secret_der(), pki.leaf_key_pkcs8, "{file}");
         let chain: Vec<&[u8]> = contents.chain.iter().map(|c| c.as_ref()).collect();
@@ -465,20 +304,9 @@ fn pkcs12_flavours() {
         assert!(contents.ca.is_empty(), "{file}: ca");
 
         let e = parse_pkcs12(&pfx, Some(b"wrong")).unwrap_err();
-        assert_eq!(
-            e,
-            TlsError::new("ERR_OSSL_PKCS12_MAC_VERIFY_FAILURE", "mac verify failure"),
-            "{file}"
-        );
-        assert_eq!(
-            code(parse_pkcs12(&pfx, None)),
-            "ERR_OSSL_PKCS12_MAC_VERIFY_FAILURE",
-            "{file}"
-        );
-        assert_eq!(
-            code(parse_pkcs12(&pfx[..pfx.len() / 2], Some(PASS.as_bytes()))),
-            "ERR_OSSL_ASN1_NOT_ENOUGH_DATA"
-        );
+        assert_eq!(e, TlsError::new("ERR_OSSL_PKCS12_MAC_VERIFY_FAILURE", "mac verify failure"), "{file}");
+        assert_eq!(code(parse_pkcs12(&pfx, None)), "ERR_OSSL_PKCS12_MAC_VERIFY_FAILURE", "{file}");
+        assert_eq!(code(parse_pkcs12(&pfx[..pfx.len() / 2], Some(PASS.as_bytes()))), "ERR_OSSL_ASN1_NOT_ENOUGH_DATA");
     }
 }
 
@@ -504,15 +332,7 @@ fn pkcs12_extra_certificates_empty_password_and_missing_parts() {
         "-out",
         "other.pem",
     ]);
-    s.openssl(&[
-        "x509",
-        "-in",
-        "other.pem",
-        "-outform",
-        "DER",
-        "-out",
-        "other.der",
-    ]);
+    s.openssl(&["x509", "-in", "other.pem", "-outform", "DER", "-out", "other.der"]);
     let mut bundle = s.read("other.pem");
     bundle.extend(s.read("ca.pem"));
     s.write("extra.pem", &bundle);
@@ -540,44 +360,12 @@ fn pkcs12_extra_certificates_empty_password_and_missing_parts() {
     assert!(parse_pkcs12(&s.read("nopass.p12"), Some(b"")).is_ok());
 
     let pass_arg = format!("pass:{PASS}");
-    s.openssl(&[
-        "pkcs12",
-        "-export",
-        "-nokeys",
-        "-in",
-        "leaf.pem",
-        "-passout",
-        &pass_arg,
-        "-out",
-        "nokey.p12",
-    ]);
+    s.openssl(&["pkcs12", "-export", "-nokeys", "-in", "leaf.pem", "-passout", &pass_arg, "-out", "nokey.p12"]);
     let e = parse_pkcs12(&s.read("nokey.p12"), Some(PASS.as_bytes())).unwrap_err();
-    assert_eq!(
-        e,
-        TlsError::new(
-            "ERR_CRYPTO_OPERATION_FAILED",
-            "Unable to load private key from PFX data"
-        )
-    );
-    s.openssl(&[
-        "pkcs12",
-        "-export",
-        "-nocerts",
-        "-inkey",
-        "leaf.key",
-        "-passout",
-        &pass_arg,
-        "-out",
-        "nocert.p12",
-    ]);
+    assert_eq!(e, TlsError::new("ERR_CRYPTO_OPERATION_FAILED", "Unable to load private key from PFX data"));
+    s.openssl(&["pkcs12", "-export", "-nocerts", "-inkey", "leaf.key", "-passout", &pass_arg, "-out", "nocert.p12"]);
     let e = parse_pkcs12(&s.read("nocert.p12"), Some(PASS.as_bytes())).unwrap_err();
-    assert_eq!(
-        e,
-        TlsError::new(
-            "ERR_CRYPTO_OPERATION_FAILED",
-            "Unable to load certificate from PFX data"
-        )
-    );
+    assert_eq!(e, TlsError::new("ERR_CRYPTO_OPERATION_FAILED", "Unable to load certificate from PFX data"));
 }
 
 #[test]
@@ -592,12 +380,7 @@ fn certificate_bundle_with_text_between_blocks() {
     bundle.extend(b"\njunk between the blocks: ----- not a boundary -----\n\x00\xff binary junk\n");
     bundle.extend(s.read("leaf.key")); // a key block in between is skipped
                                        // CRLF line ends are fine too.
-    bundle.extend(
-        String::from_utf8(s.read("ca.txt"))
-            .unwrap()
-            .replace('\n', "\r\n")
-            .into_bytes(),
-    );
+    bundle.extend(String::from_utf8(s.read("ca.txt")).unwrap().replace('\n', "\r\n").into_bytes());
     bundle.extend(b"trailing words");
     assert!(String::from_utf8_lossy(&bundle).contains("Certificate:\n    Data:"));
     let certs = parse_certificates(&bundle).unwrap();
@@ -612,12 +395,7 @@ fn certificate_bundle_with_text_between_blocks() {
     // The key of a bundle that holds a certificate first.
     let mut cert_then_key = s.read("leaf.pem");
     cert_then_key.extend(s.read("leaf.key"));
-    assert_eq!(
-        parse_private_key(&cert_then_key, None)
-            .unwrap()
-            .secret_der(),
-        pki.leaf_key_pkcs8
-    );
+    assert_eq!(parse_private_key(&cert_then_key, None).unwrap().secret_der(), pki.leaf_key_pkcs8);
 }
 
 #[test]
@@ -630,16 +408,9 @@ fn crls_pem_and_der() {
     );
     s.write("index.txt", b"");
     s.write("crlnumber", b"01\n");
-    s.openssl(&[
-        "ca", "-config", "ca.cnf", "-revoke", "leaf.pem", "-keyfile", "ca.key", "-cert", "ca.pem",
-    ]);
-    s.openssl(&[
-        "ca", "-config", "ca.cnf", "-gencrl", "-keyfile", "ca.key", "-cert", "ca.pem", "-out",
-        "crl.pem",
-    ]);
-    s.openssl(&[
-        "crl", "-in", "crl.pem", "-outform", "DER", "-out", "crl.der",
-    ]);
+    s.openssl(&["ca", "-config", "ca.cnf", "-revoke", "leaf.pem", "-keyfile", "ca.key", "-cert", "ca.pem"]);
+    s.openssl(&["ca", "-config", "ca.cnf", "-gencrl", "-keyfile", "ca.key", "-cert", "ca.pem", "-out", "crl.pem"]);
+    s.openssl(&["crl", "-in", "crl.pem", "-outform", "DER", "-out", "crl.der"]);
     let der = s.read("crl.der");
 
     let mut pem = b"comment\n".to_vec();
@@ -650,57 +421,25 @@ fn crls_pem_and_der() {
     assert_eq!(crls.len(), 2);
     assert!(crls.iter().all(|c| c.as_ref() == der));
     assert_eq!(parse_crls(&der).unwrap()[0].as_ref(), der);
-    assert_eq!(
-        code(parse_crls(&s.read("ca.pem"))),
-        "ERR_CRYPTO_OPERATION_FAILED"
-    );
+    assert_eq!(code(parse_crls(&s.read("ca.pem"))), "ERR_CRYPTO_OPERATION_FAILED");
 }
 
 #[test]
 fn garbage_and_empty_inputs() {
-    let unsupported = TlsError::new(
-        "ERR_OSSL_UNSUPPORTED",
-        "error:1E08010C:DECODER routines::unsupported",
-    );
-    let no_start_line = TlsError::new(
-        "ERR_OSSL_PEM_NO_START_LINE",
-        "error:0480006C:PEM routines::no start line",
-    );
+    let unsupported = TlsError::new("ERR_OSSL_UNSUPPORTED", "error:1E08010C:DECODER routines::unsupported");
+    let no_start_line = TlsError::new("ERR_OSSL_PEM_NO_START_LINE", "error:0480006C:PEM routines::no start line");
     let crl = TlsError::new("ERR_CRYPTO_OPERATION_FAILED", "Failed to parse CRL");
-    for input in [
-        &b"garbage"[..],
-        b"",
-        b"\x30\x82\xff\xff",
-        b"-----BEGIN FOO-----\nAAAA\n-----END FOO-----\n",
-    ] {
-        assert_eq!(
-            parse_private_key(input, None).unwrap_err(),
-            unsupported,
-            "{input:?}"
-        );
-        assert_eq!(
-            parse_private_key(input, Some(b"pass")).unwrap_err(),
-            unsupported,
-            "{input:?}"
-        );
-        assert_eq!(
-            parse_certificates(input).unwrap_err(),
-            no_start_line,
-            "{input:?}"
-        );
+    for input in [&b"garbage"[..], b"", b"\x30\x82\xff\xff", b"-----BEGIN FOO-----\nAAAA\n-----END FOO-----\n"] {
+        assert_eq!(parse_private_key(input, None).unwrap_err(), unsupported, "{input:?}");
+        assert_eq!(parse_private_key(input, Some(b"pass")).unwrap_err(), unsupported, "{input:?}");
+        assert_eq!(parse_certificates(input).unwrap_err(), no_start_line, "{input:?}");
         assert_eq!(parse_crls(input).unwrap_err(), crl, "{input:?}");
     }
     assert_eq!(
         parse_pkcs12(b"garbage", None).unwrap_err(),
         TlsError::new("ERR_OSSL_ASN1_NOT_ENOUGH_DATA", "not enough data")
     );
-    assert_eq!(
-        parse_pkcs12(b"", None).unwrap_err(),
-        TlsError::new("ERR_OSSL_ASN1_NOT_ENOUGH_DATA", "not enough data")
-    );
+    assert_eq!(parse_pkcs12(b"", None).unwrap_err(), TlsError::new("ERR_OSSL_ASN1_NOT_ENOUGH_DATA", "not enough data"));
     let pem = b"-----BEGIN CERTIFICATE-----\nMIIBejCCAR+gAwIBAgIUQ74tJUCbOhbGA0j5wqH+TrTKpB4wCgYIKoZIzj0EAwIw\n-----END CERTIFICATE-----\n";
-    assert_eq!(
-        parse_pkcs12(pem, None).unwrap_err(),
-        TlsError::new("ERR_OSSL_ASN1_WRONG_TAG", "wrong tag")
-    );
+    assert_eq!(parse_pkcs12(pem, None).unwrap_err(), TlsError::new("ERR_OSSL_ASN1_WRONG_TAG", "wrong tag"));
 }

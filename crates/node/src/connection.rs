@@ -357,10 +357,9 @@ impl NativeConnection {
 
     #[napi(catch_unwind)]
     pub fn authorization_error(&self) -> Option<VerifyResult> {
-        self.pump().authorization_error().map(|f| VerifyResult {
-            code: f.code.to_owned(),
-            message: f.message.to_owned(),
-        })
+        self.pump()
+            .authorization_error()
+            .map(|f| VerifyResult { code: f.code.to_owned(), message: f.message.to_owned() })
     }
 
     #[napi(catch_unwind)]
@@ -371,10 +370,7 @@ impl NativeConnection {
     /// DER of the peer's `index`-th certificate (0 is the leaf).
     #[napi(catch_unwind)]
     pub fn peer_certificate_der(&self, index: u32) -> Option<Buffer> {
-        self.pump()
-            .peer_certificates()
-            .get(index as usize)
-            .map(|c| Buffer::from(c.as_ref().to_vec()))
+        self.pump().peer_certificates().get(index as usize).map(|c| Buffer::from(c.as_ref().to_vec()))
     }
 
     /// DER of the trusted certificate that issued the peer's last one.
@@ -391,10 +387,7 @@ impl NativeConnection {
         label: &[u8],
         context: Option<&[u8]>,
     ) -> napi::Result<Buffer> {
-        let out = self
-            .pump()
-            .export_keying_material(length as usize, label, context)
-            .or_throw(&env)?;
+        let out = self.pump().export_keying_material(length as usize, label, context).or_throw(&env)?;
         Ok(Buffer::from(out))
     }
 }

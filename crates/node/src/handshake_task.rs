@@ -63,7 +63,8 @@ impl Outcome {
             events: self.events,
             plaintext: (!self.plaintext.is_empty()).then(|| self.plaintext.into()),
             error: self.error.map(|e| {
-                let (library, reason) = e.openssl_parts().map_or((None, None), |(l, r)| (Some(l.to_owned()), Some(r.to_owned())));
+                let (library, reason) =
+                    e.openssl_parts().map_or((None, None), |(l, r)| (Some(l.to_owned()), Some(r.to_owned())));
                 StepError { code: e.code.to_owned(), message: e.message, library, reason }
             }),
         }

@@ -17,9 +17,7 @@ pub fn throw(env: &Env, err: TlsError) -> Error {
         // SAFETY: `raw` is the live env of this call; the strings were just
         // created in it.
         unsafe {
-            if sys::napi_create_error(raw, code.raw(), message.raw(), &mut js_error)
-                == sys::Status::napi_ok
-            {
+            if sys::napi_create_error(raw, code.raw(), message.raw(), &mut js_error) == sys::Status::napi_ok {
                 if let Some((library, reason)) = err.openssl_parts() {
                     set_string(raw, js_error, c"library", library);
                     set_string(raw, js_error, c"reason", reason);

@@ -21,7 +21,8 @@ mod js_error;
 
 pub use certificate::{certificate_object, certificate_public_key};
 pub use connection::NativeConnection;
-pub use context::{NativeContext, RootStore};
+pub use context::{NativeContext, RootStore, TICKET_KEYS_LENGTH};
+pub use events::*;
 
 use napi_derive::napi;
 
