@@ -18,12 +18,15 @@
 // 500 handshakes, 16 MiB, 1000 writes), or one extra cycle for idle.
 // Every phase first runs its warm-up, then both processes
 // report RSS after global.gc() (the "warm" figure), then the phase runs in
-// full and both report RSS after gc again ("end"); "mid" is taken half-way,
-// and the "2nd half" column (end - mid) tells a plateau from a steady leak.
-// A phase fails when a
-// role's RSS grew by more than max(5 % of its warm RSS, 2 MiB) — the larger
-// of the two: the floor only matters for processes under 40 MiB — or when a
-// hash or a count does not match, or a process fails. Exit code 1 on any
+// full and both report RSS after gc again ("end"); "mid" is taken half-way.
+// A phase fails when a role's RSS grew by more than max(5 % of its warm RSS,
+// 2 MiB) over the second half of the work (end - mid) — or when a hash or a
+// count does not match, or a process fails. The second half is the leak
+// signal: in the first half glibc's malloc arenas (one per thread that
+// allocates: the event loop and libuv's pool) and V8's code space still grow
+// to their working size, for node:tls as for rustls-node (node:tls grows
+// more there), while a leak keeps growing at the same rate to the end. The
+// whole growth (end - warm) is reported too. Exit code 1 on any
 // failure. The table goes to stdout; --json prints the figures as JSON too.
 //
 // Certificates: the test fixtures (ECDSA P-256 leaf + intermediate, cached in
@@ -616,7 +619,7 @@ async function main() {
     `soak: ${label}, ${flags.quick ? 'quick' : 'full'} profile, node ${process.version}, ${JSON.stringify(o)}`,
   )
   console.log(
-    `RSS limit per role and phase: growth <= max(${GROWTH_RATIO * 100} % of the warm RSS, ${mib(GROWTH_FLOOR)} MiB)`,
+    `RSS limit per role and phase: growth over the 2nd half <= max(${GROWTH_RATIO * 100} % of the warm RSS, ${mib(GROWTH_FLOOR)} MiB)`,
   )
   const started = Date.now()
   const results = []
@@ -644,7 +647,7 @@ async function main() {
           growth: end - warm,
           secondHalf: end - mid,
           limit,
-          ok: end - warm <= limit,
+          ok: end - mid <= limit,
           heapWarm: r.warm[role].heapUsed,
           heapEnd: r.end[role].heapUsed,
         }
