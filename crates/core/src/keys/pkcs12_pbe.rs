@@ -1,5 +1,6 @@
 //! The password-based encryption of PKCS#12 ([RFC 7292] appendix C): its
-//! schemes, BMPString passwords and SHA-1 key derivation.
+//! schemes and BMPString passwords; the SHA-1 key derivation is RustCrypto's
+//! `pkcs12::kdf`.
 //!
 //! [RFC 7292]: https://www.rfc-editor.org/rfc/rfc7292#appendix-C
 
@@ -56,8 +57,12 @@ impl Pkcs12Pbe {
         let passphrase = passphrase.ok_or_else(|| err(BAD_DECRYPT))?;
         // OpenSSL 3 reads the passphrase as UTF-8; it fails when it is not.
         let password = bmp_password(passphrase).ok_or_else(|| err(BAD_DECRYPT))?;
-        let key = pkcs12_kdf(&password, salt, Pkcs12KdfId::Key, iterations, self.cipher.key_len());
-        let iv = pkcs12_kdf(&password, salt, Pkcs12KdfId::Iv, iterations, self.cipher.iv_len());
+        // RFC 7292 appendix B.2 with SHA-1; OpenSSL takes 0 iterations as 1.
+        use pkcs12::kdf::{derive_key, Pkcs12KeyType};
+        let rounds = i32::try_from(iterations.max(1)).map_err(|_| err(EVP_UNSUPPORTED))?;
+        let key =
+            derive_key::<sha1::Sha1>(&password, salt, Pkcs12KeyType::EncryptionKey, rounds, self.cipher.key_len());
+        let iv = derive_key::<sha1::Sha1>(&password, salt, Pkcs12KeyType::Iv, rounds, self.cipher.iv_len());
         self.cipher.decrypt(&key, &iv, info.data).ok_or_else(|| err(BAD_DECRYPT))
     }
 }
@@ -71,60 +76,6 @@ fn bmp_password(passphrase: &[u8]) -> Option<Vec<u8>> {
     let mut bmp: Vec<u8> = text.encode_utf16().flat_map(u16::to_be_bytes).collect();
     bmp.extend_from_slice(&[0, 0]);
     Some(bmp)
-}
-
-/// The `ID` byte of the PKCS#12 KDF: which of the key material is derived.
-#[derive(Clone, Copy)]
-enum Pkcs12KdfId {
-    Key = 1,
-    Iv = 2,
-}
-
-/// The PKCS#12 key derivation of [RFC 7292] appendix B.2 with SHA-1
-/// (`u` = 20, `v` = 64 bytes).
-///
-/// [RFC 7292]: https://www.rfc-editor.org/rfc/rfc7292#appendix-B.2
-fn pkcs12_kdf(password: &[u8], salt: &[u8], id: Pkcs12KdfId, iterations: u32, len: usize) -> Vec<u8> {
-    use sha1::{Digest, Sha1};
-    const U: usize = 20;
-    const V: usize = 64;
-
-    // Steps 1-4: D = v copies of ID; I = S ‖ P, salt and password each
-    // repeated to a multiple of v bytes.
-    let diversifier = [id as u8; V];
-    let repeat = |s: &[u8]| -> Vec<u8> {
-        if s.is_empty() {
-            return Vec::new();
-        }
-        (0..V * s.len().div_ceil(V)).map(|i| s[i % s.len()]).collect()
-    };
-    let mut input = repeat(salt);
-    input.extend(repeat(password));
-
-    let mut out = Vec::with_capacity(len + U);
-    loop {
-        // Step 6a: A = H^r(D ‖ I).
-        let mut a = Sha1::new().chain_update(diversifier).chain_update(&input).finalize();
-        for _ in 1..iterations.max(1) {
-            a = Sha1::digest(a);
-        }
-        out.extend_from_slice(&a);
-        if out.len() >= len {
-            out.truncate(len);
-            return out;
-        }
-        // Steps 6b-c: B = A repeated to v bytes; each v-byte block I_j of I
-        // becomes (I_j + B + 1) mod 2^(8v).
-        let b: Vec<u8> = (0..V).map(|k| a[k % U]).collect();
-        for block in input.chunks_mut(V) {
-            let mut carry = 1u16;
-            for k in (0..V).rev() {
-                let sum = u16::from(block[k]) + u16::from(b[k]) + carry;
-                block[k] = sum as u8;
-                carry = sum >> 8;
-            }
-        }
-    }
 }
 
 #[cfg(test)]
