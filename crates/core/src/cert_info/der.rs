@@ -230,21 +230,12 @@ pub(super) fn der_header(class: u8, constructed: bool, tag: u32, len: usize) -> 
     out
 }
 
+/// One TLV, for the tests that build DER by hand.
+#[cfg(test)]
 pub(super) fn der(tag: u8, content: &[u8]) -> Vec<u8> {
     let mut out = der_header(tag >> 6, tag & 0x20 != 0, u32::from(tag & 0x1f), content.len());
     out.extend(content);
     out
-}
-
-/// A positive INTEGER holding `magnitude`, as OpenSSL encodes a BIGNUM:
-/// a zero byte in front when the top bit is set, `00` for zero.
-pub(super) fn der_unsigned_integer(magnitude: &[u8]) -> Vec<u8> {
-    let mut content = Vec::with_capacity(magnitude.len() + 1);
-    if magnitude.first().is_none_or(|&b| b & 0x80 != 0) {
-        content.push(0);
-    }
-    content.extend(magnitude);
-    der(TAG_INTEGER, &content)
 }
 
 #[cfg(test)]
@@ -253,9 +244,6 @@ mod tests {
 
     #[test]
     fn der_integers_and_headers() {
-        assert_eq!(der_unsigned_integer(&[0x80]), [0x02, 0x02, 0x00, 0x80]);
-        assert_eq!(der_unsigned_integer(&[0x7f]), [0x02, 0x01, 0x7f]);
-        assert_eq!(der_unsigned_integer(&[]), [0x02, 0x01, 0x00]);
         assert_eq!(der_header(0, true, 16, 300), [0x30, 0x82, 0x01, 0x2c]);
         assert_eq!(der_header(2, false, 31, 1), [0x9f, 0x1f, 0x01]);
         assert_eq!(der_header(0, false, 200, 0), [0x1f, 0x81, 0x48, 0x00]);

@@ -183,7 +183,7 @@ pub fn public_key_der(der: &[u8]) -> Option<Vec<u8>> {
 
 pub(crate) fn build_public_key_der(der: &[u8]) -> Option<Vec<u8>> {
     match public_key(&parse(der).ok()?)? {
-        PublicKey::Rsa { modulus, exponent } => Some(rsa_spki(&modulus, &exponent)),
+        PublicKey::Rsa { modulus, exponent } => rsa_spki(&modulus, &exponent),
         PublicKey::Ec { point, .. } => Some(point),
     }
 }

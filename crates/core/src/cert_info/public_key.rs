@@ -2,10 +2,7 @@
 //! EC point and its curve; nothing for other key types.
 
 use super::certificate::Certificate;
-use super::der::{
-    der, der_unsigned_integer, elements, read_expected, unsigned_magnitude, TAG_BIT_STRING, TAG_INTEGER, TAG_OID,
-    TAG_SEQUENCE,
-};
+use super::der::{elements, read_expected, unsigned_magnitude, TAG_INTEGER, TAG_OID, TAG_SEQUENCE};
 use super::ec::{explicit_group, uncompressed_point, EcGroup, NamedCurve, PrimeCurve};
 use super::oid::{oid_text, OID_EC_PUBLIC_KEY, OID_RSA_ENCRYPTION};
 use super::tables::{NAMED_CURVES, PRIME_CURVES};
@@ -68,19 +65,17 @@ pub(super) fn public_key(cert: &Certificate<'_>) -> Option<PublicKey> {
 }
 
 /// `i2d_RSA_PUBKEY`: SubjectPublicKeyInfo with rsaEncryption and NULL
-/// parameters around a freshly encoded RSAPublicKey.
-pub(super) fn rsa_spki(modulus: &[u8], exponent: &[u8]) -> Vec<u8> {
-    let mut rsa_public_key = der_unsigned_integer(modulus);
-    rsa_public_key.extend(der_unsigned_integer(exponent));
-    let rsa_public_key = der(TAG_SEQUENCE, &rsa_public_key);
-
-    let mut algorithm = der(TAG_OID, &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01]);
-    algorithm.extend([0x05, 0x00]);
-    let algorithm = der(TAG_SEQUENCE, &algorithm);
-
-    let mut bits = vec![0u8];
-    bits.extend(rsa_public_key);
-    let mut spki = algorithm;
-    spki.extend(der(TAG_BIT_STRING, &bits));
-    der(TAG_SEQUENCE, &spki)
+/// parameters around a freshly encoded RSAPublicKey (RustCrypto's `pkcs1`
+/// and `spki` types; INTEGERs minimal, as OpenSSL writes a BIGNUM).
+pub(super) fn rsa_spki(modulus: &[u8], exponent: &[u8]) -> Option<Vec<u8>> {
+    use der::asn1::{BitStringRef, UintRef};
+    use der::Encode;
+    let key =
+        pkcs1::RsaPublicKey { modulus: UintRef::new(modulus).ok()?, public_exponent: UintRef::new(exponent).ok()? };
+    let key = key.to_der().ok()?;
+    let spki = spki::SubjectPublicKeyInfoRef {
+        algorithm: pkcs1::ALGORITHM_ID,
+        subject_public_key: BitStringRef::from_bytes(&key).ok()?,
+    };
+    spki.to_der().ok()
 }
