@@ -19,6 +19,7 @@ export { TLSSocket } from './tls-socket'
 export { Server, createServer } from './server'
 export { connect } from './connect'
 export type { ConnectionOptions, EchOptions, EchRejectedError } from './ech'
+export type { EarlyDataOptions, MaxEarlyDataOptions } from './early-data'
 export { createSecurePair } from './secure-pair'
 
 // Plain writable properties of the module object, as in Node.

@@ -8,6 +8,7 @@
 import type * as tls from 'node:tls'
 import { invalidArgType, invalidArgValue } from './errors'
 import { native } from './native'
+import type { MaxEarlyDataOptions } from './early-data'
 
 /** The algorithms Node names (TLS code points 1, 2, 3). */
 export type CertificateCompressionAlgorithm = 'zlib' | 'brotli' | 'zstd'
@@ -25,11 +26,14 @@ export interface CertificateCompressionOptions {
   certificateCompression?: readonly CertificateCompressionAlgorithm[] | null | undefined
 }
 
-/** tls.createSecureContext()'s options with the ones rustls-node reads beyond @types/node's. */
-export interface SecureContextOptions extends tls.SecureContextOptions, CertificateCompressionOptions {}
+/** tls.createSecureContext()'s options with the ones rustls-node reads beyond @types/node's (and maxEarlyData). */
+export interface SecureContextOptions
+  extends tls.SecureContextOptions,
+    CertificateCompressionOptions,
+    MaxEarlyDataOptions {}
 
-/** tls.createServer()'s options with certificateCompression. */
-export interface TlsOptions extends tls.TlsOptions, CertificateCompressionOptions {}
+/** tls.createServer()'s options with certificateCompression and maxEarlyData. */
+export interface TlsOptions extends tls.TlsOptions, CertificateCompressionOptions, MaxEarlyDataOptions {}
 
 /** Node's ids, index = code point. */
 const IDS: readonly (CertificateCompressionAlgorithm | undefined)[] = [undefined, 'zlib', 'brotli', 'zstd']

@@ -13,6 +13,7 @@ import { live } from './tls-module'
 import { checkServerIdentity } from './check-server-identity'
 import { codedError, validateFunction } from './errors'
 import type { ConnectionOptions, EchOptions } from './ech'
+import type { EarlyDataOptions } from './early-data'
 
 let warnedRejectUnauthorized = false
 let warnedIpServername = false
@@ -35,7 +36,7 @@ const kConnectOptions = Symbol('rustls-node.connectOptions')
 
 type ClientSocket = TLSSocket & { [kConnectOptions]: ConnectOptions }
 
-interface ConnectOptions extends tls.ConnectionOptions, EchOptions {
+interface ConnectOptions extends tls.ConnectionOptions, EchOptions, EarlyDataOptions {
   minDHSize?: number
   singleUse?: boolean
   localAddress?: string
@@ -104,6 +105,7 @@ export function connect(...args: unknown[]): TLSSocket {
     host: options.host,
     echConfigList: options.echConfigList,
     echGrease: options.echGrease,
+    earlyData: options.earlyData,
   }) as ClientSocket
   options.rejectUnauthorized = options.rejectUnauthorized !== false
   socket[kConnectOptions] = options

@@ -6,6 +6,7 @@
 import type * as tls from 'node:tls'
 import { invalidArgType, invalidArgValue, validateBoolean } from './errors'
 import type { CertificateCompressionOptions } from './cert-compression'
+import type { EarlyDataOptions } from './early-data'
 
 /** tls.connect() options for Encrypted Client Hello. */
 export interface EchOptions {
@@ -24,7 +25,11 @@ export interface EchOptions {
 }
 
 /** tls.connect()'s options with the ones rustls-node adds (and Node 24's certificateCompression). */
-export interface ConnectionOptions extends tls.ConnectionOptions, EchOptions, CertificateCompressionOptions {}
+export interface ConnectionOptions
+  extends tls.ConnectionOptions,
+    EchOptions,
+    EarlyDataOptions,
+    CertificateCompressionOptions {}
 
 /** The error a client socket fails with when the server rejects ECH. */
 export interface EchRejectedError extends Error {

@@ -12,6 +12,7 @@
 // in Rust, so rebuilding costs little.
 
 import { constants as cryptoConstants } from 'node:crypto'
+import { maxEarlyDataBytes } from './early-data'
 import { packCertificateCompression, unpackCertificateCompression, type SecureContextOptions } from './cert-compression'
 import { defaultCACertificates } from './ca-certificates'
 import { native, type NativeContext } from './native'
@@ -70,6 +71,8 @@ interface ContextInputs {
   sessionTimeout?: number
   /** certificateCompression, in order; the core's default when undefined. */
   certificateCompression?: string[]
+  /** maxEarlyData: TLS 1.3 0-RTT bytes a server accepts (0: off). */
+  maxEarlyData?: number
   effects: SecureOptionEffects
 }
 
@@ -137,6 +140,7 @@ export class NativeSecureContext {
         noTickets: i.effects.noTickets,
         honorCipherOrder: i.effects.serverPreference,
         certificateCompression: i.certificateCompression,
+        maxEarlyData: i.maxEarlyData,
       },
       i.defaultRoots ? defaultRootStore() : undefined,
     )
@@ -220,6 +224,13 @@ export class NativeSecureContext {
   setCertificateCompression(packed: number): void {
     validateUint32(packed, 'packed')
     this.inputs.certificateCompression = unpackCertificateCompression(packed)
+    this.changed()
+  }
+
+  /** rustls-node's verb for `maxEarlyData`: TLS 1.3 early data bytes a server accepts (0: none). */
+  setMaxEarlyData(bytes: number): void {
+    validateUint32(bytes, 'bytes')
+    this.inputs.maxEarlyData = bytes
     this.changed()
   }
 
@@ -445,6 +456,8 @@ function configure(context: NativeSecureContext, options: SecureContextOptions):
     validateInt32(o.sessionTimeout, 'options.sessionTimeout', 0)
     context.setSessionTimeout(o.sessionTimeout)
   }
+  const maxEarlyData = maxEarlyDataBytes(o.maxEarlyData)
+  if (maxEarlyData !== undefined) context.setMaxEarlyData(maxEarlyData)
 }
 
 /** Node's privateKeyEngine/privateKeyIdentifier checks; then "no engines". */

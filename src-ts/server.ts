@@ -70,6 +70,7 @@ class ServerImpl extends net.Server implements tls.Server {
   declare privateKeyIdentifier: string | undefined
   declare privateKeyEngine: string | undefined
   declare certificateCompression: SecureContextOptions['certificateCompression']
+  declare maxEarlyData: SecureContextOptions['maxEarlyData']
   declare pauseOnConnect: boolean
   declare [kHandshakeTimeout]: number
   declare [kSNICallback]: tls.TlsOptions['SNICallback']
@@ -102,6 +103,7 @@ class ServerImpl extends net.Server implements tls.Server {
     this.privateKeyIdentifier = options.privateKeyIdentifier
     this.privateKeyEngine = options.privateKeyEngine
     this.certificateCompression = options.certificateCompression
+    this.maxEarlyData = options.maxEarlyData
     this._sharedCreds = live.createSecureContext({
       pfx: self.pfx,
       key: self.key,
@@ -125,6 +127,7 @@ class ServerImpl extends net.Server implements tls.Server {
       privateKeyIdentifier: this.privateKeyIdentifier,
       privateKeyEngine: this.privateKeyEngine,
       certificateCompression: this.certificateCompression,
+      maxEarlyData: this.maxEarlyData,
     } as SecureContextOptions)
   }
 

@@ -42,6 +42,7 @@ import {
 } from './errors'
 import { alpnList } from './alpn'
 import { echOffer, type EchOffer, type EchOptions, type EchRejectedError } from './ech'
+import { earlyDataBytes, type EarlyDataOptions } from './early-data'
 import { refuseUnsupportedSocketOptions } from './unsupported'
 import { createHandle, wrapDuplex, UV_ECANCELED, UV_EPIPE, type StreamRequest, type TLSHandle } from './tls-handle'
 import { tlsKeylogFile, traceTls } from './cli-options'
@@ -94,7 +95,7 @@ const TICKET_HOLD_MS = 200
 /** TLS sockets made in this process, by role (`tls.rustls.sockets`). */
 export const socketCounts = { client: 0, server: 0 }
 
-export interface TLSSocketInternalOptions extends tls.TLSSocketOptions, EchOptions {
+export interface TLSSocketInternalOptions extends tls.TLSSocketOptions, EchOptions, EarlyDataOptions {
   allowHalfOpen?: boolean
   highWaterMark?: number
   handshakeTimeout?: number
@@ -201,6 +202,9 @@ class TLSSocketImpl extends net.Socket implements tls.TLSSocket {
   /** Client: the Encrypted Client Hello to offer (echConfigList, echGrease). */
   declare private _ech: EchOffer
   declare private _echAccepted: boolean
+  /** Client: `earlyData`, checked and copied; handed to the native connection at _start(). */
+  declare private _earlyData: Buffer | undefined
+  declare private _earlyDataAccepted: boolean
 
   /**
    * Client: whether the server accepted Encrypted Client Hello, set before
@@ -208,6 +212,17 @@ class TLSSocketImpl extends net.Socket implements tls.TLSSocket {
    */
   get echAccepted(): boolean {
     return this._echAccepted
+  }
+
+  /**
+   * Whether TLS 1.3 early data (0-RTT) went through, set before
+   * 'secureConnect' / 'secureConnection': on a client, whether the server
+   * accepted (some of) `earlyData` as early data (if not, it was sent after
+   * the handshake); on a server, whether the client's early data was
+   * accepted (it is read first, as ordinary 'data').
+   */
+  get earlyDataAccepted(): boolean {
+    return this._earlyDataAccepted
   }
 
   // Never runs: the exported TLSSocket is the function constructor below,
@@ -474,6 +489,7 @@ class TLSSocketImpl extends net.Socket implements tls.TLSSocket {
         sni: this._sniName() !== undefined || (this._ech.echConfigList !== undefined && !net.isIP(name)),
         echConfigList: this._ech.echConfigList,
         echGrease: this._ech.echGrease,
+        earlyData: this._earlyData,
         rejectUnauthorized: this._rejectUnauthorized,
         alpn: alpnList(this._tlsOptions.ALPNProtocols, 'options.ALPNProtocols'),
         session: sessionHandle(this._tlsOptions.session),
@@ -732,6 +748,7 @@ class TLSSocketImpl extends net.Socket implements tls.TLSSocket {
       this.servername = this._sniName() ?? false
       this._echAccepted = conn.echAccepted()
     }
+    this._earlyDataAccepted = conn.earlyDataAccepted()
     debug(
       '%s _finishInit',
       role(this._isServer),
@@ -922,6 +939,12 @@ class TLSSocketImpl extends net.Socket implements tls.TLSSocket {
       this._emitKeylog(conn)
       this._flush()
       this._releaseHeldCiphertext()
+      // 0-RTT accepted: the handshake is done for the application now, with
+      // the early data to read (the core's half-RTT rule), not after the
+      // client's next flight.
+      if (this._handle && !this._secureEstablished && !this._heldCiphertext && conn.earlyDataAccepted()) {
+        this._onCiphertext(Buffer.alloc(0))
+      }
     }
     if (this._handshakeOffLoop) {
       // The key exchange and the signature run on libuv's thread pool.
@@ -1348,6 +1371,8 @@ function TLSSocket(this: TLSSocketImpl, socket?: Duplex | net.Socket | null, opt
   self._conn = null
   self._ech = self._isServer ? {} : echOffer(tlsOptions)
   self._echAccepted = false
+  self._earlyData = self._isServer ? undefined : earlyDataBytes(tlsOptions.earlyData)
+  self._earlyDataAccepted = false
   self._started = false
   self._reading = false
   self._queuedWrites = []

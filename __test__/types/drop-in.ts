@@ -33,3 +33,12 @@ export function compression(tls: typeof ours): string[] {
   const names: CertificateCompressionAlgorithm[] = tls.getCertificateCompressionAlgorithms()
   return names
 }
+
+// TLS 1.3 early data: earlyData on connect, maxEarlyData on contexts and servers, earlyDataAccepted.
+export function earlyData(tls: typeof ours, session: Buffer): boolean {
+  tls.createSecureContext({ maxEarlyData: 16384 })
+  tls.createServer({ key: 'k', cert: 'c', maxEarlyData: 0 })
+  const a = tls.connect({ port: 443, session, earlyData: 'GET / HTTP/1.1\r\n\r\n' })
+  const b = tls.connect({ port: 443, session, earlyData: Buffer.from('x') })
+  return a.earlyDataAccepted && b.earlyDataAccepted
+}

@@ -15,6 +15,7 @@ use std::sync::{Arc, Mutex, OnceLock, Weak};
 use rustls::client::Resumption;
 use rustls::crypto::CryptoProvider;
 use rustls::pki_types::CertificateDer;
+use rustls::server::ServerSessionMemoryCache;
 use rustls::sign::CertifiedKey;
 use rustls::{ClientConfig, ServerConfig, SupportedProtocolVersion};
 
@@ -28,6 +29,12 @@ use crate::sync::lock;
 use crate::ticketer::{NodeTicketer, TicketKeys, DEFAULT_SESSION_TIMEOUT};
 use crate::verifier::{ClientChainVerifier, ServerChainVerifier, TrustPolicy};
 use crate::{cipher_string, keys, legacy_rsa, suites, Result, TlsError};
+
+/// The sessions a server with `maxEarlyData` keeps (each TLS 1.3 ticket
+/// is one; a full handshake issues two), per server configuration. The
+/// oldest go first; a client whose ticket went falls back to a full
+/// handshake (and resends its early data after it).
+const EARLY_DATA_SESSIONS: usize = 20_000;
 
 /// The most ECH client configs a context keeps (see [`SecureContext::client_config`]).
 const MAX_ECH_CONFIGS: usize = 16;
@@ -72,6 +79,8 @@ pub struct ContextBuilder {
     honor_cipher_order: bool,
     /// `certificateCompression`; rustls's default when not given.
     cert_compression: Option<Vec<String>>,
+    /// `maxEarlyData`: TLS 1.3 0-RTT bytes a server accepts (0: off).
+    max_early_data: u32,
 }
 
 impl ContextBuilder {
@@ -158,6 +167,14 @@ impl ContextBuilder {
         self.cert_compression = Some(names.iter().map(|n| n.as_ref().to_owned()).collect());
     }
 
+    /// `maxEarlyData`: how many bytes of TLS 1.3 early data (0-RTT, RFC
+    /// 8446 §4.2.10) a server accepts on a resumed connection; 0 (the
+    /// default) turns it off. See [`SecureContext::server_config`] for
+    /// what it changes about tickets.
+    pub fn max_early_data(&mut self, bytes: u32) {
+        self.max_early_data = bytes;
+    }
+
     /// Node's `sessionTimeout`, seconds.
     pub fn session_timeout(&mut self, secs: u32) {
         self.session_timeout = Some(secs);
@@ -175,6 +192,7 @@ impl ContextBuilder {
         });
         let session_timeout = self.session_timeout.unwrap_or(DEFAULT_SESSION_TIMEOUT);
         let (no_tickets, honor_cipher_order) = (self.no_tickets, self.honor_cipher_order);
+        let max_early_data = self.max_early_data;
         let key = self.fingerprint();
         let material = match cached_material(&key) {
             Some(m) => m,
@@ -190,6 +208,7 @@ impl ContextBuilder {
             session_timeout,
             no_tickets,
             honor_cipher_order,
+            max_early_data,
             server_configs: Mutex::new(Vec::new()),
         })
     }
@@ -356,6 +375,9 @@ pub struct ClientOptions {
     /// Encrypted Client Hello (see [`crate::ech`]): such a config is TLS
     /// 1.3-only and specific to the servers of its ECHConfigList.
     pub ech: Option<EchOffer>,
+    /// Offer TLS 1.3 early data when resuming a session that allows it
+    /// (the connection has `earlyData` to send; see [`crate::pump`]).
+    pub early_data: bool,
 }
 
 /// Per-server options that shape a `ServerConfig`.
@@ -381,6 +403,7 @@ pub struct SecureContext {
     session_timeout: u32,
     no_tickets: bool,
     honor_cipher_order: bool,
+    max_early_data: u32,
     server_configs: Mutex<Vec<(ServerOptions, Arc<ServerConfig>)>>,
 }
 
@@ -431,6 +454,23 @@ impl SecureContext {
 
     pub fn client_config(&self, opts: &ClientOptions) -> Result<Arc<ClientConfig>> {
         let m = &self.material;
+        if opts.early_data {
+            // rustls resumes a session only with the verifier and client
+            // certificate resolver it was made with (the same Arcs): the
+            // early-data config is the plain one's with early data on, so
+            // that a session from a connection without `earlyData` resumes
+            // with it and the other way round.
+            let base = self.client_config(&ClientOptions { early_data: false, ..opts.clone() })?;
+            let mut cache = lock(&m.client_configs);
+            if let Some((_, cfg)) = cache.iter().find(|(o, _)| o == opts) {
+                return Ok(cfg.clone());
+            }
+            let mut cfg = (*base).clone();
+            cfg.enable_early_data = true;
+            let cfg = Arc::new(cfg);
+            remember_client_config(&mut cache, opts, &cfg);
+            return Ok(cfg);
+        }
         let mut cache = lock(&m.client_configs);
         if let Some((_, cfg)) = cache.iter().find(|(o, _)| o == opts) {
             return Ok(cfg.clone());
@@ -455,17 +495,7 @@ impl SecureContext {
         cfg.key_log = Arc::new(ActiveHooks);
         m.cert_compression.apply_client(&mut cfg);
         let cfg = Arc::new(cfg);
-        if opts.ech.is_some() {
-            // One config per ECHConfigList (a DNS record's): keep the most
-            // recent few, so that changing lists do not pile up.
-            let ech_entries = cache.iter().filter(|(o, _)| o.ech.is_some()).count();
-            if ech_entries >= MAX_ECH_CONFIGS {
-                if let Some(oldest) = cache.iter().position(|(o, _)| o.ech.is_some()) {
-                    cache.remove(oldest);
-                }
-            }
-        }
-        cache.push((opts.clone(), cfg.clone()));
+        remember_client_config(&mut cache, opts, &cfg);
         Ok(cfg)
     }
 
@@ -528,12 +558,48 @@ impl SecureContext {
         if opts.external_sessions {
             cfg.ticketer = Arc::new(NoTickets);
             cfg.session_storage = Arc::new(ActiveHooks);
+        } else if self.max_early_data > 0 {
+            // 0-RTT: rustls accepts early data only with tickets from a
+            // stateful store, whose `take` hands each ticket out once (RFC
+            // 8446 §8.1, single-use tickets against replay); its stateless
+            // tickets never carry early data. So such a server keeps its
+            // sessions in memory: they resume only on this process, not
+            // across processes sharing `ticketKeys`. A user's own store
+            // ('newSession'/'resumeSession') is not known to be single-use,
+            // so no early data is accepted with one (the branch above).
+            cfg.ticketer = Arc::new(NoTickets);
+            cfg.session_storage = ServerSessionMemoryCache::new(EARLY_DATA_SESSIONS);
+            cfg.max_early_data_size = self.max_early_data;
+            // The answer to early data may leave before the client's
+            // Finished (0.5-RTT data; see `Pump::accept`): without this,
+            // rustls holds it until then and 0-RTT saves no round trip.
+            // The application sees a connection that early only when early
+            // data was accepted and no client certificate is asked for.
+            cfg.send_half_rtt_data = true;
         }
         cfg.ignore_client_order = self.honor_cipher_order;
         let cfg = Arc::new(cfg);
         cache.push((opts.clone(), cfg.clone()));
         Ok(cfg)
     }
+}
+
+/// Caches a client config. One per ECHConfigList (a DNS record's): only
+/// the most recent few are kept, so that changing lists do not pile up.
+fn remember_client_config(
+    cache: &mut Vec<(ClientOptions, Arc<ClientConfig>)>,
+    opts: &ClientOptions,
+    cfg: &Arc<ClientConfig>,
+) {
+    if opts.ech.is_some() {
+        let ech_entries = cache.iter().filter(|(o, _)| o.ech.is_some()).count();
+        if ech_entries >= MAX_ECH_CONFIGS {
+            if let Some(oldest) = cache.iter().position(|(o, _)| o.ech.is_some()) {
+                cache.remove(oldest);
+            }
+        }
+    }
+    cache.push((opts.clone(), cfg.clone()));
 }
 
 fn config_error(e: rustls::Error) -> TlsError {

@@ -35,6 +35,9 @@ pub struct ClientInit {
     pub ech_config_list: Option<Buffer>,
     /// GREASE ECH (ignored with `ech_config_list`).
     pub ech_grease: Option<bool>,
+    /// `earlyData`: sent as TLS 1.3 0-RTT data when the session allows it
+    /// (the core decides what goes early and resends the rest).
+    pub early_data: Option<Buffer>,
 }
 
 #[napi(object)]
@@ -128,10 +131,14 @@ impl NativeConnection {
                 (None, Some(true)) => Some(EchOffer::Grease),
                 (None, _) => None,
             },
+            early_data: init.early_data.is_some(),
         };
         let hooks = Arc::new(Hooks::new(init.session.map(|b| b.to_vec())));
         hooks.enable_keylog(init.keylog);
-        let pump = Pump::client(&ctx.inner, &opts, &init.servername, hooks).or_throw(&env)?;
+        let mut pump = Pump::client(&ctx.inner, &opts, &init.servername, hooks).or_throw(&env)?;
+        if let Some(data) = init.early_data {
+            pump.offer_early_data(data.to_vec());
+        }
         Ok(Self { pump: Arc::new(Mutex::new(pump)) })
     }
 
@@ -237,6 +244,12 @@ impl NativeConnection {
     #[napi(catch_unwind)]
     pub fn ech_retry_configs(&self) -> Option<Buffer> {
         self.pump().ech_retry_configs().map(|c| Buffer::from(c.to_vec()))
+    }
+
+    /// Whether early data went through as 0-RTT (`earlyDataAccepted`).
+    #[napi(catch_unwind)]
+    pub fn early_data_accepted(&self) -> bool {
+        self.pump().early_data_accepted()
     }
 
     #[napi(catch_unwind)]

@@ -47,6 +47,8 @@ pub struct ContextInit {
     /// `certificateCompression` names in preference order (empty: off);
     /// the core's default when absent.
     pub certificate_compression: Option<Vec<String>>,
+    /// `maxEarlyData`: TLS 1.3 0-RTT bytes a server accepts (0 or absent: off).
+    pub max_early_data: Option<u32>,
 }
 
 /// Trust anchors, e.g. Node's bundled root list, parsed once per process.
@@ -125,6 +127,7 @@ impl NativeContext {
         if let Some(names) = &init.certificate_compression {
             b.certificate_compression(names);
         }
+        b.max_early_data(init.max_early_data.unwrap_or(0));
         let inner = Arc::new(b.build().or_throw(&env)?);
         Ok(Self { inner })
     }
