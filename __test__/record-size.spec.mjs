@@ -76,3 +76,38 @@ test('setMaxSendFragment outside 512..16384 returns false; a non-number throws',
   t.true(socket.setMaxSendFragment(16384))
   t.throws(() => socket.setMaxSendFragment('big'), { code: 'ERR_INVALID_ARG_TYPE' })
 })
+
+// A batch of small writes (cork ... uncork, or writes queued behind one in
+// flight) is sealed as one stream into full records, as node:tls joins a
+// writev batch before SSL_write: not one record (and 22+ bytes) per write.
+for (const fragment of [undefined, 512]) {
+  test(`a corked batch of 2,000 small writes fills full records${fragment ? ` (setMaxSendFragment(${fragment}))` : ''}`, async (t) => {
+    const pieces = Array.from({ length: 2000 }, (_, i) => Buffer.alloc(1 + (i % 10), 97 + (i % 26)))
+    const payload = Buffer.concat(pieces)
+    const { port } = await listen(t, tls, { ...rsa, maxVersion: 'TLSv1.2' }, (s) => {
+      s.on('error', () => {})
+      if (fragment) t.true(s.setMaxSendFragment(fragment))
+      s.cork()
+      for (const p of pieces) s.write(p)
+      s.uncork()
+      s.end()
+    })
+    const proxy = await recordingProxy(t, port)
+    const socket = nodeTls.connect({
+      host: '127.0.0.1',
+      port: proxy.port,
+      servername: 'localhost',
+      ca: f.ca.cert,
+      maxVersion: 'TLSv1.2',
+    })
+    const got = await withTimeout(collect(socket), 10_000, 'collect')
+    t.true(got.equals(payload))
+    const dataRecords = proxy.lengths.filter((l) => l > 24 + 2)
+    const recordSize = fragment ?? 16384
+    t.true(
+      dataRecords.length <= Math.ceil(payload.length / recordSize) + 1,
+      `${dataRecords.length} records for ${payload.length} bytes`,
+    )
+    t.true(Math.max(...dataRecords) <= recordSize + 24)
+  })
+}

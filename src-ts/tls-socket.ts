@@ -333,7 +333,7 @@ class TLSSocketImpl extends net.Socket implements tls.TLSSocket {
     }
     let records: Buffer | null
     try {
-      for (const chunk of write.chunks) conn.write(chunk)
+      conn.write(write.chunks)
       this._releaseTickets() // held tickets leave with these records
       records = conn.takeOutput()
     } catch (err) {

@@ -638,16 +638,42 @@ impl Pump {
     /// write into records of at most 16 KiB, so with a smaller
     /// [`Pump::set_max_send_fragment`] the data goes in in pieces of that
     /// size: each becomes its own record.
-    pub fn send(&mut self, plaintext: &[u8]) -> Result<()> {
+    ///
+    /// `chunks` is one batch of writes (a `writev`): it is sealed as one
+    /// stream, so many small writes fill full records instead of becoming
+    /// one record each, as OpenSSL's TLSWrap joins a batch before
+    /// `SSL_write`; rustls reads the chunks in place, without joining them.
+    pub fn send(&mut self, chunks: &[&[u8]]) -> Result<()> {
+        use std::io::IoSlice;
         let _in = hooks::enter(self.hooks.as_ref()); // key updates are logged
         let Stage::Live(conn) = &mut self.stage else {
             return Err(TlsError::new("ERR_TLS_INVALID_STATE", "send() before the handshake started"));
         };
-        let piece = self.max_send_fragment.unwrap_or(plaintext.len().max(1));
-        for chunk in plaintext.chunks(piece) {
-            conn.writer()
-                .write_all(chunk)
-                .map_err(|e| ssl_error::INTERNAL_ERROR.error_with(&format!("encrypting: {e}")))?;
+        let encrypting = |e: std::io::Error| ssl_error::INTERNAL_ERROR.error_with(&format!("encrypting: {e}"));
+        let mut slices: Vec<IoSlice<'_>> = chunks.iter().filter(|c| !c.is_empty()).map(|c| IoSlice::new(c)).collect();
+        let mut rest: &mut [IoSlice<'_>] = &mut slices;
+        while !rest.is_empty() {
+            let written = match self.max_send_fragment {
+                None => conn.writer().write_vectored(rest).map_err(encrypting)?,
+                // At most one record's worth at a time: each call is one record.
+                Some(piece) => {
+                    let mut window = Vec::new();
+                    let mut left = piece;
+                    for s in rest.iter() {
+                        if left == 0 {
+                            break;
+                        }
+                        let take = s.len().min(left);
+                        window.push(IoSlice::new(&s[..take]));
+                        left -= take;
+                    }
+                    conn.writer().write_vectored(&window).map_err(encrypting)?
+                }
+            };
+            if written == 0 {
+                return Err(ssl_error::INTERNAL_ERROR.error_with("encrypting: rustls took no bytes"));
+            }
+            IoSlice::advance_slices(&mut rest, written);
         }
         Ok(())
     }

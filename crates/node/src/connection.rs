@@ -299,11 +299,12 @@ impl NativeConnection {
         pump.accept(&ctx.inner, &opts, hooks, ocsp).or_throw(&env)
     }
 
-    /// Encrypts user data; the records wait for `takeOutput()`, so a batch
-    /// of writes leaves as one transport write.
+    /// Encrypts one batch of user writes into full records; they wait for
+    /// `takeOutput()`, so the batch leaves as one transport write.
     #[napi(catch_unwind)]
-    pub fn write(&mut self, env: Env, data: &[u8]) -> napi::Result<()> {
-        self.pump().send(data).or_throw(&env)
+    pub fn write(&mut self, env: Env, chunks: Vec<BufferSlice<'_>>) -> napi::Result<()> {
+        let slices: Vec<&[u8]> = chunks.iter().map(|c| &c[..]).collect();
+        self.pump().send(&slices).or_throw(&env)
     }
 
     /// Ciphertext for the socket, or null when there is none.
