@@ -236,7 +236,7 @@ impl Pump {
         self.early_accepted = accepted && early.sent > 0;
         let from = if accepted { early.sent } else { 0 };
         if from < early.data.len() {
-            self.send(&early.data[from..])?;
+            self.send(&[&early.data[from..]])?;
         }
         Ok(())
     }
@@ -923,7 +923,7 @@ mod tests {
         let mut sent_after = false;
         for _ in 0..16 {
             if !client.is_handshaking() && !sent_after {
-                client.send(after).unwrap();
+                client.send(&[after]).unwrap();
                 sent_after = true;
             }
             let c = client.output().to_vec();
