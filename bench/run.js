@@ -101,6 +101,7 @@ function parseArgs(argv) {
     child: null,
     conns: null,
     handshakeOnLoop: false,
+    handshakeOffLoop: false,
   }
   for (const a of argv) {
     const [k, v] = a.split(/=(.*)/s)
@@ -112,6 +113,7 @@ function parseArgs(argv) {
     else if (k === '--certs') o.certs = v
     else if (k === '--conns') o.conns = Number(v)
     else if (k === '--handshake-on-loop') o.handshakeOnLoop = true
+    else if (k === '--handshake-off-loop') o.handshakeOffLoop = true
     else if (k === '--child') o.child = v
     else if (k === '--help' || k === '-h') o.help = true
     else throw new Error(`unknown option ${a} (try --help)`)
@@ -147,8 +149,11 @@ const USAGE = `usage: node bench/run.js [--quick] [--json] [--only=METRIC[,...]]
   --side=A|B runs one side only (for profiling).
   --conns=N idle connections for the memory row (default 2000, --quick 200),
     e.g. --only=memory --conns=10000 --rounds=3.
-  --handshake-on-loop sets RUSTLS_NODE_HANDSHAKE_ON_LOOP=1 for A (handshake
-    crypto on the event loop instead of libuv's thread pool), children included.
+  A places each handshake step itself: on the event loop, or on libuv's thread
+    pool while the process is busy with handshakes (src-ts/handshake-placement.ts).
+  --handshake-on-loop sets RUSTLS_NODE_HANDSHAKE_ON_LOOP=1 for A (every step on
+    the event loop), --handshake-off-loop RUSTLS_NODE_HANDSHAKE_OFF_LOOP=1 (every
+    step on the pool); children included.
   --certs=DIR keeps the certificates (ca.pem, leaf.pem, leaf.key and rsa-*.pem)
     in DIR: made there when missing, reused when present, never deleted.`
 
@@ -1276,6 +1281,7 @@ async function main() {
   }
   // Before rustls-node is loaded (it reads the switch once); children inherit it.
   if (opts.handshakeOnLoop) process.env.RUSTLS_NODE_HANDSHAKE_ON_LOOP = '1'
+  if (opts.handshakeOffLoop) process.env.RUSTLS_NODE_HANDSHAKE_OFF_LOOP = '1'
   if (opts.child) return childMain(opts.child, opts.certs)
 
   const cfg = { ...PROFILES[opts.quick ? 'quick' : 'full'] }
@@ -1301,6 +1307,11 @@ async function main() {
       }
     }
     const handshakeOnLoop = process.env.RUSTLS_NODE_HANDSHAKE_ON_LOOP === '1'
+    const placement = handshakeOnLoop
+      ? 'on the event loop (RUSTLS_NODE_HANDSHAKE_ON_LOOP=1)'
+      : process.env.RUSTLS_NODE_HANDSHAKE_OFF_LOOP === '1'
+        ? "on libuv's thread pool (RUSTLS_NODE_HANDSHAKE_OFF_LOOP=1)"
+        : 'on the loop, on the thread pool when busy'
     const ctx = { cfg, sides, certs, rsaCerts, certDir, impl, probe: {} }
     const loadStart = os.loadavg()
 
@@ -1309,8 +1320,7 @@ async function main() {
         `${os.cpus().length} cpus (${os.cpus()[0]?.model}), load ${loadStart.map((x) => x.toFixed(2)).join(' ')}`,
     )
     log(
-      `  A's handshake steps: ${handshakeOnLoop ? 'on the event loop (RUSTLS_NODE_HANDSHAKE_ON_LOOP=1)' : "on libuv's thread pool"}` +
-        `, UV_THREADPOOL_SIZE=${process.env.UV_THREADPOOL_SIZE || '4 (default)'}`,
+      `  A's handshake steps: ${placement}` + `, UV_THREADPOOL_SIZE=${process.env.UV_THREADPOOL_SIZE || '4 (default)'}`,
     )
     for (const side of sides) {
       try {
@@ -1347,7 +1357,7 @@ async function main() {
     const text = table(rows, ctx)
     const legend =
       `\nmedians of ${cfg.rounds} interleaved rounds (±: half the min-max range). A/B > 1 means A's number is larger;` +
-      `\n"better" says which direction wins for that row. A's handshakes: ${handshakeOnLoop ? 'on the event loop' : 'thread pool'}.` +
+      `\n"better" says which direction wins for that row. A's handshake steps: ${placement}.` +
       `\nTook ${elapsed.toFixed(0)} s; load average ${loadStart[0].toFixed(2)} at the start, ${loadEnd[0].toFixed(2)} at the end.`
     if (opts.json) {
       log(`\n${text}${legend}`)
@@ -1359,7 +1369,7 @@ async function main() {
         config: cfg,
         pinned: PIN,
         pinnedChacha: PIN_CHACHA,
-        handshakeOnLoop,
+        handshakePlacement: placement,
         impls: { A: IMPLS.A.label, B: IMPLS.B.label, T: IMPLS.T.label },
         probe: ctx.probe,
         loadavg: { start: loadStart, end: loadEnd },

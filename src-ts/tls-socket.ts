@@ -47,6 +47,7 @@ import { refuseUnsupportedSocketOptions } from './unsupported'
 import { createHandle, wrapDuplex, UV_ECANCELED, UV_EPIPE, type StreamRequest, type TLSHandle } from './tls-handle'
 import { tlsKeylogFile, traceTls } from './cli-options'
 import { debug, role } from './debug'
+import { enterHandshake, leaveHandshake, onPool, stepOffLoop } from './handshake-placement'
 
 // Event bits NativeConnection.receive() reports in progress[1].
 const {
@@ -59,12 +60,6 @@ const {
   EVENT_OUTPUT: OUTPUT,
   EVENT_MORE_PLAINTEXT: MORE_PLAINTEXT,
 } = native
-
-/**
- * Whether handshake steps run on libuv's thread pool (the default) or on
- * the event loop (RUSTLS_NODE_HANDSHAKE_ON_LOOP=1, to compare).
- */
-const HANDSHAKE_OFF_LOOP = process.env.RUSTLS_NODE_HANDSHAKE_ON_LOOP !== '1'
 
 /** What a receive step leaves for the caller to do. */
 const STOP = 0
@@ -173,8 +168,8 @@ class TLSSocketImpl extends net.Socket implements tls.TLSSocket {
   declare private _nagleDeferred: boolean
   /** The transport's 'end'/'close' that came while bytes were held. */
   declare private _heldTransportEvents: Set<'end' | 'close'>
-  /** Handshake steps run on libuv's thread pool (RUSTLS_NODE_HANDSHAKE_ON_LOOP=1: on the event loop). */
-  declare private _handshakeOffLoop: boolean
+  /** Counted in handshake-placement's sockets mid-handshake. */
+  declare private _inHandshake: boolean
   /** Server, TLS 1.3: flushes held session tickets if nothing is written first. */
   declare private _ticketTimer: NodeJS.Timeout | null
   declare private _peerChain: Buffer[] | null
@@ -256,7 +251,23 @@ class TLSSocketImpl extends net.Socket implements tls.TLSSocket {
     }
     if (transport) this._attach(transport, socket)
     else this.connecting = true // tls.connect() / connect() will make one
-    if (this._isServer) this._conn = native.NativeConnection.server(this._context.context.native)
+    if (this._isServer) {
+      this._conn = native.NativeConnection.server(this._context.context.native)
+      this._enterHandshake()
+    }
+  }
+
+  /** Counts this socket as mid-handshake (see handshake-placement.ts) until _leaveHandshake. */
+  private _enterHandshake(): void {
+    if (this._inHandshake) return
+    this._inHandshake = true
+    enterHandshake()
+  }
+
+  private _leaveHandshake(): void {
+    if (!this._inHandshake) return
+    this._inHandshake = false
+    leaveHandshake()
   }
 
   private _attach(transport: net.Socket, given: net.Socket | null): void {
@@ -412,6 +423,7 @@ class TLSSocketImpl extends net.Socket implements tls.TLSSocket {
 
   /** @internal */
   _handleClose(done: () => void): void {
+    this._leaveHandshake()
     if (this._handshakeTimer) {
       clearTimeout(this._handshakeTimer)
       this._handshakeTimer = null
@@ -495,6 +507,7 @@ class TLSSocketImpl extends net.Socket implements tls.TLSSocket {
         session: sessionHandle(this._tlsOptions.session),
         keylog: this.listenerCount('keylog') > 0,
       })
+      this._enterHandshake()
       if (this._maxSendFragment) this._conn.setMaxSendFragment(this._maxSendFragment)
       this._flush()
     } catch (err) {
@@ -537,7 +550,7 @@ class TLSSocketImpl extends net.Socket implements tls.TLSSocket {
     let offset = 0
     let more = false
     do {
-      if (this._handshakeOffLoop && conn.isHandshaking()) {
+      if (conn.isHandshaking() && stepOffLoop()) {
         this._receiveOffLoop(conn, chunk, offset)
         return
       }
@@ -613,7 +626,7 @@ class TLSSocketImpl extends net.Socket implements tls.TLSSocket {
     // What runs on completion emits events to user code: outside the
     // promise reaction, so that a listener that throws raises an uncaught
     // exception, as from any socket event, not an unhandled rejection.
-    afterStep(conn.receiveAsync(chunk, offset), (step) => {
+    afterStep(onPool(conn.receiveAsync(chunk, offset)), (step) => {
       if (!this._handle || this._conn !== conn) return
       const held = this._heldCiphertext ?? []
       this._heldCiphertext = null
@@ -729,6 +742,7 @@ class TLSSocketImpl extends net.Socket implements tls.TLSSocket {
     debug('%s onhandshakedone', role(this._isServer))
     if (!this._handle) return
     this._secureEstablished = true
+    this._leaveHandshake()
     if (this._handshakeTimer) {
       clearTimeout(this._handshakeTimer)
       this._handshakeTimer = null
@@ -946,9 +960,9 @@ class TLSSocketImpl extends net.Socket implements tls.TLSSocket {
         this._onCiphertext(Buffer.alloc(0))
       }
     }
-    if (this._handshakeOffLoop) {
+    if (stepOffLoop()) {
       // The key exchange and the signature run on libuv's thread pool.
-      afterStep(conn.acceptAsync(this._context.context.native, init), (step) =>
+      afterStep(onPool(conn.acceptAsync(this._context.context.native, init)), (step) =>
         accepted(step.error ? stepError(step.error) : null),
       )
       return
@@ -1381,7 +1395,7 @@ function TLSSocket(this: TLSSocketImpl, socket?: Duplex | net.Socket | null, opt
   self._pendingBytes = 0
   self._handshakeTimer = null
   self._ticketTimer = null
-  self._handshakeOffLoop = HANDSHAKE_OFF_LOOP
+  self._inHandshake = false
   self._heldTransportEvents = new Set()
   self._userNoDelay = false
   self._nagleDeferred = false

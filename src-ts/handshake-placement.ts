@@ -1,0 +1,62 @@
+// Where a handshake step runs: on the event loop, or on libuv's thread pool.
+//
+// On the loop a step costs no thread hop, so a process that is not busy
+// with handshakes gets its connection sooner (sequential handshakes: p50
+// 0.57x node:tls's on the loop against 0.85x on the pool, p99 0.64x
+// against 2.5x). On the pool the key exchange, signature and certificate
+// checks leave the loop free and use the other cores, which pays once
+// handshakes overlap (RSA-2048 1.8x node's rate against 1.3x on the loop, a
+// 64-client storm 2.1x against 1.7x). So a step goes to the pool when the
+// process is busy with handshakes: more than BUSY sockets are between the
+// start and the end of their handshake (one connection whose both ends live
+// in this process counts two), or a pool step is still running.
+//
+// RUSTLS_NODE_HANDSHAKE_ON_LOOP=1 keeps every step on the loop,
+// RUSTLS_NODE_HANDSHAKE_OFF_LOOP=1 sends every step to the pool.
+
+const BUSY = 2
+
+type Placement = 'auto' | 'loop' | 'pool'
+
+const placement: Placement =
+  process.env.RUSTLS_NODE_HANDSHAKE_ON_LOOP === '1'
+    ? 'loop'
+    : process.env.RUSTLS_NODE_HANDSHAKE_OFF_LOOP === '1'
+      ? 'pool'
+      : 'auto'
+
+/** Sockets of this process between the start and the end of their handshake. */
+let handshaking = 0
+/** Handshake steps queued or running on the pool. */
+let poolSteps = 0
+
+/** How handshake steps are placed in this process (for the bench's header). */
+export function handshakePlacement(): Placement {
+  return placement
+}
+
+/** A socket starts its handshake. */
+export function enterHandshake(): void {
+  handshaking++
+}
+
+/** A socket's handshake ended (done, failed or destroyed). */
+export function leaveHandshake(): void {
+  handshaking--
+}
+
+/** Whether the next handshake step goes to the thread pool. */
+export function stepOffLoop(): boolean {
+  if (placement !== 'auto') return placement === 'pool'
+  return poolSteps > 0 || handshaking > BUSY
+}
+
+/** Counts a step on the pool while it runs. */
+export function onPool<T>(step: Promise<T>): Promise<T> {
+  poolSteps++
+  const done = () => {
+    poolSteps--
+  }
+  step.then(done, done)
+  return step
+}
