@@ -38,6 +38,18 @@ async function recordingProxy(t, port) {
   return { port: proxy.address().port, lengths }
 }
 
+/** Everything a node:tls client (TLS 1.2) reads from the server behind `proxy`. */
+function readThrough(proxy) {
+  const socket = nodeTls.connect({
+    host: '127.0.0.1',
+    port: proxy.port,
+    servername: 'localhost',
+    ca: f.ca.cert,
+    maxVersion: 'TLSv1.2',
+  })
+  return withTimeout(collect(socket), 10_000, 'collect')
+}
+
 for (const size of [512, 4096]) {
   test(`setMaxSendFragment(${size}): no record carries more than ${size} bytes of data`, async (t) => {
     const payload = Buffer.alloc(64 * 1024, 'x')
@@ -47,14 +59,7 @@ for (const size of [512, 4096]) {
       s.end(payload)
     })
     const proxy = await recordingProxy(t, port)
-    const socket = nodeTls.connect({
-      host: '127.0.0.1',
-      port: proxy.port,
-      servername: 'localhost',
-      ca: f.ca.cert,
-      maxVersion: 'TLSv1.2',
-    })
-    const got = await withTimeout(collect(socket), 10_000, 'collect')
+    const got = await readThrough(proxy)
     t.true(got.equals(payload))
     // TLS 1.2 AES-GCM: 8-byte explicit nonce + 16-byte tag around the data
     const dataRecords = proxy.lengths.filter((l) => l > 24 + 2) // skip the close_notify-sized ones
@@ -93,14 +98,7 @@ for (const fragment of [undefined, 512]) {
       s.end()
     })
     const proxy = await recordingProxy(t, port)
-    const socket = nodeTls.connect({
-      host: '127.0.0.1',
-      port: proxy.port,
-      servername: 'localhost',
-      ca: f.ca.cert,
-      maxVersion: 'TLSv1.2',
-    })
-    const got = await withTimeout(collect(socket), 10_000, 'collect')
+    const got = await readThrough(proxy)
     t.true(got.equals(payload))
     const dataRecords = proxy.lengths.filter((l) => l > 24 + 2)
     const recordSize = fragment ?? 16384
