@@ -14,6 +14,9 @@
 // RUSTLS_NODE_HANDSHAKE_ON_LOOP=1 keeps every step on the loop,
 // RUSTLS_NODE_HANDSHAKE_OFF_LOOP=1 sends every step to the pool.
 
+import type { StepResult } from './native'
+import { codedError } from './errors'
+
 const BUSY = 2
 
 type Placement = 'auto' | 'loop' | 'pool'
@@ -59,4 +62,25 @@ export function onPool<T>(step: Promise<T>): Promise<T> {
   }
   step.then(done, done)
   return step
+}
+
+/** Runs `next` with a step's result on its own tick (see _receiveOffLoop). */
+export function afterStep(step: Promise<StepResult>, next: (result: StepResult) => void): void {
+  step.then(
+    (result) => process.nextTick(next, result),
+    (err: Error) =>
+      process.nextTick(next, { consumed: 0, events: 0, error: { code: 'ERR_TLS_INTERNAL', message: String(err) } }),
+  )
+}
+
+/** A handshake step's error, as the synchronous calls throw it. */
+export function stepError(e: {
+  code: string
+  message: string
+  library?: string | null
+  reason?: string | null
+}): Error {
+  const err = codedError(e.code, e.message)
+  if (e.library) Object.assign(err, { library: e.library, reason: e.reason })
+  return err
 }

@@ -17,6 +17,10 @@
 //
 // TLSSocket is a function constructor, like Node's: subclasses written
 // as `TLSSocket.call(this, socket, options)` work, as do `class extends`.
+//
+// Two parts live in their own files: a server's hello pipeline (from the
+// ClientHello to rustls's accept: server-hello.ts) and where each handshake
+// step runs, loop or thread pool (handshake-placement.ts).
 
 import * as net from 'node:net'
 import { finished, type Duplex } from 'node:stream'
@@ -24,7 +28,7 @@ import { appendFile } from 'node:fs'
 import type * as tls from 'node:tls'
 import { NodeTLSSocket } from './node-tls'
 import type { X509Certificate } from 'node:crypto'
-import { native, type NativeConnection, type StepResult } from './native'
+import { native, type NativeConnection } from './native'
 import { type SecureContext, asSecureContext } from './secure-context'
 import { live } from './tls-module'
 import { certificateObject, detailedChain, x509Of } from './certificate'
@@ -47,7 +51,8 @@ import { refuseUnsupportedSocketOptions } from './unsupported'
 import { createHandle, wrapDuplex, UV_ECANCELED, UV_EPIPE, type StreamRequest, type TLSHandle } from './tls-handle'
 import { tlsKeylogFile, traceTls } from './cli-options'
 import { debug, role } from './debug'
-import { enterHandshake, leaveHandshake, onPool, stepOffLoop } from './handshake-placement'
+import { afterStep, enterHandshake, leaveHandshake, onPool, stepError, stepOffLoop } from './handshake-placement'
+import { serverHello, type ServerHello } from './server-hello'
 
 // Event bits NativeConnection.receive() reports in progress[1].
 const {
@@ -66,22 +71,6 @@ const STOP = 0
 const DONE = 1
 const MORE = 2
 type Step = typeof STOP | typeof DONE | typeof MORE
-
-/** Runs `next` with a step's result on its own tick (see _receiveOffLoop). */
-function afterStep(step: Promise<StepResult>, next: (result: StepResult) => void): void {
-  step.then(
-    (result) => process.nextTick(next, result),
-    (err: Error) =>
-      process.nextTick(next, { consumed: 0, events: 0, error: { code: 'ERR_TLS_INTERNAL', message: String(err) } }),
-  )
-}
-
-/** A handshake step's error, as the synchronous calls throw it. */
-function stepError(e: { code: string; message: string; library?: string | null; reason?: string | null }): Error {
-  const err = codedError(e.code, e.message)
-  if (e.library) Object.assign(err, { library: e.library, reason: e.reason })
-  return err
-}
 
 /** How long a TLS 1.3 server holds its tickets for a first write to carry them. */
 const TICKET_HOLD_MS = 200
@@ -147,59 +136,88 @@ class TLSSocketImpl extends net.Socket implements tls.TLSSocket {
   declare _unrefTimer: () => void
   declare connecting: boolean
 
+  // The server's hello pipeline (server-hello.ts), installed on the prototype below.
+  /** @internal */
+  declare _onClientHello: ServerHello['_onClientHello']
+  /** @internal */
+  declare _chooseContext: ServerHello['_chooseContext']
+  /** @internal */
+  declare _useContext: ServerHello['_useContext']
+  /** @internal */
+  declare _acceptWith: ServerHello['_acceptWith']
+  /** @internal */
+  declare _chooseAlpn: ServerHello['_chooseAlpn']
+  /** @internal */
+  declare _storesSessions: ServerHello['_storesSessions']
+  /** @internal */
+  declare _emitNewSessions: ServerHello['_emitNewSessions']
+
   /** @internal */
   declare _isServer: boolean
-  declare private _context: SecureContext
-  declare private _transport: net.Socket | null
-  declare private _conn: NativeConnection | null
-  declare private _started: boolean
-  /** The reader wants data (the handle's read state). */
-  declare private _reading: boolean
-  /** Writes and a shutdown that came before the handshake completed. */
-  declare private _queuedWrites: QueuedWrite[]
-  declare private _pendingShutdown: StreamRequest | null
-  /** Writes handed to the transport and not yet written by it. */
-  declare private _inflight: Set<QueuedWrite>
-  declare private _pendingBytes: number
-  declare private _handshakeTimer: NodeJS.Timeout | null
-  /** Nagle's algorithm as the user set it (setNoDelay), applied after the first data. */
-  declare private _userNoDelay: boolean
-  /** Nagle is off until the first application data after the handshake is out. */
-  declare private _nagleDeferred: boolean
-  /** The transport's 'end'/'close' that came while bytes were held. */
-  declare private _heldTransportEvents: Set<'end' | 'close'>
-  /** Counted in handshake-placement's sockets mid-handshake. */
-  declare private _inHandshake: boolean
-  /** Server, TLS 1.3: flushes held session tickets if nothing is written first. */
-  declare private _ticketTimer: NodeJS.Timeout | null
-  declare private _peerChain: Buffer[] | null
-  declare private _maxSendFragment: number | undefined
-  declare private _eofEmitted: boolean
-  /** The peer's close_notify came (EOF follows the plaintext before it). */
-  declare private _peerClosed: boolean
-  /** Client: the latest session delivered by 'session' (getSession()). */
-  declare private _session: Buffer | undefined
-  /** Client: 'session' waits until the server is verified, as in Node. */
-  declare private _verified: boolean
-  declare private _pendingSessions: Buffer[]
-  /** Server: 'newSession' callbacks not yet called. */
-  declare private _newSessionsPending: number
-  /** Server: what to do once they are. */
-  declare private _afterNewSessions: (() => boolean) | null
-  /** Server: what 'resumeSession' found for this ClientHello. */
-  declare private _resumeData: Buffer | undefined
-  /** Server: ciphertext that arrived while callbacks (SNI, ALPN, OCSP, sessions) ran. */
-  declare private _heldCiphertext: Buffer[] | null
-  /** Server: SNICallback chose the context. */
-  declare private _sniChosen: boolean
-  /** The `signal` option: once it aborted, connect() starts nothing (net's `_aborted`). */
-  declare private _signal: AbortSignal | undefined
-  /** Client: the Encrypted Client Hello to offer (echConfigList, echGrease). */
-  declare private _ech: EchOffer
-  declare private _echAccepted: boolean
-  /** Client: `earlyData`, checked and copied; handed to the native connection at _start(). */
-  declare private _earlyData: Buffer | undefined
-  declare private _earlyDataAccepted: boolean
+  /** @internal */
+  declare _context: SecureContext
+  /** @internal */
+  declare _transport: net.Socket | null
+  /** @internal */
+  declare _conn: NativeConnection | null
+  /** @internal */
+  declare _started: boolean
+  /** @internal The reader wants data (the handle's read state). */
+  declare _reading: boolean
+  /** @internal Writes and a shutdown that came before the handshake completed. */
+  declare _queuedWrites: QueuedWrite[]
+  /** @internal */
+  declare _pendingShutdown: StreamRequest | null
+  /** @internal Writes handed to the transport and not yet written by it. */
+  declare _inflight: Set<QueuedWrite>
+  /** @internal */
+  declare _pendingBytes: number
+  /** @internal */
+  declare _handshakeTimer: NodeJS.Timeout | null
+  /** @internal Nagle's algorithm as the user set it (setNoDelay), applied after the first data. */
+  declare _userNoDelay: boolean
+  /** @internal Nagle is off until the first application data after the handshake is out. */
+  declare _nagleDeferred: boolean
+  /** @internal The transport's 'end'/'close' that came while bytes were held. */
+  declare _heldTransportEvents: Set<'end' | 'close'>
+  /** @internal Counted in handshake-placement's sockets mid-handshake. */
+  declare _inHandshake: boolean
+  /** @internal Server, TLS 1.3: flushes held session tickets if nothing is written first. */
+  declare _ticketTimer: NodeJS.Timeout | null
+  /** @internal */
+  declare _peerChain: Buffer[] | null
+  /** @internal */
+  declare _maxSendFragment: number | undefined
+  /** @internal */
+  declare _eofEmitted: boolean
+  /** @internal The peer's close_notify came (EOF follows the plaintext before it). */
+  declare _peerClosed: boolean
+  /** @internal Client: the latest session delivered by 'session' (getSession()). */
+  declare _session: Buffer | undefined
+  /** @internal Client: 'session' waits until the server is verified, as in Node. */
+  declare _verified: boolean
+  /** @internal */
+  declare _pendingSessions: Buffer[]
+  /** @internal Server: 'newSession' callbacks not yet called. */
+  declare _newSessionsPending: number
+  /** @internal Server: what to do once they are. */
+  declare _afterNewSessions: (() => boolean) | null
+  /** @internal Server: what 'resumeSession' found for this ClientHello. */
+  declare _resumeData: Buffer | undefined
+  /** @internal Server: ciphertext that arrived while callbacks (SNI, ALPN, OCSP, sessions) ran. */
+  declare _heldCiphertext: Buffer[] | null
+  /** @internal Server: SNICallback chose the context. */
+  declare _sniChosen: boolean
+  /** @internal The `signal` option: once it aborted, connect() starts nothing (net's `_aborted`). */
+  declare _signal: AbortSignal | undefined
+  /** @internal Client: the Encrypted Client Hello to offer (echConfigList, echGrease). */
+  declare _ech: EchOffer
+  /** @internal */
+  declare _echAccepted: boolean
+  /** @internal Client: `earlyData`, checked and copied; handed to the native connection at _start(). */
+  declare _earlyData: Buffer | undefined
+  /** @internal */
+  declare _earlyDataAccepted: boolean
 
   /**
    * Client: whether the server accepted Encrypted Client Hello, set before
@@ -257,20 +275,22 @@ class TLSSocketImpl extends net.Socket implements tls.TLSSocket {
     }
   }
 
-  /** Counts this socket as mid-handshake (see handshake-placement.ts) until _leaveHandshake. */
-  private _enterHandshake(): void {
+  /** @internal Counts this socket as mid-handshake (see handshake-placement.ts) until _leaveHandshake. */
+  _enterHandshake(): void {
     if (this._inHandshake) return
     this._inHandshake = true
     enterHandshake()
   }
 
-  private _leaveHandshake(): void {
+  /** @internal */
+  _leaveHandshake(): void {
     if (!this._inHandshake) return
     this._inHandshake = false
     leaveHandshake()
   }
 
-  private _attach(transport: net.Socket, given: net.Socket | null): void {
+  /** @internal */
+  _attach(transport: net.Socket, given: net.Socket | null): void {
     this._transport = transport
     this._parent = transport
     // The TLS socket ends the transport itself (after close_notify, or on
@@ -333,8 +353,8 @@ class TLSSocketImpl extends net.Socket implements tls.TLSSocket {
     this._send(write)
   }
 
-  /** Encrypts one batch of writes and hands it to the transport in one write. */
-  private _send(write: QueuedWrite): void {
+  /** @internal Encrypts one batch of writes and hands it to the transport in one write. */
+  _send(write: QueuedWrite): void {
     const conn = this._conn
     const t = this._transport
     this._inflight.add(write)
@@ -361,7 +381,8 @@ class TLSSocketImpl extends net.Socket implements tls.TLSSocket {
     t.write(records, (err?: Error | null) => this._finishWrite(write, err ? errnoOf(err) : 0))
   }
 
-  private _finishWrite(write: QueuedWrite, status: number): void {
+  /** @internal */
+  _finishWrite(write: QueuedWrite, status: number): void {
     if (!this._inflight.delete(write)) return // cancelled by close
     if (this._nagleDeferred) this._restoreNagle()
     this._pendingBytes -= write.bytes
@@ -383,8 +404,10 @@ class TLSSocketImpl extends net.Socket implements tls.TLSSocket {
    * little after the last flight (a client's Finished, a server's held
    * tickets), waiting for the peer's delayed ACK of that flight: about
    * 40 ms on every new connection of a request/response protocol.
+   *
+   * @internal
    */
-  private _restoreNagle(): void {
+  _restoreNagle(): void {
     this._nagleDeferred = false
     if (!this._userNoDelay) this._transport?.setNoDelay(false)
   }
@@ -399,8 +422,8 @@ class TLSSocketImpl extends net.Socket implements tls.TLSSocket {
     if (this._inflight.size === 0) this._shutdownNow()
   }
 
-  /** end(): close_notify (RFC 8446 §6.1), then the transport's end. */
-  private _shutdownNow(): void {
+  /** @internal end(): close_notify (RFC 8446 §6.1), then the transport's end. */
+  _shutdownNow(): void {
     const req = this._pendingShutdown
     if (!req) return
     const t = this._transport
@@ -468,8 +491,8 @@ class TLSSocketImpl extends net.Socket implements tls.TLSSocket {
     return failure ? codedError(failure.code, failure.message) : null
   }
 
-  /** Pauses the transport while nobody reads (after the handshake) or while callbacks run. */
-  private _applyFlow(): void {
+  /** @internal Pauses the transport while nobody reads (after the handshake) or while callbacks run. */
+  _applyFlow(): void {
     const t = this._transport
     if (!t || t.destroyed) return
     const flow = this._heldCiphertext === null && (!this._secureEstablished || this._reading)
@@ -515,8 +538,8 @@ class TLSSocketImpl extends net.Socket implements tls.TLSSocket {
     }
   }
 
-  /** The name the client checks the certificate against and caches sessions under. */
-  private _clientHost(): string {
+  /** @internal The name the client checks the certificate against and caches sessions under. */
+  _clientHost(): string {
     const host = this._tlsOptions.host ?? (this._transport as { _host?: string } | null)?._host
     return host || 'localhost'
   }
@@ -524,14 +547,16 @@ class TLSSocketImpl extends net.Socket implements tls.TLSSocket {
   /**
    * The SNI name: only an explicit `servername`, as in node:tls (https.Agent
    * fills it in for HTTPS); never an IP address (RFC 6066 §3).
+   *
+   * @internal
    */
-  private _sniName(): string | undefined {
+  _sniName(): string | undefined {
     const name = this._tlsOptions.servername
     return name && !net.isIP(name) ? name : undefined
   }
 
-  /** Writes pending ciphertext (handshake, alerts, tickets) to the transport. */
-  private _flush(): void {
+  /** @internal Writes pending ciphertext (handshake, alerts, tickets) to the transport. */
+  _flush(): void {
     this._releaseTickets()
     const out = this._conn?.takeOutput()
     const t = this._transport
@@ -539,7 +564,8 @@ class TLSSocketImpl extends net.Socket implements tls.TLSSocket {
     t.write(out)
   }
 
-  private _onCiphertext(chunk: Buffer): void {
+  /** @internal */
+  _onCiphertext(chunk: Buffer): void {
     const conn = this._conn
     if (!conn || !this._handle) return
     if (this._heldCiphertext) {
@@ -584,14 +610,10 @@ class TLSSocketImpl extends net.Socket implements tls.TLSSocket {
   /**
    * What one receive() step reported, handled in Node's order. STOP when
    * this chunk is done with (or held), MORE when plaintext still waits.
+   *
+   * @internal
    */
-  private _afterStep(
-    conn: NativeConnection,
-    events: number,
-    plaintext: Buffer | null,
-    chunk: Buffer,
-    offset: number,
-  ): Step {
+  _afterStep(conn: NativeConnection, events: number, plaintext: Buffer | null, chunk: Buffer, offset: number): Step {
     if (events & CLIENT_HELLO) {
       this._onClientHello(chunk.subarray(offset))
       return STOP
@@ -619,8 +641,10 @@ class TLSSocketImpl extends net.Socket implements tls.TLSSocket {
    * One handshake step on libuv's thread pool (see handshake_task.rs): the
    * key exchange and certificate checks it runs do not block the event
    * loop. Bytes arriving meanwhile are held, and go through in order after.
+   *
+   * @internal
    */
-  private _receiveOffLoop(conn: NativeConnection, chunk: Buffer, offset: number): void {
+  _receiveOffLoop(conn: NativeConnection, chunk: Buffer, offset: number): void {
     this._heldCiphertext = []
     this._applyFlow()
     // What runs on completion emits events to user code: outside the
@@ -661,14 +685,17 @@ class TLSSocketImpl extends net.Socket implements tls.TLSSocket {
    * query, a server answering after a lookup) until the client's delayed
    * ACK, about 40 ms; node:tls has that stall, this does not. With no write
    * for a while they go anyway, so that a client still gets its session.
+   *
+   * @internal
    */
-  private _holdTickets(): void {
+  _holdTickets(): void {
     if (this._ticketTimer) return
     this._ticketTimer = setTimeout(() => this._flush(), TICKET_HOLD_MS)
     this._ticketTimer.unref?.()
   }
 
-  private _releaseTickets(): void {
+  /** @internal */
+  _releaseTickets(): void {
     if (!this._ticketTimer) return
     clearTimeout(this._ticketTimer)
     this._ticketTimer = null
@@ -680,8 +707,10 @@ class TLSSocketImpl extends net.Socket implements tls.TLSSocket {
    * continuation, which runs after process.nextTick callbacks), go out in
    * one TCP segment, as with OpenSSL. Sent apart, the second small segment
    * waits behind Nagle for the peer's delayed ACK (about 40 ms).
+   *
+   * @internal
    */
-  private _corkUntilImmediate(): void {
+  _corkUntilImmediate(): void {
     const t = this._transport
     if (!t) return
     t.cork()
@@ -691,8 +720,10 @@ class TLSSocketImpl extends net.Socket implements tls.TLSSocket {
   /**
    * Handshake completion, plaintext, sessions and EOF of one receive() step,
    * in Node's order. False when the stream is done with this chunk.
+   *
+   * @internal
    */
-  private _deliver(events: number, plaintext: Buffer | null): boolean {
+  _deliver(events: number, plaintext: Buffer | null): boolean {
     const conn = this._conn
     if (!conn) return false
     if (events & SESSION) this._takeSessions(conn)
@@ -712,7 +743,8 @@ class TLSSocketImpl extends net.Socket implements tls.TLSSocket {
     return true
   }
 
-  private _takeSessions(conn: NativeConnection): void {
+  /** @internal */
+  _takeSessions(conn: NativeConnection): void {
     for (const session of conn.takeSessions()) {
       // Before verification Node keeps only the latest.
       if (this._verified) this._pendingSessions.push(session)
@@ -726,7 +758,8 @@ class TLSSocketImpl extends net.Socket implements tls.TLSSocket {
     this._emitPendingSession()
   }
 
-  private _emitPendingSession(): void {
+  /** @internal */
+  _emitPendingSession(): void {
     const sessions = this._pendingSessions
     this._pendingSessions = []
     for (const session of sessions) {
@@ -738,7 +771,8 @@ class TLSSocketImpl extends net.Socket implements tls.TLSSocket {
     }
   }
 
-  private _onHandshakeDone(conn: NativeConnection): void {
+  /** @internal */
+  _onHandshakeDone(conn: NativeConnection): void {
     debug('%s onhandshakedone', role(this._isServer))
     if (!this._handle) return
     this._secureEstablished = true
@@ -790,124 +824,13 @@ class TLSSocketImpl extends net.Socket implements tls.TLSSocket {
   }
 
   /**
-   * Server: 'newSession'(id, data, callback) for each session rustls made,
-   * when the server stores sessions itself. True while callbacks are due.
-   */
-  private _emitNewSessions(conn: NativeConnection): boolean {
-    const flat = conn.takeServerSessions()
-    const server = this.server
-    if (!server) return false
-    for (let i = 0; i + 1 < flat.length; i += 2) {
-      this._newSessionsPending++
-      let called = false
-      const done = () => {
-        if (called) return
-        called = true
-        if (--this._newSessionsPending > 0 || !this._handle) return
-        const resume = this._afterNewSessions
-        this._afterNewSessions = null
-        if (resume && !resume()) {
-          this._heldCiphertext = null
-          return
-        }
-        this._releaseHeldCiphertext()
-      }
-      debug('onnewsession')
-      if (!server.emit('newSession', flat[i], flat[i + 1], done)) done()
-    }
-    return this._newSessionsPending > 0
-  }
-
-  /**
-   * Server: the ClientHello is in. Pick the context: `SNICallback` (the
-   * server's `addContext` table by default), which may answer later, then
-   * `ALPNCallback`; bytes arriving meanwhile are held, as in Node where the
-   * handshake waits for the callback.
-   */
-  private _onClientHello(rest: Buffer): void {
-    const conn = this._conn!
-    debug('server onhandshakestart')
-    this._heldCiphertext = rest.length > 0 ? [rest] : []
-    this._applyFlow()
-    const id = conn.helloSessionId()
-    const server = this.server
-    if (!id || !server || server.listenerCount('resumeSession') === 0) {
-      this._chooseContext(conn)
-      return
-    }
-    debug('server onclienthello', 'sessionid.len', id.length, 'servername', conn.helloServerName())
-    // The session may live in an external store: ask, and wait, as Node does.
-    server.emit(
-      'resumeSession',
-      id,
-      this._onceCallback((data?: Buffer | null) => {
-        debug('server resumeSession callback(sess? %s)', Boolean(data))
-        if (data) this._resumeData = data
-        this._chooseContext(conn)
-      }),
-    )
-  }
-
-  /** Server: SNICallback (the server's addContext table by default) picks the context. */
-  private _chooseContext(conn: NativeConnection): void {
-    if (!this._handle || this._conn !== conn) return
-    const servername = conn.helloServerName()
-    // Set here already, as Node's SNI callback does.
-    if (servername) this.servername = servername
-    const sni = this._tlsOptions.SNICallback
-    if (!servername || !sni) {
-      this._useContext(undefined, servername)
-      return
-    }
-    try {
-      sni.call(
-        this,
-        servername,
-        this._onceCallback((ctx?: tls.SecureContext) => this._useContext(ctx, servername)),
-      )
-    } catch (err) {
-      this.destroy(err as Error)
-    }
-  }
-
-  /**
-   * Server: the context is chosen. If the client asked for OCSP stapling
-   * and the server listens for 'OCSPRequest', ask it (it may answer later),
-   * as Node does after SNI.
-   */
-  private _useContext(ctx: tls.SecureContext | undefined, servername: string | null): void {
-    const conn = this._conn
-    if (!conn || !this._handle) return
-    if (ctx !== undefined && ctx !== null) {
-      const chosen = asSecureContext(ctx)
-      if (!chosen) {
-        this.destroy(codedError('ERR_TLS_INVALID_CONTEXT', 'Invalid SNI context', TypeError))
-        return
-      }
-      this._context = chosen
-      this._sniChosen = true
-    }
-    const server = this.server
-    if (!server || !conn.helloWantsOcsp() || server.listenerCount('OCSPRequest') === 0) {
-      this._acceptWith(conn, servername, undefined)
-      return
-    }
-    const context = this._context.context
-    debug('server oncertcb emit OCSPRequest')
-    server.emit(
-      'OCSPRequest',
-      context.getCertificate(),
-      context.getIssuer(),
-      this._onceCallback((response?: Buffer | null) => this._acceptWith(conn, servername, response ?? undefined)),
-    )
-  }
-
-  /**
    * A Node-style `(err, value)` callback for user code that may answer
    * later: an error destroys the socket with it, a second call destroys it
    * with ERR_MULTIPLE_CALLBACK (as Node), and nothing runs once destroyed.
+   *
+   * @internal
    */
-  private _onceCallback<T>(next: (value?: T) => void): (err: Error | null, value?: T) => void {
+  _onceCallback<T>(next: (value?: T) => void): (err: Error | null, value?: T) => void {
     let called = false
     return (err, value) => {
       if (called) {
@@ -921,70 +844,15 @@ class TLSSocketImpl extends net.Socket implements tls.TLSSocket {
     }
   }
 
-  private _acceptWith(conn: NativeConnection, servername: string | null, ocsp: Buffer | undefined): void {
-    if (!this._handle || this._conn !== conn) return
-    let alpn: Buffer[] | undefined
-    try {
-      alpn = this._chooseAlpn(conn, servername)
-    } catch (err) {
-      this.destroy(err as Error)
-      return
-    }
-    const init = {
-      requestCert: Boolean(this._tlsOptions.requestCert),
-      rejectUnauthorized: this._rejectUnauthorized,
-      alpn,
-      keylog: this.listenerCount('keylog') > 0,
-      ocsp: ocsp && ocsp.length > 0 ? ocsp : undefined,
-      externalSessions: this._storesSessions(),
-      resumeData: this._resumeData,
-      sniContext: this._sniChosen,
-      // A tls.Server refuses a client whose chain fails once the
-      // handshake is done (onServerSocketSecure), as Node does.
-      chainCheckedAfter: Boolean(this._tlsOptions.server),
-    }
-    const accepted = (error: Error | null): void => {
-      if (!this._handle || this._conn !== conn) return
-      if (error) {
-        this._flush()
-        this._fail(error)
-        return
-      }
-      this._emitKeylog(conn)
-      this._flush()
-      this._releaseHeldCiphertext()
-      // 0-RTT accepted: the handshake is done for the application now, with
-      // the early data to read (the core's half-RTT rule), not after the
-      // client's next flight.
-      if (this._handle && !this._secureEstablished && !this._heldCiphertext && conn.earlyDataAccepted()) {
-        this._onCiphertext(Buffer.alloc(0))
-      }
-    }
-    if (stepOffLoop()) {
-      // The key exchange and the signature run on libuv's thread pool.
-      afterStep(onPool(conn.acceptAsync(this._context.context.native, init)), (step) =>
-        accepted(step.error ? stepError(step.error) : null),
-      )
-      return
-    }
-    try {
-      conn.accept(this._context.context.native, init)
-    } catch (err) {
-      accepted(err as Error)
-      return
-    }
-    accepted(null)
-  }
-
-  /** Feeds the ciphertext held while callbacks ran, and stops holding. */
-  private _releaseHeldCiphertext(): void {
+  /** @internal Feeds the ciphertext held while callbacks ran, and stops holding. */
+  _releaseHeldCiphertext(): void {
     const held = this._heldCiphertext ?? []
     this._heldCiphertext = null
     this._replay(held)
   }
 
-  /** Feeds held bytes in order, then the transport's end and close if they came meanwhile. */
-  private _replay(held: Buffer[]): void {
+  /** @internal Feeds held bytes in order, then the transport's end and close if they came meanwhile. */
+  _replay(held: Buffer[]): void {
     for (const chunk of held) this._onCiphertext(chunk)
     if (!this._heldCiphertext) {
       const events = this._heldTransportEvents
@@ -997,38 +865,8 @@ class TLSSocketImpl extends net.Socket implements tls.TLSSocket {
     this._applyFlow()
   }
 
-  /** Whether the server keeps sessions itself ('newSession'/'resumeSession' listeners). */
-  private _storesSessions(): boolean {
-    const server = this.server
-    return Boolean(server && (server.listenerCount('newSession') > 0 || server.listenerCount('resumeSession') > 0))
-  }
-
-  /** The server's ALPN list for this connection: ALPNProtocols, or ALPNCallback's choice. */
-  private _chooseAlpn(conn: NativeConnection, servername: string | null): Buffer[] | undefined {
-    const callback = this._tlsOptions.ALPNCallback
-    if (!callback) return alpnList(this._tlsOptions.ALPNProtocols, 'options.ALPNProtocols')
-    const offered = conn.helloAlpn()
-    if (offered.length === 0) return undefined
-    const protocols = offered.map((p) => p.toString('ascii'))
-    const chosen = callback({ servername: servername ?? '', protocols })
-    if (chosen === undefined) {
-      // Refuse every offered protocol: a server list that matches none of
-      // them makes rustls answer with the no_application_protocol alert
-      // (RFC 7301 §3.2), as Node does when the callback returns undefined.
-      return [Buffer.from([0])]
-    }
-    if (!protocols.includes(chosen)) {
-      throw codedError(
-        'ERR_TLS_ALPN_CALLBACK_INVALID_RESULT',
-        `ALPN callback returned a value (${chosen}) that did not match any of the client's offered protocols (${protocols.join(', ')})`,
-        TypeError,
-      )
-    }
-    return [Buffer.from(chosen, 'ascii')]
-  }
-
-  /** 'keylog' with NSS key log lines (a tls.Server relays them). */
-  private _emitKeylog(conn: NativeConnection): void {
+  /** @internal 'keylog' with NSS key log lines (a tls.Server relays them). */
+  _emitKeylog(conn: NativeConnection): void {
     for (const line of conn.takeKeylog()) {
       debug('onkeylog')
       this.emit('keylog', line)
@@ -1037,7 +875,8 @@ class TLSSocketImpl extends net.Socket implements tls.TLSSocket {
 
   // ---- ends and failures -----------------------------------------------------
 
-  private _emitEOF(): void {
+  /** @internal */
+  _emitEOF(): void {
     if (this._eofEmitted) return
     this._eofEmitted = true
     this._handle?.emitEOF()
@@ -1049,13 +888,16 @@ class TLSSocketImpl extends net.Socket implements tls.TLSSocket {
    * handshake records, alerts and close_notify, is only followed by the
    * close, as with Node's TLSWrap; anything else (a reset while reading, a
    * refused connection) is the socket's error.
+   *
+   * @internal
    */
-  private _onTransportError(err: Error): void {
+  _onTransportError(err: Error): void {
     if ((err as NodeJS.ErrnoException).syscall === 'write') return
     this._emitTLSError(err)
   }
 
-  private _onTransportEnd(): void {
+  /** @internal */
+  _onTransportEnd(): void {
     // Bytes held for a pending step (a handshake step on the thread pool,
     // a user callback) come before the end of the stream.
     if (this._heldCiphertext) {
@@ -1070,7 +912,8 @@ class TLSSocketImpl extends net.Socket implements tls.TLSSocket {
     if (!this._secureEstablished && t && !t.destroyed && !t.writableEnded) t.end()
   }
 
-  private _onTransportClose(): void {
+  /** @internal */
+  _onTransportClose(): void {
     // Also when destroyed and then revived by `_undestroy()`: the handle
     // is gone either way.
     if (this.destroyed || !this._handle) return
@@ -1094,8 +937,10 @@ class TLSSocketImpl extends net.Socket implements tls.TLSSocket {
    * A TLS failure: the socket is destroyed with it. Before the handshake
    * completed it stays usable while 'error' (and a server's
    * 'tlsClientError') are handled, as in Node.
+   *
+   * @internal
    */
-  private _fail(err: Error): void {
+  _fail(err: Error): void {
     if (this.destroyed) return
     if ((err as { code?: string }).code === 'ERR_TLS_ECH_REJECTED') {
       const retry = this._conn?.echRetryConfigs()
@@ -1144,8 +989,8 @@ class TLSSocketImpl extends net.Socket implements tls.TLSSocket {
     return certificateObject(chain[0])
   }
 
-  /** The peer's certificates as sent, or null once the socket is gone (as Node). */
-  private _peerDers(): Buffer[] | null {
+  /** @internal The peer's certificates as sent, or null once the socket is gone (as Node). */
+  _peerDers(): Buffer[] | null {
     const conn = this._live()
     if (!conn) return null
     if (this._peerChain) return this._peerChain
@@ -1158,8 +1003,8 @@ class TLSSocketImpl extends net.Socket implements tls.TLSSocket {
     return ders
   }
 
-  /** The native connection while the socket has its handle (Node's getters go by `_handle`). */
-  private _live(): NativeConnection | null {
+  /** @internal The native connection while the socket has its handle (Node's getters go by `_handle`). */
+  _live(): NativeConnection | null {
     return this._handle ? this._conn : null
   }
 
@@ -1475,6 +1320,11 @@ function logKeysToFile(socket: TLSSocketImpl, file: string): void {
   })
 }
 
+// The server's hello pipeline lives in server-hello.ts: its methods go on
+// the prototype as class methods would (not enumerable).
+for (const [name, method] of Object.entries(serverHello)) {
+  Object.defineProperty(TLSSocketImpl.prototype, name, { value: method, writable: true, configurable: true })
+}
 TLSSocket.prototype = TLSSocketImpl.prototype
 Object.defineProperty(TLSSocketImpl.prototype, 'constructor', { value: TLSSocket, writable: true, configurable: true })
 Object.setPrototypeOf(TLSSocket, net.Socket)
