@@ -2,11 +2,11 @@
 //
 // On the loop a step costs no thread hop, so a process that is not busy
 // with handshakes gets its connection sooner (sequential handshakes: p50
-// 0.57x node:tls's on the loop against 0.85x on the pool, p99 0.64x
-// against 2.5x). On the pool the key exchange, signature and certificate
+// 0.54x node:tls's on the loop against 0.89x on the pool, p99 0.51x
+// against 2.05x). On the pool the key exchange, signature and certificate
 // checks leave the loop free and use the other cores, which pays once
-// handshakes overlap (RSA-2048 1.8x node's rate against 1.3x on the loop, a
-// 64-client storm 2.1x against 1.7x). So a step goes to the pool when the
+// handshakes overlap (RSA-2048 2.12x node's rate against 1.37x on the loop,
+// a 64-client storm 2.08x against 1.70x; bench/README.md has the table). So a step goes to the pool when the
 // process is busy with handshakes: more than BUSY sockets are between the
 // start and the end of their handshake (one connection whose both ends live
 // in this process counts two), or a pool step is still running.
