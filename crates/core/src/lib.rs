@@ -20,6 +20,7 @@
 //! - [`client_hello`]: ClientHello fields rustls's `Acceptor` does not expose
 //! - [`system_roots`]: the operating system's trust store
 //! - [`sync`]: the crate's one lock rule (a poisoned lock goes on)
+//! - [`bounded_map`]: the crate's one rule for bounded process-wide caches
 //! - [`ech`]: Encrypted Client Hello offers and rejections (client)
 //!
 //! There is no `unsafe` here: parsing and TLS state stay in safe Rust (the
@@ -28,6 +29,7 @@
 #![forbid(unsafe_code)]
 
 pub mod anchors;
+pub mod bounded_map;
 pub mod cert_compression;
 pub mod cert_info;
 pub mod cipher_string;

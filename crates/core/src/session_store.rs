@@ -22,8 +22,10 @@
 //!   does, keeps resuming; only a burst of more concurrent connections than
 //!   tickets in the pool falls back to full handshakes.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 use std::sync::{Mutex, OnceLock};
+
+use crate::bounded_map::BoundedMap;
 
 use rustls::client::{Tls12ClientSessionValue, Tls13ClientSessionValue};
 use rustls::pki_types::ServerName;
@@ -48,15 +50,13 @@ struct Group {
     tls13: VecDeque<Tls13ClientSessionValue>,
 }
 
-#[derive(Default)]
 struct Store {
-    groups: HashMap<[u8; 16], Group>,
-    order: VecDeque<[u8; 16]>,
+    groups: BoundedMap<[u8; 16], Group>,
 }
 
 fn store() -> &'static Mutex<Store> {
     static STORE: OnceLock<Mutex<Store>> = OnceLock::new();
-    STORE.get_or_init(Mutex::default)
+    STORE.get_or_init(|| Mutex::new(Store { groups: BoundedMap::new(CAPACITY) }))
 }
 
 fn lock() -> std::sync::MutexGuard<'static, Store> {
@@ -70,7 +70,7 @@ fn lock() -> std::sync::MutexGuard<'static, Store> {
 pub fn reserve(handle: Option<&[u8]>, server_name: ServerName<'static>) -> Vec<u8> {
     let mut s = lock();
     let Some(id) = group_for(&mut s, handle, server_name) else { return Vec::new() };
-    handle_of(id, s.groups[&id].received)
+    handle_of(id, s.groups.get(&id).map_or(0, |g| g.received))
 }
 
 fn handle_of(id: [u8; 16], serial: u32) -> Vec<u8> {
@@ -87,16 +87,7 @@ fn group_for(s: &mut Store, handle: Option<&[u8]>, server_name: ServerName<'stat
     }
     let mut id = [0u8; 16];
     aws_lc_rs::rand::fill(&mut id).ok()?;
-    while s.groups.len() >= CAPACITY {
-        match s.order.pop_front() {
-            Some(old) => {
-                s.groups.remove(&old);
-            }
-            None => break,
-        }
-    }
     s.groups.insert(id, Group { server_name, received: 0, tls12: None, tls13: VecDeque::new() });
-    s.order.push_back(id);
     Some(id)
 }
 

@@ -91,20 +91,17 @@ struct Details {
 
 /// Memoised [`Details`] of recently seen certificates, by DER.
 fn details(der: &[u8]) -> Result<std::sync::Arc<Details>> {
-    use std::collections::HashMap;
+    use crate::bounded_map::BoundedMap;
+    use crate::sync::lock;
     use std::sync::{Arc, Mutex, OnceLock};
     const CAPACITY: usize = 256;
-    static CACHE: OnceLock<Mutex<HashMap<Vec<u8>, Arc<Details>>>> = OnceLock::new();
-    let cache = CACHE.get_or_init(Default::default);
-    if let Some(d) = cache.lock().unwrap_or_else(|p| p.into_inner()).get(der) {
+    static CACHE: OnceLock<Mutex<BoundedMap<Vec<u8>, Arc<Details>>>> = OnceLock::new();
+    let cache = CACHE.get_or_init(|| Mutex::new(BoundedMap::new(CAPACITY)));
+    if let Some(d) = lock(cache).get(der) {
         return Ok(d.clone());
     }
     let built = Arc::new(Details { object: build_certificate_object(der)?, public_key: build_public_key_der(der) });
-    let mut map = cache.lock().unwrap_or_else(|p| p.into_inner());
-    if map.len() >= CAPACITY {
-        map.clear();
-    }
-    map.insert(der.to_vec(), built.clone());
+    lock(cache).insert(der.to_vec(), built.clone());
     Ok(built)
 }
 
