@@ -18,9 +18,13 @@
 // TLSSocket is a function constructor, like Node's: subclasses written
 // as `TLSSocket.call(this, socket, options)` work, as do `class extends`.
 //
-// Two parts live in their own files: a server's hello pipeline (from the
-// ClientHello to rustls's accept: server-hello.ts) and where each handshake
-// step runs, loop or thread pool (handshake-placement.ts).
+// Three parts live in their own files: the record pump (ciphertext through
+// rustls, step results delivered in Node's order: record-pump.ts), a
+// server's hello pipeline (from the ClientHello to rustls's accept:
+// server-hello.ts) and where each handshake step runs, loop or thread pool
+// (handshake-placement.ts). This file keeps the socket's state, the
+// handle's side (writes, shutdown, close), the handshake's start and end,
+// failures, and the public methods.
 
 import * as net from 'node:net'
 import { finished, type Duplex } from 'node:stream'
@@ -51,34 +55,14 @@ import { refuseUnsupportedSocketOptions } from './unsupported'
 import { createHandle, wrapDuplex, UV_ECANCELED, UV_EPIPE, type StreamRequest, type TLSHandle } from './tls-handle'
 import { tlsKeylogFile, traceTls } from './cli-options'
 import { debug, role } from './debug'
-import { afterStep, enterHandshake, leaveHandshake, onPool, stepError, stepOffLoop } from './handshake-placement'
+import { enterHandshake, leaveHandshake } from './handshake-placement'
+import { recordPump, type RecordPump } from './record-pump'
 import { serverHello, type ServerHello } from './server-hello'
 
-// Event bits NativeConnection.receive() reports in progress[1].
-const {
-  EVENT_HANDSHAKE_DONE: HANDSHAKE_DONE,
-  EVENT_PEER_CLOSED: PEER_CLOSED,
-  EVENT_CLIENT_HELLO: CLIENT_HELLO,
-  EVENT_SESSION: SESSION,
-  EVENT_KEYLOG: KEYLOG,
-  EVENT_SERVER_SESSION: SERVER_SESSION,
-  EVENT_OUTPUT: OUTPUT,
-  EVENT_MORE_PLAINTEXT: MORE_PLAINTEXT,
-} = native
-
-/** What a receive step leaves for the caller to do. */
-const STOP = 0
-const DONE = 1
-const MORE = 2
-type Step = typeof STOP | typeof DONE | typeof MORE
-
-/** How long a TLS 1.3 server holds its tickets for a first write to carry them. */
-const TICKET_HOLD_MS = 200
-
-/** Options accepted by `new TLSSocket()`, plus the internal ones tls.connect / tls.Server pass. */
 /** TLS sockets made in this process, by role (`tls.rustls.sockets`). */
 export const socketCounts = { client: 0, server: 0 }
 
+/** Options accepted by `new TLSSocket()`, plus the internal ones tls.connect / tls.Server pass. */
 export interface TLSSocketInternalOptions extends tls.TLSSocketOptions, EchOptions, EarlyDataOptions {
   allowHalfOpen?: boolean
   highWaterMark?: number
@@ -94,14 +78,6 @@ export interface TLSSocketInternalOptions extends tls.TLSSocketOptions, EchOptio
   /** Refused: rustls has no external pre-shared keys. */
   pskCallback?: unknown
 }
-
-/** receive()'s out-parameter: [bytes consumed, event bits, plaintext bytes]. */
-const progress = new Float64Array(3)
-/**
- * Where receive() puts plaintext; the handle copies it out at once. One is
- * enough: JS runs one receive at a time.
- */
-const plaintextScratch = Buffer.allocUnsafeSlow(64 * 1024)
 
 interface QueuedWrite {
   req: StreamRequest
@@ -135,6 +111,30 @@ class TLSSocketImpl extends net.Socket implements tls.TLSSocket {
   declare _hadError: boolean
   declare _unrefTimer: () => void
   declare connecting: boolean
+
+  // The record pump (record-pump.ts), installed on the prototype below.
+  /** @internal */
+  declare _onCiphertext: RecordPump['_onCiphertext']
+  /** @internal */
+  declare _afterStep: RecordPump['_afterStep']
+  /** @internal */
+  declare _receiveOffLoop: RecordPump['_receiveOffLoop']
+  /** @internal */
+  declare _holdTickets: RecordPump['_holdTickets']
+  /** @internal */
+  declare _releaseTickets: RecordPump['_releaseTickets']
+  /** @internal */
+  declare _corkUntilImmediate: RecordPump['_corkUntilImmediate']
+  /** @internal */
+  declare _deliver: RecordPump['_deliver']
+  /** @internal */
+  declare _takeSessions: RecordPump['_takeSessions']
+  /** @internal */
+  declare _emitPendingSession: RecordPump['_emitPendingSession']
+  /** @internal */
+  declare _releaseHeldCiphertext: RecordPump['_releaseHeldCiphertext']
+  /** @internal */
+  declare _replay: RecordPump['_replay']
 
   // The server's hello pipeline (server-hello.ts), installed on the prototype below.
   /** @internal */
@@ -564,211 +564,10 @@ class TLSSocketImpl extends net.Socket implements tls.TLSSocket {
     t.write(out)
   }
 
-  /** @internal */
-  _onCiphertext(chunk: Buffer): void {
-    const conn = this._conn
-    if (!conn || !this._handle) return
-    if (this._heldCiphertext) {
-      this._heldCiphertext.push(chunk)
-      return
-    }
-    this._unrefTimer()
-    let offset = 0
-    let more = false
-    do {
-      if (conn.isHandshaking() && stepOffLoop()) {
-        this._receiveOffLoop(conn, chunk, offset)
-        return
-      }
-      // Only the native call is guarded: an exception from a user listener
-      // run below ('secureConnect', 'data', ...) must propagate as in Node,
-      // not turn into a socket error.
-      try {
-        conn.receive(chunk, offset, plaintextScratch, progress)
-      } catch (err) {
-        this._flush() // the alert rustls queued for the peer
-        this._fail(err as Error)
-        return
-      }
-      const consumed = progress[0]
-      const plaintext = progress[2]
-      offset += consumed
-      const next = this._afterStep(
-        conn,
-        progress[1],
-        plaintext > 0 ? plaintextScratch.subarray(0, plaintext) : null,
-        chunk,
-        offset,
-      )
-      if (next === STOP) return
-      // One record's plaintext per step; go on while more waits.
-      more = next === MORE
-      if (!more && consumed === 0 && plaintext === 0) break
-    } while (more || offset < chunk.length)
-  }
-
-  /**
-   * What one receive() step reported, handled in Node's order. STOP when
-   * this chunk is done with (or held), MORE when plaintext still waits.
-   *
-   * @internal
-   */
-  _afterStep(conn: NativeConnection, events: number, plaintext: Buffer | null, chunk: Buffer, offset: number): Step {
-    if (events & CLIENT_HELLO) {
-      this._onClientHello(chunk.subarray(offset))
-      return STOP
-    }
-    if (events & HANDSHAKE_DONE) this._corkUntilImmediate()
-    if (events & OUTPUT) {
-      if (events & HANDSHAKE_DONE && this._isServer && conn.protocol() === 'TLSv1.3') this._holdTickets()
-      else this._flush()
-    }
-    if (events & KEYLOG) this._emitKeylog(conn)
-    if (events & SERVER_SESSION && this._emitNewSessions(conn)) {
-      // As in Node, the handshake waits for the 'newSession' callbacks:
-      // hold its completion, this plaintext and all later bytes.
-      const held = plaintext ? Buffer.from(plaintext) : null
-      this._heldCiphertext = offset < chunk.length ? [chunk.subarray(offset)] : []
-      this._afterNewSessions = () => this._deliver(events, held)
-      this._applyFlow()
-      return STOP
-    }
-    if (!this._deliver(events, plaintext)) return STOP
-    return events & MORE_PLAINTEXT ? MORE : DONE
-  }
-
-  /**
-   * One handshake step on libuv's thread pool (see handshake_task.rs): the
-   * key exchange and certificate checks it runs do not block the event
-   * loop. Bytes arriving meanwhile are held, and go through in order after.
-   *
-   * @internal
-   */
-  _receiveOffLoop(conn: NativeConnection, chunk: Buffer, offset: number): void {
-    this._heldCiphertext = []
-    this._applyFlow()
-    // What runs on completion emits events to user code: outside the
-    // promise reaction, so that a listener that throws raises an uncaught
-    // exception, as from any socket event, not an unhandled rejection.
-    afterStep(onPool(conn.receiveAsync(chunk, offset)), (step) => {
-      if (!this._handle || this._conn !== conn) return
-      const held = this._heldCiphertext ?? []
-      this._heldCiphertext = null
-      if (step.error) {
-        this._flush() // the alert rustls queued for the peer
-        this._fail(stepError(step.error))
-        return
-      }
-      const at = offset + step.consumed
-      const next = this._afterStep(conn, step.events, step.plaintext ?? null, chunk, at)
-      if (next === STOP) {
-        // Held again ('newSession' callbacks): what came meanwhile waits too.
-        const again = this._heldCiphertext as Buffer[] | null
-        if (again) again.push(...held)
-        else if (held.length > 0) this._heldCiphertext = held
-        this._applyFlow()
-        return
-      }
-      if (at < chunk.length || next === MORE) this._onCiphertext(chunk.subarray(at))
-      const again = this._heldCiphertext as Buffer[] | null
-      if (again)
-        again.push(...held) // another step went off the loop: the rest waits for it
-      else this._replay(held)
-    })
-  }
-
-  /**
-   * A TLS 1.3 server's session tickets, the only output once the client's
-   * Finished is in, wait for the server's first write and leave with it.
-   * Sent alone, they would be the unacknowledged segment behind which
-   * Nagle holds a reply written a little later (a database answering a
-   * query, a server answering after a lookup) until the client's delayed
-   * ACK, about 40 ms; node:tls has that stall, this does not. With no write
-   * for a while they go anyway, so that a client still gets its session.
-   *
-   * @internal
-   */
-  _holdTickets(): void {
-    if (this._ticketTimer) return
-    this._ticketTimer = setTimeout(() => this._flush(), TICKET_HOLD_MS)
-    this._ticketTimer.unref?.()
-  }
-
-  /** @internal */
-  _releaseTickets(): void {
-    if (!this._ticketTimer) return
-    clearTimeout(this._ticketTimer)
-    this._ticketTimer = null
-  }
-
-  /**
-   * The last handshake flight and whatever the application writes in its
-   * 'secure'/'secureConnect' handler, or in code awaiting it (a promise
-   * continuation, which runs after process.nextTick callbacks), go out in
-   * one TCP segment, as with OpenSSL. Sent apart, the second small segment
-   * waits behind Nagle for the peer's delayed ACK (about 40 ms).
-   *
-   * @internal
-   */
-  _corkUntilImmediate(): void {
-    const t = this._transport
-    if (!t) return
-    t.cork()
-    setImmediate(() => t.uncork())
-  }
-
-  /**
-   * Handshake completion, plaintext, sessions and EOF of one receive() step,
-   * in Node's order. False when the stream is done with this chunk.
-   *
-   * @internal
-   */
-  _deliver(events: number, plaintext: Buffer | null): boolean {
-    const conn = this._conn
-    if (!conn) return false
-    if (events & SESSION) this._takeSessions(conn)
-    if (events & HANDSHAKE_DONE) {
-      this._onHandshakeDone(conn)
-      if (!this._handle) return false
-    }
-    if (plaintext) this._handle?.readBuffer(plaintext)
-    if (!this._handle) return false
-    if (events & SESSION && this._verified) this._emitPendingSession()
-    // close_notify ends the stream once the plaintext before it is out.
-    if (events & PEER_CLOSED) this._peerClosed = true
-    if (this._peerClosed && !(events & MORE_PLAINTEXT)) {
-      this._emitEOF()
-      return false
-    }
-    return true
-  }
-
-  /** @internal */
-  _takeSessions(conn: NativeConnection): void {
-    for (const session of conn.takeSessions()) {
-      // Before verification Node keeps only the latest.
-      if (this._verified) this._pendingSessions.push(session)
-      else this._pendingSessions = [session]
-    }
-  }
-
   /** @internal Client: the server is verified; 'session' may be emitted (tls.connect). */
   _markVerified(): void {
     this._verified = true
     this._emitPendingSession()
-  }
-
-  /** @internal */
-  _emitPendingSession(): void {
-    const sessions = this._pendingSessions
-    this._pendingSessions = []
-    for (const session of sessions) {
-      // During its 'session' event, getSession() is that session (Node's
-      // SSL_get_session() in the new-session callback).
-      this._session = session
-      debug('client emit session')
-      this.emit('session', session)
-    }
   }
 
   /** @internal */
@@ -842,27 +641,6 @@ class TLSSocketImpl extends net.Socket implements tls.TLSSocket {
       else if (!this._handle) this.destroy(codedError('ERR_SOCKET_CLOSED', 'Socket is closed'))
       else next(value)
     }
-  }
-
-  /** @internal Feeds the ciphertext held while callbacks ran, and stops holding. */
-  _releaseHeldCiphertext(): void {
-    const held = this._heldCiphertext ?? []
-    this._heldCiphertext = null
-    this._replay(held)
-  }
-
-  /** @internal Feeds held bytes in order, then the transport's end and close if they came meanwhile. */
-  _replay(held: Buffer[]): void {
-    for (const chunk of held) this._onCiphertext(chunk)
-    if (!this._heldCiphertext) {
-      const events = this._heldTransportEvents
-      if (events.size > 0) {
-        this._heldTransportEvents = new Set()
-        if (events.has('end')) this._onTransportEnd()
-        if (events.has('close')) this._onTransportClose()
-      }
-    }
-    this._applyFlow()
   }
 
   /** @internal 'keylog' with NSS key log lines (a tls.Server relays them). */
@@ -1320,9 +1098,10 @@ function logKeysToFile(socket: TLSSocketImpl, file: string): void {
   })
 }
 
-// The server's hello pipeline lives in server-hello.ts: its methods go on
-// the prototype as class methods would (not enumerable).
-for (const [name, method] of Object.entries(serverHello)) {
+// The record pump (record-pump.ts) and the server's hello pipeline
+// (server-hello.ts): their methods go on the prototype as class methods
+// would (not enumerable).
+for (const [name, method] of Object.entries({ ...recordPump, ...serverHello })) {
   Object.defineProperty(TLSSocketImpl.prototype, name, { value: method, writable: true, configurable: true })
 }
 TLSSocket.prototype = TLSSocketImpl.prototype
