@@ -11,6 +11,7 @@
 import test from 'ava'
 import net from 'node:net'
 
+import { firstFlightProxy } from '../scripts/first-flight-proxy.mjs'
 import { fixtures } from './helpers/fixtures.mjs'
 import { tls, underTest } from './helpers/impl.mjs'
 import { node24, node24Client, node24Server } from './helpers/node24.mjs'
@@ -26,47 +27,9 @@ const with24 = node24 && !isNode ? test : test.skip
  * before the client's first non-handshake record (its second flight).
  */
 async function flightProxy(t, port) {
-  let settle
-  const flight = new Promise((resolve) => {
-    settle = resolve
-  })
-  const server = net.createServer((down) => {
-    const up = net.connect(port, LOOPBACK)
-    let serverBytes = 0
-    let seen = Buffer.alloc(0)
-    let done = false
-    down.on('data', (d) => {
-      up.write(d)
-      if (done) return
-      seen = Buffer.concat([seen, d])
-      for (let p = 0; p + 5 <= seen.length; p += 5 + seen.readUInt16BE(p + 3)) {
-        if (seen[p] !== 22) {
-          done = true
-          settle(serverBytes)
-          break
-        }
-      }
-    })
-    up.on('data', (d) => {
-      if (!done) serverBytes += d.length
-      down.write(d)
-    })
-    const end = () => {
-      up.destroy()
-      down.destroy()
-      if (!done) {
-        done = true
-        settle(NaN)
-      }
-    }
-    for (const s of [up, down]) {
-      s.on('error', end)
-      s.on('close', end)
-    }
-  })
-  await new Promise((resolve) => server.listen(0, LOOPBACK, resolve))
-  t.teardown(() => server.close())
-  return { port: server.address().port, flight: () => withTimeout(flight, 10_000, 'server flight') }
+  const proxy = await firstFlightProxy(port, LOOPBACK)
+  t.teardown(proxy.close)
+  return { port: proxy.port, flight: () => withTimeout(proxy.flight, 10_000, 'server flight') }
 }
 
 // ECDSA signatures vary by a byte or two: "the same size" is within 8 bytes,

@@ -15,10 +15,11 @@
 
 import { execFileSync, spawn } from 'node:child_process'
 import fs from 'node:fs'
-import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import { createRequire } from 'node:module'
+
+import { firstFlightProxy } from './first-flight-proxy.mjs'
 
 const require = createRequire(import.meta.url)
 const tls = require('../dist/index.js')
@@ -146,53 +147,6 @@ function makeChain(kind) {
   return { key: read('leaf.key'), chain: read('leaf.pem') + read('int.pem'), sizes: [der('leaf.pem'), der('int.pem')] }
 }
 
-/** A proxy to `target`; resolves with the server's first-flight byte count of one connection. */
-function measuringProxy(target) {
-  let resolveFlight
-  const flight = new Promise((resolve) => {
-    resolveFlight = resolve
-  })
-  const proxy = net.createServer((down) => {
-    const up = net.connect(target, '127.0.0.1')
-    let serverBytes = 0
-    let clientBuf = Buffer.alloc(0)
-    let done = false
-    down.on('data', (d) => {
-      up.write(d)
-      if (done) return
-      clientBuf = Buffer.concat([clientBuf, d])
-      // walk the client's records: the first one that is not a handshake record ends the server's flight
-      for (let p = 0; p + 5 <= clientBuf.length; ) {
-        if (clientBuf[p] !== 22) {
-          done = true
-          resolveFlight(serverBytes)
-          break
-        }
-        p += 5 + clientBuf.readUInt16BE(p + 3)
-      }
-    })
-    up.on('data', (d) => {
-      if (!done) serverBytes += d.length
-      down.write(d)
-    })
-    const end = () => {
-      up.destroy()
-      down.destroy()
-      if (!done) {
-        done = true
-        resolveFlight(NaN)
-      }
-    }
-    up.on('error', end)
-    down.on('error', end)
-    up.on('close', end)
-    down.on('close', end)
-  })
-  return new Promise((resolve) =>
-    proxy.listen(0, '127.0.0.1', () => resolve({ port: proxy.address().port, flight, close: () => proxy.close() })),
-  )
-}
-
 /** Runs `code` under the Node 24 binary; resolves once it prints a line. */
 function node24Process(code, env) {
   const child = spawn(node24, ['-e', code], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] })
@@ -227,7 +181,7 @@ async function measure({ chain, serverCC, clientCC, server = 'rustls-node', clie
     port = +line
     stopServer = () => child.kill()
   }
-  const proxy = await measuringProxy(port)
+  const proxy = await firstFlightProxy(port)
   if (client === 'rustls-node') {
     const c = tls.connect({
       port: proxy.port,
@@ -237,7 +191,9 @@ async function measure({ chain, serverCC, clientCC, server = 'rustls-node', clie
     })
     c.on('error', () => {})
     await new Promise((resolve) => c.once('secureConnect', resolve))
-    c.destroy()
+    // end(), not destroy(): the client's Finished (which ends the server's
+    // flight for the proxy) may still be corked with the first write
+    c.end()
   } else {
     const { child } = await node24Process(CLIENT24, {
       PORT: String(proxy.port),
