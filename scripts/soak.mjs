@@ -446,24 +446,42 @@ async function checkErrors({ server, client }, allowed = null) {
   if (errs.length) throw new Error(`errors during the phase: ${errs.join('; ')}`)
 }
 
+/**
+ * The shape of every phase: the warm-up, then the work in two halves, with
+ * both roles' RSS after gc before, between and after them ("warm", "mid",
+ * "end"); `secs` times the two halves.
+ */
+async function checkpoints(pair, warmUp, firstHalf, secondHalf) {
+  await warmUp()
+  const warm = await rssBoth(pair)
+  const t0 = Date.now()
+  const first = await firstHalf()
+  const mid = await rssBoth(pair)
+  const second = await secondHalf()
+  const secs = (Date.now() - t0) / 1000
+  const end = await rssBoth(pair)
+  return { warm, mid, end, secs, first, second }
+}
+
 const phases = {
   async handshakes(impl, o) {
     const warmN = Math.max(500, Math.round(o.handshakes * WARM_SHARE))
     return withPair(impl, 256, async (pair) => {
       const { client, server, port } = pair
       await server.call('mode', 'handshake')
-      await client.call('handshakes', port, warmN)
-      await server.call('held', 0)
-      const warm = await rssBoth(pair)
-      const t0 = Date.now()
+      // Each part waits until the server holds no connection.
+      const run = async (n) => {
+        const r = await client.call('handshakes', port, n)
+        await server.call('held', 0)
+        return r
+      }
       const half = Math.floor(o.handshakes / 2)
-      const first = await client.call('handshakes', port, half)
-      await server.call('held', 0)
-      const mid = await rssBoth(pair)
-      const second = await client.call('handshakes', port, o.handshakes - half)
-      const secs = (Date.now() - t0) / 1000
-      await server.call('held', 0)
-      const end = await rssBoth(pair)
+      const { warm, mid, end, secs, first, second } = await checkpoints(
+        pair,
+        () => run(warmN),
+        () => run(half),
+        () => run(o.handshakes - half),
+      )
       const reused = first.reused + second.reused
       await checkErrors(pair)
       const problems = reused ? [`${reused} handshakes were resumptions`] : []
@@ -488,16 +506,16 @@ const phases = {
         await client.call('closeIdle')
         await server.call('held', 0)
       }
-      await cycle() // warm-up
-      const warm = await rssBoth(pair)
-      const t0 = Date.now()
-      let mid = warm
-      for (let i = 0; i < o.idleCycles; i++) {
-        await cycle()
-        if (i + 1 === Math.floor(o.idleCycles / 2)) mid = await rssBoth(pair)
+      const cycles = async (k) => {
+        for (let i = 0; i < k; i++) await cycle()
       }
-      const secs = (Date.now() - t0) / 1000
-      const end = await rssBoth(pair)
+      const half = Math.floor(o.idleCycles / 2)
+      const { warm, mid, end, secs } = await checkpoints(
+        pair,
+        () => cycles(1),
+        () => cycles(half),
+        () => cycles(o.idleCycles - half),
+      )
       // destroy() on a connection with unread bytes (a session ticket) may
       // send a reset: ECONNRESET on the server is the expected outcome.
       await checkErrors(pair, /^server: ECONNRESET /)
@@ -527,15 +545,13 @@ const phases = {
         if (cr.hash !== ss.hash) problems.push(`server->client: SHA-256 mismatch over ${n} bytes`)
         return Math.max(cs.ms, ss.ms)
       }
-      await run(warmBytes)
-      const warm = await rssBoth(pair)
-      const t0 = Date.now()
       const half = Math.floor(o.bulkMiB / 2) * MiB
-      await run(half)
-      const mid = await rssBoth(pair)
-      await run(bytes - half)
-      const secs = (Date.now() - t0) / 1000
-      const end = await rssBoth(pair)
+      const { warm, mid, end, secs } = await checkpoints(
+        pair,
+        () => run(warmBytes),
+        () => run(half),
+        () => run(bytes - half),
+      )
       await client.call('closeStream')
       await checkErrors(pair)
       return {
@@ -563,15 +579,14 @@ const phases = {
         if (cr.hash !== ss.hash) problems.push(`server->client: SHA-256 mismatch over ${n} writes`)
         return cs.bytes + ss.bytes
       }
-      await run(warmN)
-      const warm = await rssBoth(pair)
-      const t0 = Date.now()
       const half = Math.floor(o.writes / 2)
-      let bytes = await run(half)
-      const mid = await rssBoth(pair)
-      bytes += await run(o.writes - half)
-      const secs = (Date.now() - t0) / 1000
-      const end = await rssBoth(pair)
+      const { warm, mid, end, secs, first, second } = await checkpoints(
+        pair,
+        () => run(warmN),
+        () => run(half),
+        () => run(o.writes - half),
+      )
+      const bytes = first + second
       await client.call('closeStream')
       await checkErrors(pair)
       return {
