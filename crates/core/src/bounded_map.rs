@@ -47,14 +47,6 @@ impl<K: Eq + Hash + Clone, V> BoundedMap<K, V> {
         self.order.push_back(key.clone());
         self.map.insert(key, value);
     }
-
-    pub fn len(&self) -> usize {
-        self.map.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.map.is_empty()
-    }
 }
 
 #[cfg(test)]
@@ -74,6 +66,6 @@ mod tests {
         *m.get_mut(&"c").unwrap() += 1;
         m.insert("d", 4);
         assert_eq!((m.get(&"b"), m.get(&"c"), m.get(&"d")), (None, Some(&4), Some(&4)));
-        assert_eq!(m.len(), 2);
+        assert_eq!(m.map.len(), 2);
     }
 }
