@@ -18,22 +18,25 @@
 // TLSSocket is a function constructor, like Node's: subclasses written
 // as `TLSSocket.call(this, socket, options)` work, as do `class extends`.
 //
-// Three parts live in their own files: the record pump (ciphertext through
-// rustls, step results delivered in Node's order: record-pump.ts), a
+// Its parts live in files of their own, their methods installed on the
+// prototype here: the state they share (socket-state.ts); the handshake's
+// start and end (handshake.ts); the record pump (ciphertext through
+// rustls, step results delivered in Node's order: record-pump.ts); a
 // server's hello pipeline (from the ClientHello to rustls's accept:
-// server-hello.ts) and where each handshake step runs, loop or thread pool
-// (handshake-placement.ts). This file keeps the socket's state, the
-// handle's side (writes, shutdown, close), the handshake's start and end,
-// failures, and the public methods.
+// server-hello.ts); what the handle asks — writes, shutdown, reading,
+// close (handle-requests.ts); the transport's events (transport-events.ts);
+// and where each handshake step runs, loop or thread pool
+// (handshake-placement.ts). This file keeps the construction, failures
+// and the public methods.
 
 import * as net from 'node:net'
-import { finished, type Duplex } from 'node:stream'
+import type { Duplex } from 'node:stream'
 import { appendFile } from 'node:fs'
 import type * as tls from 'node:tls'
 import { NodeTLSSocket } from './node-tls'
 import type { X509Certificate } from 'node:crypto'
 import { native, type NativeConnection } from './native'
-import { type SecureContext, asSecureContext } from './secure-context'
+import { asSecureContext } from './secure-context'
 import { live } from './tls-module'
 import { certificateObject, detailedChain, x509Of } from './certificate'
 import {
@@ -48,16 +51,18 @@ import {
   validateString,
   validateUint32,
 } from './errors'
-import { alpnList } from './alpn'
-import { echOffer, type EchOffer, type EchOptions, type EchRejectedError } from './ech'
-import { earlyDataBytes, type EarlyDataOptions } from './early-data'
+import type { EchOptions, EchRejectedError } from './ech'
+import type { EarlyDataOptions } from './early-data'
 import { refuseUnsupportedSocketOptions } from './unsupported'
-import { createHandle, wrapDuplex, UV_ECANCELED, UV_EPIPE, type StreamRequest, type TLSHandle } from './tls-handle'
+import { createHandle, wrapDuplex, type TLSHandle } from './tls-handle'
 import { tlsKeylogFile, traceTls } from './cli-options'
 import { debug, role } from './debug'
-import { enterHandshake, leaveHandshake } from './handshake-placement'
+import { initSocketState, type SocketState } from './socket-state'
+import { handshake, sessionHandle, type Handshake } from './handshake'
 import { recordPump, type RecordPump } from './record-pump'
 import { serverHello, type ServerHello } from './server-hello'
+import { handleRequests, type HandleRequests } from './handle-requests'
+import { transportEvents, type TransportEvents } from './transport-events'
 
 /** TLS sockets made in this process, by role (`tls.rustls.sockets`). */
 export const socketCounts = { client: 0, server: 0 }
@@ -79,16 +84,18 @@ export interface TLSSocketInternalOptions extends tls.TLSSocketOptions, EchOptio
   pskCallback?: unknown
 }
 
-interface QueuedWrite {
-  req: StreamRequest
-  chunks: Buffer[]
-  bytes: number
-}
-
 let tracingWarned = false
 let keylogWarned = false
 let keylogErrorWarned = false
 
+// The socket's state (socket-state.ts), and the methods of five parts kept
+// in their own files, installed on the prototype below: TypeScript learns
+// them from this interface.
+/** @internal */
+// biome-ignore lint/correctness/noUnusedVariables: merged with the class below
+interface TLSSocketImpl extends SocketState, Handshake, RecordPump, ServerHello, HandleRequests, TransportEvents {}
+
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: see the interface above
 class TLSSocketImpl extends net.Socket implements tls.TLSSocket {
   declare encrypted: true
   declare authorized: boolean
@@ -111,113 +118,6 @@ class TLSSocketImpl extends net.Socket implements tls.TLSSocket {
   declare _hadError: boolean
   declare _unrefTimer: () => void
   declare connecting: boolean
-
-  // The record pump (record-pump.ts), installed on the prototype below.
-  /** @internal */
-  declare _onCiphertext: RecordPump['_onCiphertext']
-  /** @internal */
-  declare _afterStep: RecordPump['_afterStep']
-  /** @internal */
-  declare _receiveOffLoop: RecordPump['_receiveOffLoop']
-  /** @internal */
-  declare _holdTickets: RecordPump['_holdTickets']
-  /** @internal */
-  declare _releaseTickets: RecordPump['_releaseTickets']
-  /** @internal */
-  declare _corkUntilImmediate: RecordPump['_corkUntilImmediate']
-  /** @internal */
-  declare _deliver: RecordPump['_deliver']
-  /** @internal */
-  declare _takeSessions: RecordPump['_takeSessions']
-  /** @internal */
-  declare _emitPendingSession: RecordPump['_emitPendingSession']
-  /** @internal */
-  declare _releaseHeldCiphertext: RecordPump['_releaseHeldCiphertext']
-  /** @internal */
-  declare _replay: RecordPump['_replay']
-
-  // The server's hello pipeline (server-hello.ts), installed on the prototype below.
-  /** @internal */
-  declare _onClientHello: ServerHello['_onClientHello']
-  /** @internal */
-  declare _chooseContext: ServerHello['_chooseContext']
-  /** @internal */
-  declare _useContext: ServerHello['_useContext']
-  /** @internal */
-  declare _acceptWith: ServerHello['_acceptWith']
-  /** @internal */
-  declare _chooseAlpn: ServerHello['_chooseAlpn']
-  /** @internal */
-  declare _storesSessions: ServerHello['_storesSessions']
-  /** @internal */
-  declare _emitNewSessions: ServerHello['_emitNewSessions']
-
-  /** @internal */
-  declare _isServer: boolean
-  /** @internal */
-  declare _context: SecureContext
-  /** @internal */
-  declare _transport: net.Socket | null
-  /** @internal */
-  declare _conn: NativeConnection | null
-  /** @internal */
-  declare _started: boolean
-  /** @internal The reader wants data (the handle's read state). */
-  declare _reading: boolean
-  /** @internal Writes and a shutdown that came before the handshake completed. */
-  declare _queuedWrites: QueuedWrite[]
-  /** @internal */
-  declare _pendingShutdown: StreamRequest | null
-  /** @internal Writes handed to the transport and not yet written by it. */
-  declare _inflight: Set<QueuedWrite>
-  /** @internal */
-  declare _pendingBytes: number
-  /** @internal */
-  declare _handshakeTimer: NodeJS.Timeout | null
-  /** @internal Nagle's algorithm as the user set it (setNoDelay), applied after the first data. */
-  declare _userNoDelay: boolean
-  /** @internal Nagle is off until the first application data after the handshake is out. */
-  declare _nagleDeferred: boolean
-  /** @internal The transport's 'end'/'close' that came while bytes were held. */
-  declare _heldTransportEvents: Set<'end' | 'close'>
-  /** @internal Counted in handshake-placement's sockets mid-handshake. */
-  declare _inHandshake: boolean
-  /** @internal Server, TLS 1.3: flushes held session tickets if nothing is written first. */
-  declare _ticketTimer: NodeJS.Timeout | null
-  /** @internal */
-  declare _peerChain: Buffer[] | null
-  /** @internal */
-  declare _maxSendFragment: number | undefined
-  /** @internal */
-  declare _eofEmitted: boolean
-  /** @internal The peer's close_notify came (EOF follows the plaintext before it). */
-  declare _peerClosed: boolean
-  /** @internal Client: the latest session delivered by 'session' (getSession()). */
-  declare _session: Buffer | undefined
-  /** @internal Client: 'session' waits until the server is verified, as in Node. */
-  declare _verified: boolean
-  /** @internal */
-  declare _pendingSessions: Buffer[]
-  /** @internal Server: 'newSession' callbacks not yet called. */
-  declare _newSessionsPending: number
-  /** @internal Server: what to do once they are. */
-  declare _afterNewSessions: (() => boolean) | null
-  /** @internal Server: what 'resumeSession' found for this ClientHello. */
-  declare _resumeData: Buffer | undefined
-  /** @internal Server: ciphertext that arrived while callbacks (SNI, ALPN, OCSP, sessions) ran. */
-  declare _heldCiphertext: Buffer[] | null
-  /** @internal Server: SNICallback chose the context. */
-  declare _sniChosen: boolean
-  /** @internal The `signal` option: once it aborted, connect() starts nothing (net's `_aborted`). */
-  declare _signal: AbortSignal | undefined
-  /** @internal Client: the Encrypted Client Hello to offer (echConfigList, echGrease). */
-  declare _ech: EchOffer
-  /** @internal */
-  declare _echAccepted: boolean
-  /** @internal Client: `earlyData`, checked and copied; handed to the native connection at _start(). */
-  declare _earlyData: Buffer | undefined
-  /** @internal */
-  declare _earlyDataAccepted: boolean
 
   /**
    * Client: whether the server accepted Encrypted Client Hello, set before
@@ -275,47 +175,6 @@ class TLSSocketImpl extends net.Socket implements tls.TLSSocket {
     }
   }
 
-  /** @internal Counts this socket as mid-handshake (see handshake-placement.ts) until _leaveHandshake. */
-  _enterHandshake(): void {
-    if (this._inHandshake) return
-    this._inHandshake = true
-    enterHandshake()
-  }
-
-  /** @internal */
-  _leaveHandshake(): void {
-    if (!this._inHandshake) return
-    this._inHandshake = false
-    leaveHandshake()
-  }
-
-  /** @internal */
-  _attach(transport: net.Socket, given: net.Socket | null): void {
-    this._transport = transport
-    this._parent = transport
-    // The TLS socket ends the transport itself (after close_notify, or on
-    // destroy): a transport ending its side on the peer's FIN could do so
-    // before held bytes (a pending handshake step or user callback) are
-    // read, and answers written to them would fail with EPIPE.
-    transport.allowHalfOpen = true
-    this._userNoDelay = noDelayOf(transport)
-    this._nagleDeferred = true
-    transport.setNoDelay(true)
-    transport.on('data', (chunk: Buffer) => this._onCiphertext(chunk))
-    transport.on('end', () => this._onTransportEnd())
-    transport.on('error', (err: Error) => this._onTransportError(err))
-    transport.on('close', () => this._onTransportClose())
-    const t = given ?? transport
-    this.connecting = t.connecting || (t instanceof net.Socket && !(t as TLSSocketImpl)._handle)
-    if (this.connecting) {
-      t.once('connect', () => {
-        this.connecting = false
-        this.emit('connect')
-        if (!given) this.emit('ready')
-      })
-    }
-  }
-
   /**
    * Connects a socket made without one (`new TLSSocket()` then
    * `connect(...)`, as tls.connect() does): the transport is a new TCP or
@@ -337,290 +196,7 @@ class TLSSocketImpl extends net.Socket implements tls.TLSSocket {
     return this
   }
 
-  // ---- the handle's side: what net.Socket and C++ consumers ask -----------
-
-  /** @internal */
-  _handleWrite(req: StreamRequest, chunks: Buffer[]): void {
-    let bytes = 0
-    for (const c of chunks) bytes += c.length
-    const write: QueuedWrite = { req, chunks, bytes }
-    this._pendingBytes += bytes
-    if (!this._secureEstablished) {
-      this._queuedWrites.push(write)
-      if (!this._isServer) this._start()
-      return
-    }
-    this._send(write)
-  }
-
-  /** @internal Encrypts one batch of writes and hands it to the transport in one write. */
-  _send(write: QueuedWrite): void {
-    const conn = this._conn
-    const t = this._transport
-    this._inflight.add(write)
-    if (!conn || !t || t.destroyed || t.writableEnded) {
-      process.nextTick(() => this._finishWrite(write, UV_EPIPE))
-      return
-    }
-    let records: Buffer | null
-    try {
-      conn.write(write.chunks)
-      this._releaseTickets() // held tickets leave with these records
-      records = conn.takeOutput()
-    } catch (err) {
-      process.nextTick(() => this._finishWrite(write, UV_EPIPE))
-      this._fail(err as Error)
-      return
-    }
-    if (!records) {
-      process.nextTick(() => this._finishWrite(write, 0))
-      return
-    }
-    // A failed transport write fails this write with the same errno
-    // (ECONNRESET from a peer that reset, EPIPE after a shutdown, ...).
-    t.write(records, (err?: Error | null) => this._finishWrite(write, err ? errnoOf(err) : 0))
-  }
-
-  /** @internal */
-  _finishWrite(write: QueuedWrite, status: number): void {
-    if (!this._inflight.delete(write)) return // cancelled by close
-    if (this._nagleDeferred) this._restoreNagle()
-    this._pendingBytes -= write.bytes
-    this.ssl?.finishWrite(write.req, status)
-    if (this._pendingShutdown && this._inflight.size === 0) this._shutdownNow()
-  }
-
-  /** @internal setNoDelay(): applied now, or once Nagle is back (see _restoreNagle). */
-  _handleNoDelay(enable: boolean): void {
-    this._userNoDelay = enable
-    if (!this._nagleDeferred) this._transport?.setNoDelay(enable)
-  }
-
-  /**
-   * Nagle's algorithm stays off on the transport from the ClientHello to
-   * the first application data sent after the handshake, then is what the
-   * user asked for (Node's default: on). The handshake's flights are one
-   * write each anyway; what this prevents is the first data, written a
-   * little after the last flight (a client's Finished, a server's held
-   * tickets), waiting for the peer's delayed ACK of that flight: about
-   * 40 ms on every new connection of a request/response protocol.
-   *
-   * @internal
-   */
-  _restoreNagle(): void {
-    this._nagleDeferred = false
-    if (!this._userNoDelay) this._transport?.setNoDelay(false)
-  }
-
-  /** @internal */
-  _handleShutdown(req: StreamRequest): void {
-    this._pendingShutdown = req
-    if (!this._secureEstablished) {
-      if (!this._isServer) this._start()
-      return
-    }
-    if (this._inflight.size === 0) this._shutdownNow()
-  }
-
-  /** @internal end(): close_notify (RFC 8446 §6.1), then the transport's end. */
-  _shutdownNow(): void {
-    const req = this._pendingShutdown
-    if (!req) return
-    const t = this._transport
-    const finish = () => {
-      if (this._pendingShutdown !== req) return
-      this._pendingShutdown = null
-      this.ssl?.finishShutdown(req, 0)
-    }
-    this._conn?.close()
-    this._flush()
-    if (t && !t.destroyed && !t.writableEnded) t.end(finish)
-    else process.nextTick(finish)
-  }
-
-  /** @internal */
-  _handleReading(reading: boolean): void {
-    this._reading = reading
-    this._applyFlow()
-  }
-
-  /** @internal */
-  _handleClose(done: () => void): void {
-    this._leaveHandshake()
-    if (this._handshakeTimer) {
-      clearTimeout(this._handshakeTimer)
-      this._handshakeTimer = null
-    }
-    this._releaseTickets()
-    const t = this._transport
-    const cancel = () => {
-      const handle = this.ssl
-      for (const w of [...this._queuedWrites, ...this._inflight]) handle?.finishWrite(w.req, UV_ECANCELED)
-      this._queuedWrites = []
-      this._inflight.clear()
-      this._pendingBytes = 0
-      const shutdown = this._pendingShutdown
-      this._pendingShutdown = null
-      if (shutdown) handle?.finishShutdown(shutdown, UV_ECANCELED)
-      this._conn = null
-      this.ssl = null
-      done()
-    }
-    if (!t || t.closed) {
-      setImmediate(cancel)
-      return
-    }
-    // Any alert was written already; as Node's TLSWrap, close at once.
-    finished(t, () => setImmediate(cancel))
-    t.destroy()
-  }
-
-  /** @internal */
-  _transportSocket(): net.Socket | null {
-    return this._transport
-  }
-
-  /** @internal */
-  _pendingWriteBytes(): number {
-    return this._pendingBytes
-  }
-
-  /** @internal Node's `ssl.verifyError()`: the peer chain's verification error. */
-  _verifyError(): Error | null {
-    const failure = this._conn?.authorizationError()
-    return failure ? codedError(failure.code, failure.message) : null
-  }
-
-  /** @internal Pauses the transport while nobody reads (after the handshake) or while callbacks run. */
-  _applyFlow(): void {
-    const t = this._transport
-    if (!t || t.destroyed) return
-    const flow = this._heldCiphertext === null && (!this._secureEstablished || this._reading)
-    if (flow) {
-      if (t.isPaused()) t.resume()
-    } else if (!t.isPaused()) {
-      t.pause()
-    }
-  }
-
-  // ---- handshake --------------------------------------------------------------
-
-  /** Creates the native connection and sends the ClientHello (client side). */
-  _start(): void {
-    debug('%s _start', role(this._isServer), 'handle?', Boolean(this._handle), 'connecting?', this.connecting)
-    if (this._started || this._isServer) return
-    if (this.connecting) {
-      this.once('connect', () => this._start())
-      return
-    }
-    if (!this._handle || !this._transport) return // destroyed before connecting
-    this._started = true
-    try {
-      const name = this._sniName() ?? this._clientHost()
-      this._conn = native.NativeConnection.client(this._context.context.native, {
-        servername: name,
-        // With ECH the real name goes in the encrypted ClientHello, also
-        // without an explicit servername (an IP address never).
-        sni: this._sniName() !== undefined || (this._ech.echConfigList !== undefined && !net.isIP(name)),
-        echConfigList: this._ech.echConfigList,
-        echGrease: this._ech.echGrease,
-        earlyData: this._earlyData,
-        rejectUnauthorized: this._rejectUnauthorized,
-        alpn: alpnList(this._tlsOptions.ALPNProtocols, 'options.ALPNProtocols'),
-        session: sessionHandle(this._tlsOptions.session),
-        keylog: this.listenerCount('keylog') > 0,
-      })
-      this._enterHandshake()
-      if (this._maxSendFragment) this._conn.setMaxSendFragment(this._maxSendFragment)
-      this._flush()
-    } catch (err) {
-      this._fail(err as Error)
-    }
-  }
-
-  /** @internal The name the client checks the certificate against and caches sessions under. */
-  _clientHost(): string {
-    const host = this._tlsOptions.host ?? (this._transport as { _host?: string } | null)?._host
-    return host || 'localhost'
-  }
-
-  /**
-   * The SNI name: only an explicit `servername`, as in node:tls (https.Agent
-   * fills it in for HTTPS); never an IP address (RFC 6066 §3).
-   *
-   * @internal
-   */
-  _sniName(): string | undefined {
-    const name = this._tlsOptions.servername
-    return name && !net.isIP(name) ? name : undefined
-  }
-
-  /** @internal Writes pending ciphertext (handshake, alerts, tickets) to the transport. */
-  _flush(): void {
-    this._releaseTickets()
-    const out = this._conn?.takeOutput()
-    const t = this._transport
-    if (!out || !t || t.destroyed || t.writableEnded) return
-    t.write(out)
-  }
-
-  /** @internal Client: the server is verified; 'session' may be emitted (tls.connect). */
-  _markVerified(): void {
-    this._verified = true
-    this._emitPendingSession()
-  }
-
-  /** @internal */
-  _onHandshakeDone(conn: NativeConnection): void {
-    debug('%s onhandshakedone', role(this._isServer))
-    if (!this._handle) return
-    this._secureEstablished = true
-    this._leaveHandshake()
-    if (this._handshakeTimer) {
-      clearTimeout(this._handshakeTimer)
-      this._handshakeTimer = null
-    }
-    const alpn = conn.alpnProtocol()
-    this.alpnProtocol = alpn ? alpn.toString('latin1') : false
-    if (this._isServer) {
-      this.servername = conn.serverName() ?? false
-      // Set before 'secure', for servers built on a plain net.Server
-      // (STARTTLS), which read them in their 'secure' handler.
-      if (this._requestCert) {
-        const failure = conn.authorizationError()
-        if (failure) this.authorizationError = failure.code as unknown as Error
-        else this.authorized = true
-      }
-    } else {
-      this.servername = this._sniName() ?? false
-      this._echAccepted = conn.echAccepted()
-    }
-    this._earlyDataAccepted = conn.earlyDataAccepted()
-    debug(
-      '%s _finishInit',
-      role(this._isServer),
-      'handle?',
-      Boolean(this._handle),
-      'alpn',
-      this.alpnProtocol,
-      'servername',
-      this.servername,
-    )
-    if (!this._isServer) {
-      if (this._tlsOptions.requestOCSP) {
-        debug('client onocspresponse')
-        this.emit('OCSPResponse', conn.ocspResponse())
-        if (!this._handle) return
-      }
-    }
-    this._applyFlow()
-    this.emit('secure')
-    if (!this._handle) return
-    const queued = this._queuedWrites
-    this._queuedWrites = []
-    for (const write of queued) this._send(write)
-    if (this._pendingShutdown && this._inflight.size === 0) this._shutdownNow()
-  }
+  // ---- failures ---------------------------------------------------------------
 
   /**
    * A Node-style `(err, value)` callback for user code that may answer
@@ -641,74 +217,6 @@ class TLSSocketImpl extends net.Socket implements tls.TLSSocket {
       else if (!this._handle) this.destroy(codedError('ERR_SOCKET_CLOSED', 'Socket is closed'))
       else next(value)
     }
-  }
-
-  /** @internal 'keylog' with NSS key log lines (a tls.Server relays them). */
-  _emitKeylog(conn: NativeConnection): void {
-    for (const line of conn.takeKeylog()) {
-      debug('onkeylog')
-      this.emit('keylog', line)
-    }
-  }
-
-  // ---- ends and failures -----------------------------------------------------
-
-  /** @internal */
-  _emitEOF(): void {
-    if (this._eofEmitted) return
-    this._eofEmitted = true
-    this._handle?.emitEOF()
-  }
-
-  /**
-   * The transport failed. A failed write of ours is reported to the write
-   * it belongs to (a user's write gets the error in its callback) or, for
-   * handshake records, alerts and close_notify, is only followed by the
-   * close, as with Node's TLSWrap; anything else (a reset while reading, a
-   * refused connection) is the socket's error.
-   *
-   * @internal
-   */
-  _onTransportError(err: Error): void {
-    if ((err as NodeJS.ErrnoException).syscall === 'write') return
-    this._emitTLSError(err)
-  }
-
-  /** @internal */
-  _onTransportEnd(): void {
-    // Bytes held for a pending step (a handshake step on the thread pool,
-    // a user callback) come before the end of the stream.
-    if (this._heldCiphertext) {
-      this._heldTransportEvents.add('end')
-      return
-    }
-    this._emitEOF()
-    // The peer left before the handshake finished: it never will. End our
-    // side too, as the transport did by itself when it was not half-open,
-    // so the socket closes (a server reports 'socket hang up').
-    const t = this._transport
-    if (!this._secureEstablished && t && !t.destroyed && !t.writableEnded) t.end()
-  }
-
-  /** @internal */
-  _onTransportClose(): void {
-    // Also when destroyed and then revived by `_undestroy()`: the handle
-    // is gone either way.
-    if (this.destroyed || !this._handle) return
-    if (this._heldCiphertext && this._transport?.readableEnded === true) {
-      this._heldTransportEvents.add('close')
-      return
-    }
-    // A transport destroyed under us takes the socket with it at once, as
-    // in Node; after the peer's orderly close, buffered plaintext can
-    // still be read before the socket goes away.
-    const orderly = this._transport?.readableEnded === true
-    if (!orderly || !this._secureEstablished || this.readableEnded || this.readableLength === 0) {
-      this.destroy()
-      return
-    }
-    this._emitEOF()
-    this.once('end', () => this.destroy())
   }
 
   /**
@@ -1004,37 +512,7 @@ function TLSSocket(this: TLSSocketImpl, socket?: Duplex | net.Socket | null, opt
   self.alpnProtocol = null
   self.authorized = false
   self.authorizationError = null
-  self._transport = null
-  self._conn = null
-  self._ech = self._isServer ? {} : echOffer(tlsOptions)
-  self._echAccepted = false
-  self._earlyData = self._isServer ? undefined : earlyDataBytes(tlsOptions.earlyData)
-  self._earlyDataAccepted = false
-  self._started = false
-  self._reading = false
-  self._queuedWrites = []
-  self._pendingShutdown = null
-  self._inflight = new Set()
-  self._pendingBytes = 0
-  self._handshakeTimer = null
-  self._ticketTimer = null
-  self._inHandshake = false
-  self._heldTransportEvents = new Set()
-  self._userNoDelay = false
-  self._nagleDeferred = false
-  self._peerChain = null
-  self._maxSendFragment = undefined
-  self._eofEmitted = false
-  self._peerClosed = false
-  self._session = undefined
-  self._verified = false
-  self._pendingSessions = []
-  self._newSessionsPending = 0
-  self._afterNewSessions = null
-  self._resumeData = undefined
-  self._heldCiphertext = null
-  self._sniChosen = false
-  self._signal = tlsOptions.signal
+  initSocketState(this, tlsOptions)
   self.encrypted = true
 
   const handle = createHandle(this)
@@ -1053,18 +531,6 @@ function TLSSocket(this: TLSSocketImpl, socket?: Duplex | net.Socket | null, opt
   if (enableTrace) this.enableTrace()
   // Read on the next tick, so the caller can add listeners first.
   process.nextTick(initRead, this)
-}
-
-/** A libuv status for a transport error: its errno, EPIPE if it has none. */
-function errnoOf(err: Error): number {
-  const errno = (err as NodeJS.ErrnoException).errno
-  return typeof errno === 'number' && errno < 0 ? errno : UV_EPIPE
-}
-
-/** Whether setNoDelay(true) is in effect on a net.Socket (net keeps it in `kSetNoDelay`). */
-function noDelayOf(socket: net.Socket): boolean {
-  const key = Object.getOwnPropertySymbols(socket).find((s) => s.description === 'kSetNoDelay')
-  return key ? Boolean((socket as unknown as Record<symbol, unknown>)[key]) : false
 }
 
 function initRead(socket: TLSSocketImpl): void {
@@ -1098,10 +564,15 @@ function logKeysToFile(socket: TLSSocketImpl, file: string): void {
   })
 }
 
-// The record pump (record-pump.ts) and the server's hello pipeline
-// (server-hello.ts): their methods go on the prototype as class methods
-// would (not enumerable).
-for (const [name, method] of Object.entries({ ...recordPump, ...serverHello })) {
+// The parts kept in their own files: their methods go on the prototype as
+// class methods would (not enumerable).
+for (const [name, method] of Object.entries({
+  ...handshake,
+  ...recordPump,
+  ...serverHello,
+  ...handleRequests,
+  ...transportEvents,
+})) {
   Object.defineProperty(TLSSocketImpl.prototype, name, { value: method, writable: true, configurable: true })
 }
 TLSSocket.prototype = TLSSocketImpl.prototype
@@ -1145,14 +616,6 @@ const GROUP_BITS: Record<string, number> = {
   prime256v1: 256,
   secp384r1: 384,
   secp521r1: 521,
-}
-
-/** The `session` option as bytes for the native side. */
-function sessionHandle(session: unknown): Buffer | undefined {
-  if (session === undefined || session === null || session === false) return undefined
-  if (typeof session === 'string') return Buffer.from(session, 'latin1')
-  if (ArrayBuffer.isView(session)) return Buffer.from(session.buffer, session.byteOffset, session.byteLength)
-  throw invalidArgType('options.session', 'an instance of Buffer, TypedArray, or DataView', session)
 }
 
 let traceWarned = false
