@@ -5,9 +5,11 @@
 //! connection from it. Here a context holds the parsed material once, and
 //! builds a rustls `ClientConfig`/`ServerConfig` per distinct set of
 //! per-connection options (`rejectUnauthorized`, ALPN list, ...), caching it:
-//! building a config costs far more than a connection should, and rustls's
-//! session caches live in the config, so reusing it is also what makes
-//! resumption possible.
+//! building a config costs far more than a connection should. A connection
+//! runs on a copy that shares every part by `Arc` but its key log and
+//! session cache (hooks.rs); rustls resumes a session only with the verifier
+//! and client-certificate resolver it was made with, which those copies
+//! share.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock, Weak};
@@ -15,14 +17,14 @@ use std::sync::{Arc, Mutex, OnceLock, Weak};
 use rustls::client::Resumption;
 use rustls::crypto::CryptoProvider;
 use rustls::pki_types::CertificateDer;
-use rustls::server::ServerSessionMemoryCache;
+use rustls::server::{NoServerSessionStorage, ServerSessionMemoryCache};
 use rustls::sign::CertifiedKey;
 use rustls::{ClientConfig, ServerConfig, SupportedProtocolVersion};
 
 use crate::anchors::Anchors;
 use crate::cert_compression::CertCompression;
 use crate::ech::{self, EchOffer};
-use crate::hooks::{ActiveHooks, NoTickets};
+use crate::hooks::NoTickets;
 use crate::identities::Identities;
 use crate::resolver::IdentityResolver;
 use crate::sync::lock;
@@ -489,10 +491,9 @@ impl SecureContext {
             builder.with_client_cert_resolver(Arc::new(IdentityResolver::new(m.identities.clone(), m.sigalgs.clone())));
         cfg.alpn_protocols = opts.alpn.clone();
         cfg.enable_sni = opts.sni;
-        // Sessions go through the connection's hooks: offered only when the
-        // user passes `session`, as in Node, and handed out as 'session'.
-        cfg.resumption = Resumption::store(Arc::new(ActiveHooks));
-        cfg.key_log = Arc::new(ActiveHooks);
+        // Each connection runs on a copy with its own key log and session
+        // cache (hooks.rs); none is shared between connections.
+        cfg.resumption = Resumption::disabled();
         m.cert_compression.apply_client(&mut cfg);
         let cfg = Arc::new(cfg);
         remember_client_config(&mut cache, opts, &cfg);
@@ -546,7 +547,6 @@ impl SecureContext {
                     .for_server(&m.provider.cipher_suites, self.honor_cipher_order),
             ));
         cfg.alpn_protocols = opts.alpn.clone();
-        cfg.key_log = Arc::new(ActiveHooks);
         m.cert_compression.apply_server(&mut cfg);
         // Stateless tickets (RFC 5077, RFC 8446 §4.6.1) under the context's
         // ticket keys, as Node issues by default: processes sharing
@@ -556,8 +556,10 @@ impl SecureContext {
             cfg.ticketer = Arc::new(NoTickets);
         }
         if opts.external_sessions {
+            // Sessions go to the connection's store (its hooks, see
+            // `Hooks::server_config`), none to the context's.
             cfg.ticketer = Arc::new(NoTickets);
-            cfg.session_storage = Arc::new(ActiveHooks);
+            cfg.session_storage = Arc::new(NoServerSessionStorage {});
         } else if self.max_early_data > 0 {
             // 0-RTT: rustls accepts early data only with tickets from a
             // stateful store, whose `take` hands each ticket out once (RFC

@@ -1,23 +1,29 @@
 //! Per-connection observers for rustls callbacks that live on configs.
 //!
-//! rustls hangs key logging, the client session cache and certificate
-//! verification on the `ClientConfig`/`ServerConfig`, shared by every
-//! connection made from it. Node reports them per socket (`'keylog'`,
-//! `'session'`, `'OCSPResponse'`). rustls calls them synchronously, from
-//! inside calls on one connection; so the shared configs carry
-//! [`ActiveHooks`], which forwards to the [`Hooks`] of the connection the
-//! pump is working on (set for the duration of each call by [`enter`]).
-//! Configs stay shared, which matters: rustls resumes a session only with
-//! the very verifier and resolver it was made with.
+//! rustls hangs key logging, the client session cache and the server's
+//! session store on the `ClientConfig`/`ServerConfig`; Node reports them per
+//! socket (`'keylog'`, `'session'`, `'newSession'`). So each connection runs
+//! on its own config, a copy of its context's that shares every expensive
+//! part by `Arc` and carries this connection's [`Hooks`] in those places
+//! ([`Hooks::client_config`], [`Hooks::server_config`]).
+//!
+//! Two reports come from parts the copy must share: rustls resumes a
+//! session only with the very verifier and client-certificate resolver
+//! (the same `Arc`s) it was made with, so those stay the context's; and
+//! rustls gives them no handle on the connection. The server's stapled
+//! OCSP response (seen by the verifier) and the signature schemes of its
+//! CertificateRequest (seen by the resolver) therefore reach the connection
+//! through [`enter`]: the client's pump names its hooks for the duration
+//! of each `receive` step, on the thread that runs it.
 
 use std::cell::RefCell;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
-use rustls::client::{ClientSessionStore, Tls12ClientSessionValue, Tls13ClientSessionValue};
+use rustls::client::{ClientSessionStore, Resumption, Tls12ClientSessionValue, Tls13ClientSessionValue};
 use rustls::pki_types::ServerName;
 use rustls::server::{ProducesTickets, StoresServerSessions};
-use rustls::{KeyLog, NamedGroup, SignatureScheme};
+use rustls::{ClientConfig, KeyLog, NamedGroup, ServerConfig, SignatureScheme};
 
 use crate::session_store::{self, SessionValue};
 use crate::sync::lock;
@@ -45,6 +51,29 @@ pub struct Hooks {
 impl Hooks {
     pub fn new(resume: Option<Vec<u8>>) -> Self {
         Self { resume, ..Self::default() }
+    }
+
+    /// This connection's client config: the context's `shared` one, with
+    /// the key log and the session cache this connection's own (a session
+    /// is offered only when the user passed `session`, as in Node, and each
+    /// new one becomes a 'session' Buffer).
+    pub fn client_config(self: &Arc<Self>, shared: &ClientConfig) -> Arc<ClientConfig> {
+        let mut cfg = shared.clone();
+        cfg.resumption = Resumption::store(self.clone());
+        cfg.key_log = self.clone();
+        Arc::new(cfg)
+    }
+
+    /// This connection's server config: the context's `shared` one, with
+    /// this connection's key log, and its session store when the server
+    /// keeps sessions itself ('newSession'/'resumeSession' listeners).
+    pub fn server_config(self: &Arc<Self>, shared: &ServerConfig, external_sessions: bool) -> Arc<ServerConfig> {
+        let mut cfg = shared.clone();
+        cfg.key_log = self.clone();
+        if external_sessions {
+            cfg.session_storage = self.clone();
+        }
+        Arc::new(cfg)
     }
 
     /// Start or stop collecting NSS key log lines (Node enables it when a
@@ -134,6 +163,8 @@ impl Hooks {
 }
 
 thread_local! {
+    /// The connection whose step runs on this thread: where the shared
+    /// verifier's and resolver's reports go.
     static CURRENT: RefCell<Option<Arc<Hooks>>> = const { RefCell::new(None) };
 }
 
@@ -172,91 +203,6 @@ pub fn record_peer_sigschemes(schemes: &[SignatureScheme]) {
 pub fn record_ocsp(response: &[u8]) {
     if let Some(h) = current() {
         h.record_ocsp(response);
-    }
-}
-
-/// What the shared configs carry: forwards to the current connection's
-/// [`Hooks`], and does nothing outside a pump call.
-#[derive(Debug, Default)]
-pub struct ActiveHooks;
-
-impl KeyLog for ActiveHooks {
-    fn log(&self, label: &str, client_random: &[u8], secret: &[u8]) {
-        if let Some(h) = current() {
-            h.log(label, client_random, secret);
-        }
-    }
-
-    fn will_log(&self, label: &str) -> bool {
-        current().is_some_and(|h| h.will_log(label))
-    }
-}
-
-impl ClientSessionStore for ActiveHooks {
-    fn set_kx_hint(&self, server_name: ServerName<'static>, group: NamedGroup) {
-        if let Some(h) = current() {
-            h.set_kx_hint(server_name, group);
-        }
-    }
-
-    fn kx_hint(&self, server_name: &ServerName<'_>) -> Option<NamedGroup> {
-        current()?.kx_hint(server_name)
-    }
-
-    fn set_tls12_session(&self, server_name: ServerName<'static>, value: Tls12ClientSessionValue) {
-        if let Some(h) = current() {
-            h.set_tls12_session(server_name, value);
-        }
-    }
-
-    fn tls12_session(&self, server_name: &ServerName<'_>) -> Option<Tls12ClientSessionValue> {
-        current()?.tls12_session(server_name)
-    }
-
-    fn remove_tls12_session(&self, server_name: &ServerName<'static>) {
-        if let Some(h) = current() {
-            h.remove_tls12_session(server_name);
-        }
-    }
-
-    fn insert_tls13_ticket(&self, server_name: ServerName<'static>, value: Tls13ClientSessionValue) {
-        if let Some(h) = current() {
-            h.insert_tls13_ticket(server_name, value);
-        }
-    }
-
-    fn take_tls13_ticket(&self, server_name: &ServerName<'static>) -> Option<Tls13ClientSessionValue> {
-        current()?.take_tls13_ticket(server_name)
-    }
-}
-
-/// The server's session cache when the server has 'newSession' or
-/// 'resumeSession' listeners: sessions live in the user's store, not here.
-/// rustls calls `put` when it makes a session (the key is the session id,
-/// or the TLS 1.3 ticket, which is then just that id) and `get`/`take` when
-/// a client offers one; the current connection answers from what its
-/// 'resumeSession' callback returned.
-impl StoresServerSessions for ActiveHooks {
-    fn put(&self, key: Vec<u8>, value: Vec<u8>) -> bool {
-        match current() {
-            Some(h) => {
-                lock(&h.new_server_sessions).push((key, value));
-                true
-            }
-            None => false,
-        }
-    }
-
-    fn get(&self, key: &[u8]) -> Option<Vec<u8>> {
-        current()?.server_session(key)
-    }
-
-    fn take(&self, key: &[u8]) -> Option<Vec<u8>> {
-        current()?.server_session(key)
-    }
-
-    fn can_cache(&self) -> bool {
-        true
     }
 }
 
@@ -340,28 +286,68 @@ impl ClientSessionStore for Hooks {
     }
 }
 
+/// The server's session cache when the server has 'newSession' or
+/// 'resumeSession' listeners: sessions live in the user's store, not here.
+/// rustls calls `put` when it makes a session (the key is the session id,
+/// or the TLS 1.3 ticket, which is then just that id) and `get`/`take` when
+/// a client offers one; this connection answers from what its
+/// 'resumeSession' callback returned.
+impl StoresServerSessions for Hooks {
+    fn put(&self, key: Vec<u8>, value: Vec<u8>) -> bool {
+        lock(&self.new_server_sessions).push((key, value));
+        true
+    }
+
+    fn get(&self, key: &[u8]) -> Option<Vec<u8>> {
+        self.server_session(key)
+    }
+
+    fn take(&self, key: &[u8]) -> Option<Vec<u8>> {
+        self.server_session(key)
+    }
+
+    fn can_cache(&self) -> bool {
+        true
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn active_hooks_reach_only_the_entered_connection() {
+    fn reports_reach_only_the_entered_connection() {
         let a = Arc::new(Hooks::new(None));
-        a.enable_keylog(true);
-        let shared = ActiveHooks;
-        shared.log("X", &[1], &[2]); // no connection entered: dropped
+        record_ocsp(b"nobody"); // no connection entered: dropped
         {
             let _in = enter(Some(&a));
-            assert!(shared.will_log("X"));
-            shared.log("X", &[1], &[2]);
+            record_ocsp(b"a's");
             {
                 let _nested = enter(None);
-                assert!(!shared.will_log("X"));
+                record_ocsp(b"nested");
+                record_peer_sigschemes(&[SignatureScheme::ED25519]);
             }
-            assert!(shared.will_log("X"));
+            record_peer_sigschemes(&[SignatureScheme::ECDSA_NISTP256_SHA256]);
         }
-        assert!(!shared.will_log("X"));
-        assert_eq!(a.take_keylog(), vec![b"X 01 02\n".to_vec()]);
+        record_ocsp(b"after");
+        assert_eq!(a.ocsp().as_deref(), Some(&b"a's"[..]));
+        assert_eq!(a.peer_sigschemes(), vec![SignatureScheme::ECDSA_NISTP256_SHA256]);
+    }
+
+    #[test]
+    fn a_connections_config_is_its_contexts_with_its_own_key_log_and_sessions() {
+        let shared = ClientConfig::builder_with_provider(Arc::new(rustls::crypto::aws_lc_rs::default_provider()))
+            .with_safe_default_protocol_versions()
+            .unwrap()
+            .with_root_certificates(rustls::RootCertStore::empty())
+            .with_no_client_auth();
+        let hooks = Arc::new(Hooks::new(None));
+        hooks.enable_keylog(true);
+        let cfg = hooks.client_config(&shared);
+        // rustls resumes only with the same resolver (and verifier) Arcs.
+        assert!(Arc::ptr_eq(&cfg.client_auth_cert_resolver, &shared.client_auth_cert_resolver));
+        assert!(cfg.key_log.will_log("CLIENT_RANDOM"));
+        assert!(!shared.key_log.will_log("CLIENT_RANDOM"));
     }
 
     #[test]

@@ -11,7 +11,7 @@ use rustls::Connection;
 use super::{event, unlimit, Progress, Pump, Stage};
 use crate::client_hello;
 use crate::config::{SecureContext, ServerOptions};
-use crate::hooks::{self, Hooks};
+use crate::hooks::Hooks;
 use crate::{ssl_error, Result, TlsError};
 
 /// The most ClientHello bytes kept for [`client_hello`] (rustls itself
@@ -154,12 +154,15 @@ impl Pump {
         };
         self.peer_sigschemes = accepted.client_hello().signature_schemes().to_vec();
         self.prefer_own_order = ctx.honors_cipher_order();
-        let config = match ocsp {
+        let shared = match ocsp {
             Some(response) => ctx.server_config_stapling(opts, response)?,
             None => ctx.server_config(opts)?,
         };
+        let config = match &hooks {
+            Some(h) => h.server_config(&shared, opts.external_sessions),
+            None => shared,
+        };
         self.hooks = hooks;
-        let _in = hooks::enter(self.hooks.as_ref());
         match accepted.into_connection(config) {
             Ok(conn) => {
                 let mut conn = Connection::Server(conn);

@@ -139,7 +139,7 @@ impl Pump {
     /// A client connection. `server_name` is what the server is checked
     /// and sessions are cached under; it is sent as SNI when `opts.sni`.
     pub fn client(ctx: &SecureContext, opts: &ClientOptions, server_name: &str, hooks: Arc<Hooks>) -> Result<Self> {
-        let config = ctx.client_config(opts)?;
+        let config = hooks.client_config(&*ctx.client_config(opts)?);
         // Without SNI the name is only a session-cache key (our verifier
         // leaves names to checkServerIdentity), so a host that is not a
         // valid DNS name, a socket path say, may stand in as a placeholder.
@@ -153,10 +153,7 @@ impl Pump {
                 ))
             }
         };
-        let conn = {
-            let _in = hooks::enter(Some(&hooks)); // the session to resume
-            ClientConnection::new(config, name.clone()).map_err(|e| ssl_error::from_rustls(&e, false))?
-        };
+        let conn = ClientConnection::new(config, name.clone()).map_err(|e| ssl_error::from_rustls(&e, false))?;
         let mut pump = Self::new(ctx, Stage::Live(Connection::Client(conn)));
         pump.check_chain_after = !opts.reject_unauthorized;
         pump.hooks = Some(hooks);
@@ -211,6 +208,7 @@ impl Pump {
     /// of plaintext is waiting (drain it and call again with the rest), and
     /// on a server when the ClientHello is complete (accept, then go on).
     pub fn receive(&mut self, data: &[u8]) -> Result<Progress> {
+        // The shared verifier and resolver report to this connection.
         let _in = hooks::enter(self.hooks.as_ref());
         match &mut self.stage {
             Stage::ReadingHello(_) => self.receive_hello(data),
@@ -313,7 +311,6 @@ impl Pump {
     /// `SSL_write`; rustls reads the chunks in place, without joining them.
     pub fn send(&mut self, chunks: &[&[u8]]) -> Result<()> {
         use std::io::IoSlice;
-        let _in = hooks::enter(self.hooks.as_ref()); // key updates are logged
         let Stage::Live(conn) = &mut self.stage else {
             return Err(TlsError::new("ERR_TLS_INVALID_STATE", "send() before the handshake started"));
         };
