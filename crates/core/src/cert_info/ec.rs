@@ -1,5 +1,13 @@
 //! EC groups and points: named and explicit curve parameters, and the
 //! point arithmetic needed to print a point uncompressed, as OpenSSL does.
+//!
+//! The arithmetic is the textbook prime-field kind on big integers, not the
+//! `p256`/`p384`/`p521`/`k256` crates: those decode points on their own
+//! curve only, while OpenSSL (and so Node) also prints keys given with
+//! explicit curve parameters (RFC 3279 §2.3.5 `ECParameters`), checking and
+//! decompressing their points with the parameters the certificate carries.
+//! That needs this generic path anyway, and one path for both keeps named
+//! and explicit curves answering alike (`cert_info_vs_node` checks both).
 
 use x509_parser::num_bigint::BigUint;
 
