@@ -42,30 +42,46 @@ export function until(predicate, ms = 5000, label = 'condition') {
 }
 
 /**
+ * Listens on `emitter` for the events named in `handlers` until one of them
+ * settles the returned promise (bounded): each handler is called with the
+ * event's first argument and `{ resolve, reject }`; once either is called,
+ * every listener this added is removed.
+ */
+function settleOn(emitter, handlers, ms, label) {
+  return withTimeout(
+    new Promise((resolve, reject) => {
+      const listeners = Object.entries(handlers).map(([event, handler]) => [event, (arg) => handler(arg, settle)])
+      const cleanup = () => {
+        for (const [event, listener] of listeners) emitter.removeListener(event, listener)
+      }
+      const settle = {
+        resolve: (value) => {
+          cleanup()
+          resolve(value)
+        },
+        reject: (err) => {
+          cleanup()
+          reject(err)
+        },
+      }
+      for (const [event, listener] of listeners) emitter.on(event, listener)
+    }),
+    ms,
+    label,
+  )
+}
+
+/** The handler for settleOn() that rejects with the emitted error. */
+const rejectWith = (err, { reject }) => reject(err)
+
+/**
  * Waits for `event` on `emitter` (bounded). Rejects on 'error' unless
  * `event` is 'error' itself. Resolves with the first argument of the event.
  */
 export function once(emitter, event, ms = 10_000) {
-  return withTimeout(
-    new Promise((resolve, reject) => {
-      const onEvent = (arg) => {
-        cleanup()
-        resolve(arg)
-      }
-      const onError = (err) => {
-        cleanup()
-        reject(err)
-      }
-      const cleanup = () => {
-        emitter.removeListener(event, onEvent)
-        if (event !== 'error') emitter.removeListener('error', onError)
-      }
-      emitter.on(event, onEvent)
-      if (event !== 'error') emitter.on('error', onError)
-    }),
-    ms,
-    `waiting for '${event}'`,
-  )
+  const handlers = { [event]: (arg, { resolve }) => resolve(arg) }
+  if (event !== 'error') handlers.error = rejectWith
+  return settleOn(emitter, handlers, ms, `waiting for '${event}'`)
 }
 
 const closePromises = new WeakMap()
@@ -111,43 +127,22 @@ export function sha256(data) {
 export function sha256Stream(stream, { bytes: expected, ms = 60_000 } = {}) {
   const hash = createHash('sha256')
   let bytes = 0
-  return withTimeout(
-    new Promise((resolve, reject) => {
-      const done = () => {
-        cleanup()
-        resolve({ hash: hash.digest('hex'), bytes })
-      }
-      const onData = (chunk) => {
+  const result = () => ({ hash: hash.digest('hex'), bytes })
+  return settleOn(
+    stream,
+    {
+      data: (chunk, { resolve }) => {
         bytes += chunk.length
         hash.update(chunk)
-        if (expected !== undefined && bytes >= expected) done()
-      }
-      const onEnd = () => {
-        if (expected === undefined) done()
-        else {
-          cleanup()
-          reject(new Error(`stream ended after ${bytes} of ${expected} bytes`))
-        }
-      }
-      const onClose = () => {
-        cleanup()
-        reject(new Error(`stream closed after ${bytes} bytes`))
-      }
-      const onError = (err) => {
-        cleanup()
-        reject(err)
-      }
-      const cleanup = () => {
-        stream.removeListener('data', onData)
-        stream.removeListener('end', onEnd)
-        stream.removeListener('close', onClose)
-        stream.removeListener('error', onError)
-      }
-      stream.on('data', onData)
-      stream.on('end', onEnd)
-      stream.on('close', onClose)
-      stream.on('error', onError)
-    }),
+        if (expected !== undefined && bytes >= expected) resolve(result())
+      },
+      end: (_arg, { resolve, reject }) => {
+        if (expected === undefined) resolve(result())
+        else reject(new Error(`stream ended after ${bytes} of ${expected} bytes`))
+      },
+      close: (_arg, { reject }) => reject(new Error(`stream closed after ${bytes} bytes`)),
+      error: rejectWith,
+    },
     ms,
     'sha256Stream',
   )
@@ -208,35 +203,14 @@ export async function pump(stream, total, { chunkSize = 1 << 20, seed = 1, end =
  * finishes first (a Writable that is ending never emits 'drain').
  */
 export function drain(stream, ms = 10_000) {
-  return withTimeout(
-    new Promise((resolve, reject) => {
-      const onDrain = () => {
-        cleanup()
-        resolve()
-      }
-      const onError = (err) => {
-        cleanup()
-        reject(err)
-      }
-      const onClose = () => {
-        cleanup()
-        reject(new Error("stream closed while waiting for 'drain'"))
-      }
-      const onFinish = () => {
-        cleanup()
-        reject(new Error("stream finished while waiting for 'drain'"))
-      }
-      const cleanup = () => {
-        stream.removeListener('drain', onDrain)
-        stream.removeListener('error', onError)
-        stream.removeListener('close', onClose)
-        stream.removeListener('finish', onFinish)
-      }
-      stream.on('drain', onDrain)
-      stream.on('error', onError)
-      stream.on('close', onClose)
-      stream.on('finish', onFinish)
-    }),
+  return settleOn(
+    stream,
+    {
+      drain: (_arg, { resolve }) => resolve(),
+      error: rejectWith,
+      close: (_arg, { reject }) => reject(new Error("stream closed while waiting for 'drain'")),
+      finish: (_arg, { reject }) => reject(new Error("stream finished while waiting for 'drain'")),
+    },
     ms,
     "waiting for 'drain'",
   )
@@ -262,32 +236,16 @@ export function collect(stream, ms = 20_000) {
 /** Reads from `stream` until the accumulated text matches `pattern` (bounded). */
 export function readUntil(stream, pattern, ms = 10_000) {
   let text = ''
-  return withTimeout(
-    new Promise((resolve, reject) => {
-      const onData = (chunk) => {
+  return settleOn(
+    stream,
+    {
+      data: (chunk, { resolve }) => {
         text += chunk.toString()
-        if (typeof pattern === 'string' ? text.includes(pattern) : pattern.test(text)) {
-          cleanup()
-          resolve(text)
-        }
-      }
-      const onEnd = () => {
-        cleanup()
-        reject(new Error(`stream ended before ${pattern}; got ${JSON.stringify(text)}`))
-      }
-      const onError = (err) => {
-        cleanup()
-        reject(err)
-      }
-      const cleanup = () => {
-        stream.removeListener('data', onData)
-        stream.removeListener('end', onEnd)
-        stream.removeListener('error', onError)
-      }
-      stream.on('data', onData)
-      stream.on('end', onEnd)
-      stream.on('error', onError)
-    }),
+        if (typeof pattern === 'string' ? text.includes(pattern) : pattern.test(text)) resolve(text)
+      },
+      end: (_arg, { reject }) => reject(new Error(`stream ended before ${pattern}; got ${JSON.stringify(text)}`)),
+      error: rejectWith,
+    },
     ms,
     `readUntil ${pattern}`,
   )
@@ -417,19 +375,9 @@ export function connect(t, tlsModule, options, ms = 10_000) {
   const socket = tlsModule.connect({ host: LOOPBACK, ...options })
   watchClose(socket)
   t.teardown(() => socket.destroy())
-  return withTimeout(
-    new Promise((resolve, reject) => {
-      const onError = (err) => {
-        socket.removeListener('secureConnect', onSecure)
-        reject(err)
-      }
-      const onSecure = () => {
-        socket.removeListener('error', onError)
-        resolve(socket)
-      }
-      socket.once('error', onError)
-      socket.once('secureConnect', onSecure)
-    }),
+  return settleOn(
+    socket,
+    { error: rejectWith, secureConnect: (_arg, { resolve }) => resolve(socket) },
     ms,
     'tls connect',
   )
@@ -461,17 +409,7 @@ export function tcpConnect(t, port, host = LOOPBACK, ms = 10_000) {
   const socket = net.connect(port, host)
   watchClose(socket)
   t.teardown(() => socket.destroy())
-  return withTimeout(
-    new Promise((resolve, reject) => {
-      socket.once('connect', () => {
-        socket.removeListener('error', reject)
-        resolve(socket)
-      })
-      socket.once('error', reject)
-    }),
-    ms,
-    'tcp connect',
-  )
+  return settleOn(socket, { connect: (_arg, { resolve }) => resolve(socket), error: rejectWith }, ms, 'tcp connect')
 }
 
 /** A plain TCP server on 127.0.0.1:0 calling `onConnection`; closed in teardown. */
