@@ -8,6 +8,10 @@
 //! prints `new crypto.X509Certificate(der).toLegacyObject()` for all of them as
 //! JSON, Buffers left out and `pubkey` as hex, and each case must match
 //! exactly: same fields, same values, same key order.
+//!
+//! The `x509_parser_*` tests prove the reason `cert_info` gives for its own
+//! DER reader: on some of these crafted certificates x509-parser differs from
+//! OpenSSL, while `certificate_object` agrees with Node.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -15,6 +19,11 @@ use std::process::Command;
 
 use rustls_node_core::cert_info::{certificate_object, public_key_der};
 use serde_json::Value;
+use x509_parser::certificate::X509Certificate;
+use x509_parser::error::X509Error;
+use x509_parser::nom;
+use x509_parser::prelude::FromDer;
+use x509_parser::x509::X509Name;
 
 type Make = fn(&Workdir) -> Vec<u8>;
 
@@ -599,6 +608,233 @@ fn garbage_is_rejected_with_nodes_error() {
 }
 
 // ---------------------------------------------------------------------------
+// Why cert_info does not read certificates with x509-parser
+//
+// The doc comment of `cert_info` (src/cert_info/mod.rs) gives the reason for
+// its own DER reader: x509-parser, which the crate depends on anyway, reads
+// some certificates differently from OpenSSL. Each test below shows one claim
+// of it on concrete certificates: what Node does with the bytes, what
+// x509-parser's `X509Certificate::from_der` does with the same bytes, and
+// that `certificate_object` agrees with Node on them.
+
+/// Node shows the time of each of these certificates, or `Bad time value`
+/// for a date that does not exist; x509-parser refuses the whole certificate.
+#[test]
+fn x509_parser_refuses_validity_times_node_reads() {
+    let w = Workdir::new();
+    let utc = |text: &[u8]| der(0x17, text);
+    let generalized = |text: &[u8]| der(0x18, text);
+    // (case, certificate, the field of Node's object with that time, its value)
+    let cases = [
+        (
+            "GeneralizedTime with an offset",
+            w.crafted(
+                "time-gt-offset",
+                Crafted { not_after: generalized(b"20240301003000+0100"), ..Crafted::default() },
+            ),
+            "valid_to",
+            "Feb 29 23:30:00 2024 GMT",
+        ),
+        (
+            "UTCTime in a 13th month",
+            w.crafted("time-month-13", Crafted { not_before: utc(b"261327084000Z"), ..Crafted::default() }),
+            "valid_from",
+            "Bad time value",
+        ),
+        (
+            "UTCTime on February 30th",
+            w.crafted("time-feb-30", Crafted { not_before: utc(b"260230120000Z"), ..Crafted::default() }),
+            "valid_from",
+            "Bad time value",
+        ),
+        (
+            "UTCTime at hour 24",
+            w.crafted("time-hour-24", Crafted { not_before: utc(b"260101240000Z"), ..Crafted::default() }),
+            "valid_from",
+            "Bad time value",
+        ),
+        (
+            "GeneralizedTime without a time zone",
+            w.crafted("time-gt-no-zone", Crafted { not_after: generalized(b"20260307010203"), ..Crafted::default() }),
+            "valid_to",
+            "Bad time value",
+        ),
+    ];
+    let certificates: Vec<(&str, Vec<u8>)> = cases.iter().map(|(case, der, _, _)| (*case, der.clone())).collect();
+    let node = node_reads_as_we_do(&w, &certificates);
+    for ((case, der, field, shown), node) in cases.iter().zip(&node) {
+        assert_eq!(node["object"][field], *shown, "{case}: Node's {field}");
+        assert!(
+            matches!(x509_parser_reads(der), Err(nom::Err::Error(X509Error::InvalidDate))),
+            "{case}: x509-parser should refuse the certificate as InvalidDate"
+        );
+    }
+
+    // Offsets in a UTCTime, by contrast, x509-parser reads, as the instant Node shows.
+    let der = w.crafted("time-utc-offset", Crafted { not_before: utc(b"261231230000-0130"), ..Crafted::default() });
+    let node = node_reads_as_we_do(&w, &[("UTCTime with an offset", der.clone())]);
+    assert_eq!(node[0]["object"]["valid_from"], "Jan  1 00:30:00 2027 GMT");
+    let not_before = x509_parser_reads(&der).expect("x509-parser reads a UTCTime offset").validity().not_before;
+    assert_eq!(not_before.timestamp(), 1_798_763_400); // 2027-01-01T00:30:00Z
+}
+
+/// Node refuses each of these certificates for its subject; x509-parser
+/// takes it, reading the malformed attribute as shown (`#` and hex where it
+/// has no text for the value).
+#[test]
+fn x509_parser_takes_malformed_names_node_refuses() {
+    let w = Workdir::new();
+    let one_attribute =
+        |attribute_type: Vec<u8>, value: Vec<u8>| der(0x30, &der(0x31, &der(0x30, &[attribute_type, value].concat())));
+    // (case, subject, x509-parser's attributes of it)
+    let cases = [
+        ("UTF8String that is not UTF-8", name(&[&[("2.5.4.3", 0x0c, b"\xc3(")]]), "2.5.4.3=#c328"),
+        ("GeneralString value", name(&[&[("2.5.4.3", 0x1b, b"general")]]), "2.5.4.3=#67656e6572616c"),
+        (
+            "BMPString with UTF-16 surrogates",
+            name(&[&[("2.5.4.3", 0x1e, &[0xd8, 0x3d, 0xde, 0x00])]]),
+            "2.5.4.3=#d83dde00",
+        ),
+        ("attribute type that is an INTEGER", one_attribute(der(0x02, &[1]), der(0x0c, b"x")), "0.1=x"),
+        (
+            "attribute type with a padded arc",
+            one_attribute(der(0x06, &[0x55, 0x80, 0x04, 0x03]), der(0x0c, b"x")),
+            "2.5.4.3=x",
+        ),
+        (
+            "attribute type whose last arc is unterminated",
+            one_attribute(der(0x06, &[0x55, 0x04, 0x83]), der(0x0c, b"x")),
+            "2.5.4.3=x",
+        ),
+    ];
+    let certificates: Vec<(&str, Vec<u8>)> = cases
+        .iter()
+        .enumerate()
+        .map(|(i, (case, subject, _))| {
+            let der = w.crafted(&format!("name-{i}"), Crafted { subject: subject.clone(), ..Crafted::default() });
+            (*case, der)
+        })
+        .collect();
+    let node = node_reads_as_we_do(&w, &certificates);
+    for (((case, der), (_, _, attributes)), node) in certificates.iter().zip(&cases).zip(&node) {
+        assert_eq!(node["error"], "ERR_OSSL_PEM_NO_START_LINE", "{case}: Node should refuse the certificate");
+        let certificate = x509_parser_reads(der).unwrap_or_else(|e| panic!("{case}: x509-parser refused it: {e:?}"));
+        assert_eq!(x509_parser_attributes(certificate.subject()), [*attributes], "{case}: x509-parser's subject");
+    }
+}
+
+/// Node refuses each of these certificates for the AlgorithmIdentifier of
+/// its public key; x509-parser takes it, reading the algorithm as shown.
+#[test]
+fn x509_parser_takes_malformed_algorithm_identifiers_node_refuses() {
+    let w = Workdir::new();
+    let p256_key = {
+        let spki = w.p256_spki();
+        let key = spki[spki.len() - 68..].to_vec();
+        assert_eq!(key[..3], [0x03, 0x42, 0x00], "the subjectPublicKey BIT STRING ends the SubjectPublicKeyInfo");
+        key
+    };
+    let ec_public_key = [0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01]; // 1.2.840.10045.2.1
+    let mut unterminated = ec_public_key;
+    unterminated[6] |= 0x80;
+    let p256 = oid("1.2.840.10045.3.1.7");
+    // (case, AlgorithmIdentifier, x509-parser's algorithm)
+    let cases = [
+        (
+            "an algorithm whose last arc is unterminated",
+            der(0x30, &[der(0x06, &unterminated), p256.clone()].concat()),
+            "1.2.840.10045.2.1",
+        ),
+        ("an empty algorithm", der(0x30, &[der(0x06, &[]), p256.clone()].concat()), ""),
+        (
+            "a third element after the parameters",
+            der(0x30, &[der(0x06, &ec_public_key), p256.clone(), vec![0x05, 0x00]].concat()),
+            "1.2.840.10045.2.1",
+        ),
+    ];
+    let certificates: Vec<(&str, Vec<u8>)> = cases
+        .iter()
+        .enumerate()
+        .map(|(i, (case, algorithm, _))| {
+            let spki = der(0x30, &[algorithm.clone(), p256_key.clone()].concat());
+            (*case, w.crafted(&format!("algorithm-{i}"), Crafted { spki: Some(spki), ..Crafted::default() }))
+        })
+        .collect();
+    let node = node_reads_as_we_do(&w, &certificates);
+    for (((case, der), (_, _, algorithm)), node) in certificates.iter().zip(&cases).zip(&node) {
+        assert_eq!(node["error"], "ERR_OSSL_PEM_NO_START_LINE", "{case}: Node should refuse the certificate");
+        let certificate = x509_parser_reads(der).unwrap_or_else(|e| panic!("{case}: x509-parser refused it: {e:?}"));
+        assert_eq!(certificate.public_key().algorithm.algorithm.to_id_string(), *algorithm, "{case}: x509-parser");
+    }
+}
+
+/// Node refuses each of these certificates, whose subject starts with
+/// `CN=head` and goes on with something malformed; x509-parser takes it and
+/// gives the subject as `CN=head` alone, without a sign of the rest.
+#[test]
+fn x509_parser_silently_drops_the_malformed_tail_of_a_name_node_refuses() {
+    let w = Workdir::new();
+    let head = der(0x30, &[oid("2.5.4.3"), der(0x0c, b"head")].concat());
+    let first_rdn = der(0x31, &head);
+    let cases = [
+        ("a NULL after the first RDN", der(0x30, &[first_rdn.clone(), vec![0x05, 0x00]].concat())),
+        ("an RDN cut off after the first", der(0x30, &[first_rdn.clone(), vec![0x31, 0x05, 0x30]].concat())),
+        ("a NULL after the first attribute of an RDN", der(0x30, &der(0x31, &[head, vec![0x05, 0x00]].concat()))),
+    ];
+    let certificates: Vec<(&str, Vec<u8>)> = cases
+        .iter()
+        .enumerate()
+        .map(|(i, (case, subject))| {
+            (*case, w.crafted(&format!("name-tail-{i}"), Crafted { subject: subject.clone(), ..Crafted::default() }))
+        })
+        .collect();
+    let node = node_reads_as_we_do(&w, &certificates);
+    for ((case, der), node) in certificates.iter().zip(&node) {
+        assert_eq!(node["error"], "ERR_OSSL_PEM_NO_START_LINE", "{case}: Node should refuse the certificate");
+        let certificate = x509_parser_reads(der).unwrap_or_else(|e| panic!("{case}: x509-parser refused it: {e:?}"));
+        assert_eq!(x509_parser_attributes(certificate.subject()), ["2.5.4.3=head"], "{case}: x509-parser's subject");
+    }
+}
+
+/// Node's reading of each certificate (`legacy()`, or `{ error }`), once
+/// `certificate_object` has been checked to read each the same.
+fn node_reads_as_we_do(w: &Workdir, certificates: &[(&str, Vec<u8>)]) -> Vec<Value> {
+    require_tool("openssl", "version");
+    require_tool("node", "--version");
+    let files: Vec<PathBuf> = certificates
+        .iter()
+        .map(|(case, der)| {
+            let file = w.path(&format!("{}.node.der", case.replace(' ', "-")));
+            fs::write(&file, der).unwrap();
+            file
+        })
+        .collect();
+    let node = node_legacy_objects(&files.iter().map(PathBuf::as_path).collect::<Vec<_>>());
+    let failures: Vec<String> =
+        certificates.iter().zip(&node).filter_map(|((case, der), expected)| compare(case, der, expected)).collect();
+    assert!(failures.is_empty(), "{} mismatches with Node:\n\n{}", failures.len(), failures.join("\n\n"));
+    node
+}
+
+/// x509-parser's reading of a whole certificate.
+fn x509_parser_reads(der: &[u8]) -> Result<X509Certificate<'_>, nom::Err<X509Error>> {
+    let (rest, certificate) = X509Certificate::from_der(der)?;
+    assert!(rest.is_empty(), "x509-parser left {} bytes", rest.len());
+    Ok(certificate)
+}
+
+/// The attributes of a name as x509-parser reads them: `type=value`, the
+/// value as its text or, where x509-parser has none, `#` and its bytes in hex.
+fn x509_parser_attributes(name: &X509Name<'_>) -> Vec<String> {
+    name.iter_attributes()
+        .map(|attribute| {
+            let value = attribute.as_str().map_or_else(|_| format!("#{}", hex(attribute.as_slice())), str::to_owned);
+            format!("{}={value}", attribute.attr_type().to_id_string())
+        })
+        .collect()
+}
+
+// ---------------------------------------------------------------------------
 // Node
 
 /// JavaScript: `legacy(x509)` is `{ object, pubkey }`, the object of
@@ -684,8 +920,11 @@ impl Drop for Workdir {
 
 impl Workdir {
     fn new() -> Self {
+        // Tests run in parallel threads: each gets a directory of its own.
+        static COUNT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let count = COUNT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().subsec_nanos();
-        let dir = std::env::temp_dir().join(format!("rustls-node-cert-info-{}-{nanos}", std::process::id()));
+        let dir = std::env::temp_dir().join(format!("rustls-node-cert-info-{}-{count}-{nanos}", std::process::id()));
         fs::create_dir_all(&dir).unwrap();
         Self { dir }
     }

@@ -17,14 +17,21 @@
 //! unreadable, ...).
 //!
 //! The certificate is read with the small DER reader in [`der`] rather than with
-//! `x509-parser` (of which only the big-integer type is used). Compared with
-//! Node on thousands of mutated certificates, x509-parser refused validity
-//! times OpenSSL takes (offsets, invalid dates that Node prints as `Bad time
-//! value`), took malformed names and algorithm identifiers OpenSSL refuses,
-//! and silently dropped the malformed tail of a name. What Node shows depends
-//! on such details (element order, string types, raw bytes, which parts
-//! OpenSSL decodes eagerly and which lazily), so they are handled here
-//! explicitly, each next to the OpenSSL behaviour it follows.
+//! `x509-parser` (of which only the big-integer type is used), because
+//! x509-parser 0.18 reads certificates differently from OpenSSL, as the
+//! `x509_parser_*` tests in `tests/cert_info_vs_node.rs` show, each on
+//! concrete certificates against Node. It refuses validity times OpenSSL
+//! takes: a GeneralizedTime with an offset (an offset in a UTCTime it reads),
+//! and dates that do not exist, such as a 13th month, which Node prints as
+//! `Bad time value`. It takes names and algorithm identifiers OpenSSL refuses:
+//! a UTF8String that is not UTF-8, a GeneralString, a BMPString with
+//! surrogates, an INTEGER as attribute type, object identifiers with a padded
+//! or unterminated arc (which it reads as well-formed ones), an empty
+//! algorithm, an AlgorithmIdentifier with a third element. And it silently
+//! drops the malformed tail of a name, where OpenSSL refuses the certificate.
+//! What Node shows depends on such details (element order, string types, raw
+//! bytes, which parts OpenSSL decodes eagerly and which lazily), so they are
+//! handled here explicitly, each next to the OpenSSL behaviour it follows.
 //!
 //! - [`certificate`]: the Certificate structure as `d2i_X509` decodes it
 //! - [`der`]: the DER reader and writer, with OpenSSL's leniencies
