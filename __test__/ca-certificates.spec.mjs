@@ -7,7 +7,6 @@
 // makes a connection trust, against a node:tls server.
 
 import test from 'ava'
-import { spawn } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -16,7 +15,7 @@ import { fileURLToPath } from 'node:url'
 
 import { fixtures } from './helpers/fixtures.mjs'
 import { tls, underTest } from './helpers/impl.mjs'
-import { LOOPBACK, listen } from './helpers/peers.mjs'
+import { LOOPBACK, listen, runNode } from './helpers/peers.mjs'
 
 const f = await fixtures()
 const REPO = path.join(path.dirname(fileURLToPath(import.meta.url)), '..')
@@ -24,22 +23,16 @@ const onRustls = underTest === 'rustls-node' ? test : test.skip
 const serial = underTest === 'rustls-node' ? test.serial : test.skip
 
 /** Runs `script` (CommonJS, `tls` bound to rustls-node) in a child with `env`; resolves its stdout JSON. */
-function child(script, { env = {}, flags = [] } = {}) {
-  return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, [...flags, '-e', `const tls = require('./dist/index.js');\n${script}`], {
+async function child(script, { env = {}, flags = [] } = {}) {
+  const { code, stdout, stderr } = await runNode(
+    [...flags, '-e', `const tls = require('./dist/index.js');\n${script}`],
+    {
       cwd: REPO,
       env: { ...process.env, NODE_OPTIONS: '', NODE_EXTRA_CA_CERTS: '', NODE_USE_SYSTEM_CA: '', ...env },
-    })
-    let out = ''
-    let err = ''
-    p.stdout.on('data', (d) => {
-      out += d
-    })
-    p.stderr.on('data', (d) => {
-      err += d
-    })
-    p.on('close', (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`exit ${code}: ${err}`))))
-  })
+    },
+  )
+  if (code !== 0) throw new Error(`exit ${code}: ${stderr}`)
+  return JSON.parse(stdout)
 }
 
 /** A child's connection to `port` with default trust: 'ok' or the error code. */

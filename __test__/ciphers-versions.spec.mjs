@@ -4,7 +4,6 @@
 // same test. TLS_IMPL=node runs it all on node:tls.
 
 import test from 'ava'
-import { spawn } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -14,7 +13,7 @@ import { fileURLToPath } from 'node:url'
 import { fixtures } from './helpers/fixtures.mjs'
 import { tls, underTest } from './helpers/impl.mjs'
 import { moreFixtures } from './helpers/more-fixtures.mjs'
-import { LOOPBACK, collect, connect, listen } from './helpers/peers.mjs'
+import { LOOPBACK, collect, connect, listen, runNode } from './helpers/peers.mjs'
 
 const f = await fixtures()
 const m = await moreFixtures()
@@ -82,22 +81,13 @@ test('a cipher list naming nothing, or an unknown TLS 1.3 suite, is "no cipher m
 // Node's TLS command-line flags
 
 /** Runs `script` in a child node with `flags`; resolves with its stdout lines. */
-function child(_t, { flags = [], env = {} }, script) {
-  return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, [...flags, '-e', `const tls = require(${JSON.stringify(MODULE)});\n${script}`], {
-      env: { ...process.env, NODE_OPTIONS: '', ...env },
-    })
-    let out = ''
-    let err = ''
-    p.stdout.on('data', (d) => {
-      out += d
-    })
-    p.stderr.on('data', (d) => {
-      err += d
-    })
-    p.on('error', reject)
-    p.on('close', (code) => (code === 0 ? resolve(out.trim().split('\n')) : reject(new Error(`exit ${code}: ${err}`))))
-  })
+async function child(_t, { flags = [], env = {} }, script) {
+  const { code, stdout, stderr } = await runNode(
+    [...flags, '-e', `const tls = require(${JSON.stringify(MODULE)});\n${script}`],
+    { env: { ...process.env, NODE_OPTIONS: '', ...env } },
+  )
+  if (code !== 0) throw new Error(`exit ${code}: ${stderr}`)
+  return stdout.trim().split('\n')
 }
 
 const DEFAULTS =

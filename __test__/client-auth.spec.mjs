@@ -11,7 +11,6 @@
 // this file against node:tls).
 
 import test from 'ava'
-import { spawn } from 'node:child_process'
 import nodeTls from 'node:tls'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -25,10 +24,10 @@ import {
   connect,
   connectError,
   listen,
+  runNode,
   runOpensslClient,
   until,
   watchClose,
-  withTimeout,
 } from './helpers/peers.mjs'
 
 const f = await fixtures()
@@ -553,24 +552,13 @@ const TLS_MODULE = underTest === 'rustls-node' ? path.join(REPO, 'index.mjs') : 
  * Runs `script` (default: CHILD) in a child node with `env` added; resolves
  * with { code, results (one JSON value per stdout line), stderr }.
  */
-function child(t, env, script = CHILD) {
-  const proc = spawn(process.execPath, ['--input-type=module', '-e', script], {
+async function child(env, script = CHILD) {
+  const { code, stdout, stderr } = await runNode(['--input-type=module', '-e', script], {
     env: { PATH: process.env.PATH, HOME: process.env.HOME, TLS_MODULE, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    ms: 20_000,
   })
-  let stdout = ''
-  let stderr = ''
-  proc.stdout.setEncoding('utf8').on('data', (d) => {
-    stdout += d
-  })
-  proc.stderr.setEncoding('utf8').on('data', (d) => {
-    stderr += d
-  })
-  const exit = new Promise((resolve) => proc.once('close', resolve))
-  t.teardown(() => {
-    if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL')
-  })
-  return withTimeout(exit, 20_000, 'child node').then((code) => ({
+  return {
     code,
     results: stdout
       .trim()
@@ -578,7 +566,7 @@ function child(t, env, script = CHILD) {
       .filter(Boolean)
       .map((l) => JSON.parse(l)),
     stderr,
-  }))
+  }
 }
 
 const EXTRA_CA_MISSING_WARNING = (file) =>
@@ -589,7 +577,7 @@ const REJECT_WARNING =
 test('NODE_EXTRA_CA_CERTS: a server certificate from that CA is trusted without ca', async (t) => {
   const { port } = await plainServer(t, sv(L.rsa))
   const caFile = await pemFile(m.root.cert, 'extra-ca')
-  const res = await child(t, { PORT: String(port), NODE_EXTRA_CA_CERTS: caFile })
+  const res = await child({ PORT: String(port), NODE_EXTRA_CA_CERTS: caFile })
   t.is(res.code, 0, res.stderr)
   t.deepEqual(res.results, [{ ok: true, authorized: true, authorizationError: null }])
   t.is(res.stderr, '')
@@ -605,13 +593,13 @@ test('NODE_EXTRA_CA_CERTS: an explicit ca option replaces the default store, ext
     s.on('secureConnect', () => { console.log(JSON.stringify([s.authorized, s.authorizationError])); s.destroy() })
     s.on('error', (e) => console.log(JSON.stringify(['error', e.code])))
   `
-  const res = await child(t, { NODE_EXTRA_CA_CERTS: caFile, OTHER_CA: m.otherRoot.cert }, script)
+  const res = await child({ NODE_EXTRA_CA_CERTS: caFile, OTHER_CA: m.otherRoot.cert }, script)
   t.deepEqual(res.results, [[false, 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY']])
 })
 
 test('NODE_EXTRA_CA_CERTS: without it the same server is not trusted (control)', async (t) => {
   const { port } = await plainServer(t, sv(L.rsa))
-  const res = await child(t, { PORT: String(port) })
+  const res = await child({ PORT: String(port) })
   t.deepEqual(res.results, [{ ok: false, code: 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY' }])
   t.is(res.stderr, '')
 })
@@ -619,7 +607,7 @@ test('NODE_EXTRA_CA_CERTS: without it the same server is not trusted (control)',
 test("NODE_EXTRA_CA_CERTS: a missing file prints Node's warning once; the connection is not trusted", async (t) => {
   const { port } = await plainServer(t, sv(L.rsa))
   const missing = path.join(m.dir, 'does-not-exist', 'extra-ca.pem')
-  const res = await child(t, { PORT: String(port), NODE_EXTRA_CA_CERTS: missing, REJECT: '0' })
+  const res = await child({ PORT: String(port), NODE_EXTRA_CA_CERTS: missing, REJECT: '0' })
   t.is(res.code, 0)
   t.deepEqual(res.results, [{ ok: true, authorized: false, authorizationError: 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY' }])
   t.is(res.stderr, EXTRA_CA_MISSING_WARNING(missing))
@@ -627,7 +615,7 @@ test("NODE_EXTRA_CA_CERTS: a missing file prints Node's warning once; the connec
 
 test("NODE_TLS_REJECT_UNAUTHORIZED=0: a self-signed server is accepted without ca, with Node's warning (once)", async (t) => {
   const { port } = await plainServer(t, { key: f.selfSigned.key, cert: f.selfSigned.cert })
-  const res = await child(t, { PORT: String(port), NODE_TLS_REJECT_UNAUTHORIZED: '0', CONNECTIONS: '2' })
+  const res = await child({ PORT: String(port), NODE_TLS_REJECT_UNAUTHORIZED: '0', CONNECTIONS: '2' })
   t.is(res.code, 0, res.stderr)
   t.deepEqual(res.results, [
     { ok: true, authorized: false, authorizationError: 'DEPTH_ZERO_SELF_SIGNED_CERT' },
@@ -638,7 +626,7 @@ test("NODE_TLS_REJECT_UNAUTHORIZED=0: a self-signed server is accepted without c
 
 test('NODE_TLS_REJECT_UNAUTHORIZED=0 with an explicit rejectUnauthorized: true: verification is enforced, the warning is still printed', async (t) => {
   const { port } = await plainServer(t, { key: f.selfSigned.key, cert: f.selfSigned.cert })
-  const res = await child(t, { PORT: String(port), NODE_TLS_REJECT_UNAUTHORIZED: '0', REJECT: '1' })
+  const res = await child({ PORT: String(port), NODE_TLS_REJECT_UNAUTHORIZED: '0', REJECT: '1' })
   t.deepEqual(res.results, [{ ok: false, code: 'DEPTH_ZERO_SELF_SIGNED_CERT' }])
   t.regex(res.stderr, REJECT_WARNING)
 })
@@ -646,7 +634,7 @@ test('NODE_TLS_REJECT_UNAUTHORIZED=0 with an explicit rejectUnauthorized: true: 
 test('NODE_TLS_REJECT_UNAUTHORIZED=1 (or unset): a self-signed server is refused, no warning', async (t) => {
   const { port } = await plainServer(t, { key: f.selfSigned.key, cert: f.selfSigned.cert })
   for (const env of [{ NODE_TLS_REJECT_UNAUTHORIZED: '1' }, {}]) {
-    const res = await child(t, { PORT: String(port), ...env })
+    const res = await child({ PORT: String(port), ...env })
     t.deepEqual(res.results, [{ ok: false, code: 'DEPTH_ZERO_SELF_SIGNED_CERT' }])
     t.is(res.stderr, '')
   }

@@ -4,18 +4,18 @@
 // the life of a connection must appear on both.
 
 import test from 'ava'
-import { spawn } from 'node:child_process'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 import { fixtures } from './helpers/fixtures.mjs'
 import { underTest } from './helpers/impl.mjs'
+import { runNode } from './helpers/peers.mjs'
 
 const f = await fixtures()
 const REPO = path.join(path.dirname(fileURLToPath(import.meta.url)), '..')
 const MODULE = underTest === 'node:tls' ? 'node:tls' : path.join(REPO, 'dist', 'index.js')
 
-function trace() {
+async function trace() {
   const script = `
     const tls = require(${JSON.stringify(MODULE)})
     const fs = require('node:fs')
@@ -25,15 +25,11 @@ function trace() {
       c.resume()
       c.on('close', () => server.close())
     })`
-  return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, ['-e', script], { env: { ...process.env, NODE_DEBUG: 'tls', NODE_OPTIONS: '' } })
-    let err = ''
-    p.stderr.on('data', (d) => {
-      err += d
-    })
-    p.on('error', reject)
-    p.on('close', (code) => (code === 0 ? resolve(err) : reject(new Error(`exit ${code}: ${err}`))))
+  const { code, stderr } = await runNode(['-e', script], {
+    env: { ...process.env, NODE_DEBUG: 'tls', NODE_OPTIONS: '' },
   })
+  if (code !== 0) throw new Error(`exit ${code}: ${stderr}`)
+  return stderr
 }
 
 test('NODE_DEBUG=tls traces a connection as Node does', async (t) => {

@@ -19,7 +19,6 @@
 // object, EventEmitter.captureRejections) are serial and restore it.
 
 import test from 'ava'
-import { spawn } from 'node:child_process'
 import { EventEmitter } from 'node:events'
 import http2 from 'node:http2'
 import https from 'node:https'
@@ -42,6 +41,7 @@ import {
   delay,
   listen,
   once,
+  runNode,
   until,
   watchClose,
   withTimeout,
@@ -468,20 +468,10 @@ console.log(JSON.stringify({ redirected: tls !== nodeTls, connects, body: respon
 
 async function runGot(t, url, mode) {
   const preload = isNode ? [] : ['--require', path.join(here, 'helpers', 'tls-redirect.cjs')]
-  const child = spawn(process.execPath, [...preload, '--input-type=module', '-e', GOT_CLIENT, url, f.ca.cert, mode], {
-    cwd: projectRoot,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  t.teardown(() => child.kill())
-  let stdout = ''
-  let stderr = ''
-  child.stdout.on('data', (d) => {
-    stdout += d
-  })
-  child.stderr.on('data', (d) => {
-    stderr += d
-  })
-  const code = await withTimeout(new Promise((resolve) => child.on('close', resolve)), 30_000, 'got child')
+  const { code, stdout, stderr } = await runNode(
+    [...preload, '--input-type=module', '-e', GOT_CLIENT, url, f.ca.cert, mode],
+    { cwd: projectRoot, stdio: ['ignore', 'pipe', 'pipe'], ms: 30_000 },
+  )
   t.is(code, 0, stderr)
   const result = JSON.parse(stdout.trim().split('\n').pop() || 'null')
   t.is(result?.redirected, !isNode, 'require("tls") in the child is the module under test')

@@ -24,13 +24,13 @@
 // missing binary fails them with a message naming the Debian package.
 
 import test from 'ava'
-import { spawn } from 'node:child_process'
 import http2 from 'node:http2'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 import { fixtures } from './helpers/fixtures.mjs'
 import { underTest } from './helpers/impl.mjs'
+import { runNode } from './helpers/peers.mjs'
 import { fileTeardown, skipped, startMariadb, startPostgres, startRedis } from './helpers/real-servers.mjs'
 
 const f = await fixtures()
@@ -119,40 +119,22 @@ async function limited(fn) {
 
 /** Runs the probe's `scenario` (under the flag when testing rustls-node, unless flag: false). */
 function probe(scenario, config = {}, { flag = onRustls } = {}) {
-  return limited(
-    () =>
-      new Promise((resolve, reject) => {
-        const args = [
-          ...(flag ? ['--import', 'rustls-node/register'] : []),
-          PROBE,
-          scenario,
-          JSON.stringify({ fixtures: f.dir, ...config }),
-        ]
-        const child = spawn(process.execPath, args, {
-          cwd: REPO,
-          env: { ...process.env, NODE_OPTIONS: '', NODE_EXTRA_CA_CERTS: f.path('ca.cert.pem') },
-        })
-        let stdout = ''
-        let stderr = ''
-        child.stdout.on('data', (d) => {
-          stdout += d
-        })
-        child.stderr.on('data', (d) => {
-          stderr += d
-        })
-        child.on('error', reject)
-        const timer = setTimeout(() => child.kill('SIGKILL'), 60_000)
-        child.on('close', (code, signal) => {
-          clearTimeout(timer)
-          const last = stdout.trim().split('\n').at(-1)
-          if (code !== 0 || !last) {
-            reject(new Error(`probe ${scenario} exited ${signal ?? code}\nstdout:\n${stdout}\nstderr:\n${stderr}`))
-            return
-          }
-          resolve({ ...JSON.parse(last), stderr })
-        })
-      }),
-  )
+  return limited(async () => {
+    const args = [
+      ...(flag ? ['--import', 'rustls-node/register'] : []),
+      PROBE,
+      scenario,
+      JSON.stringify({ fixtures: f.dir, ...config }),
+    ]
+    const { code, signal, stdout, stderr } = await runNode(args, {
+      cwd: REPO,
+      env: { ...process.env, NODE_OPTIONS: '', NODE_EXTRA_CA_CERTS: f.path('ca.cert.pem') },
+    })
+    const last = stdout.trim().split('\n').at(-1)
+    if (code !== 0 || !last)
+      throw new Error(`probe ${scenario} exited ${signal ?? code}\nstdout:\n${stdout}\nstderr:\n${stderr}`)
+    return { ...JSON.parse(last), stderr }
+  })
 }
 
 /** rustls-node carried exactly these sockets (and Node's tls none), or, under TLS_IMPL=node, no marker. */

@@ -9,12 +9,12 @@
 // flag, on Node's own tls, and must give the same answers minus the marker.
 
 import test from 'ava'
-import { spawn } from 'node:child_process'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 import { fixtures } from './helpers/fixtures.mjs'
 import { underTest } from './helpers/impl.mjs'
+import { runNode } from './helpers/peers.mjs'
 
 const f = await fixtures()
 const here = path.dirname(fileURLToPath(import.meta.url))
@@ -22,27 +22,11 @@ const REPO = path.join(here, '..')
 const PROBE = path.join(here, 'helpers', 'register-probe.mjs')
 const onRustls = underTest === 'rustls-node'
 
-/** Runs `node <flags> <script> <args>` in the repo; resolves { code, stdout, stderr }. */
+/** Runs `node <flags> <script> <args>` in the repo; resolves { code, signal, stdout, stderr }. */
 function run(flags, script, args = [], env = {}) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...flags, script, ...args], {
-      cwd: REPO,
-      env: { ...process.env, NODE_OPTIONS: '', NODE_EXTRA_CA_CERTS: f.path('ca.cert.pem'), ...env },
-    })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (d) => {
-      stdout += d
-    })
-    child.stderr.on('data', (d) => {
-      stderr += d
-    })
-    child.on('error', reject)
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000)
-    child.on('close', (code) => {
-      clearTimeout(timer)
-      resolve({ code, stdout, stderr })
-    })
+  return runNode([...flags, script, ...args], {
+    cwd: REPO,
+    env: { ...process.env, NODE_OPTIONS: '', NODE_EXTRA_CA_CERTS: f.path('ca.cert.pem'), ...env },
   })
 }
 

@@ -480,6 +480,34 @@ function spawnTracked(t, cmd, args, options = {}) {
 }
 
 /**
+ * Runs `node ...args` to its end (`options` go to spawn); resolves with
+ * { code, signal, stdout, stderr }, rejects if it cannot start. Killed
+ * (SIGKILL) if it runs longer than `ms`.
+ */
+export function runNode(args, { ms = 60_000, ...options } = {}) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, options)
+    let stdout = ''
+    let stderr = ''
+    child.stdout.setEncoding('utf8').on('data', (d) => {
+      stdout += d
+    })
+    child.stderr.setEncoding('utf8').on('data', (d) => {
+      stderr += d
+    })
+    const timer = setTimeout(() => child.kill('SIGKILL'), ms)
+    child.on('error', (err) => {
+      clearTimeout(timer)
+      reject(err)
+    })
+    child.on('close', (code, signal) => {
+      clearTimeout(timer)
+      resolve({ code, signal, stdout, stderr })
+    })
+  })
+}
+
+/**
  * Starts `openssl s_server -accept 127.0.0.1:<free port> ...args` and waits
  * until it listens (it prints ACCEPT). Retries with another port if the bind
  * fails. Resolves with { port, child, output() -> {stdout, stderr}, stop() }.
