@@ -7,29 +7,10 @@ import nodeTls from 'node:tls'
 
 import { fixtures } from './helpers/fixtures.mjs'
 import { tls } from './helpers/impl.mjs'
-import { LOOPBACK, closed, listen, tcpConnect, tcpServer, until, withTimeout } from './helpers/peers.mjs'
+import { captureClientHello, closed, listen, tcpConnect, until } from './helpers/peers.mjs'
 
 const f = await fixtures()
 const serverCreds = { key: f.rsa.key, cert: f.rsa.chain }
-
-/** A real TLS 1.3 ClientHello (with supported_versions), as node:tls sends it. */
-async function captureClientHello(t) {
-  let resolve
-  const hello = new Promise((r) => {
-    resolve = r
-  })
-  const { port } = await tcpServer(t, (raw) => {
-    raw.on('error', () => {})
-    raw.once('data', (d) => {
-      resolve(d)
-      raw.destroy()
-    })
-  })
-  const client = nodeTls.connect({ port, host: LOOPBACK, servername: 'localhost', ca: f.ca.cert })
-  client.on('error', () => {})
-  t.teardown(() => client.destroy())
-  return withTimeout(hello, 5000, 'ClientHello')
-}
 
 // test-tls13-legacy-version: with supported_versions, a legacy_version at or
 // below SSL 3.0 (or not 3.x at all) is refused with a protocol_version
@@ -43,7 +24,8 @@ for (const [major, minor, alert] of [
   [3, 0, null],
 ]) {
   test(`server: a TLS 1.3 ClientHello with legacy_version ${major}.${minor} -> ERR_SSL_BAD_LEGACY_VERSION${alert ? ', protocol_version alert' : ''}, closed`, async (t) => {
-    const hello = Buffer.from(await captureClientHello(t))
+    // A real TLS 1.3 ClientHello (with supported_versions), as node:tls sends it.
+    const hello = Buffer.from(await captureClientHello(t, nodeTls, { servername: 'localhost', ca: f.ca.cert }))
     t.is(hello[5], 1, 'a ClientHello')
     hello[9] = major // record header (5) + handshake header (4)
     hello[10] = minor

@@ -10,6 +10,7 @@ import { fixtures } from './helpers/fixtures.mjs'
 import { tls } from './helpers/impl.mjs'
 import {
   LOOPBACK,
+  captureClientHello,
   closed,
   connect,
   connectError,
@@ -23,31 +24,11 @@ import {
   tcpServer,
   until,
   watchClose,
-  withTimeout,
 } from './helpers/peers.mjs'
 
 const f = await fixtures()
 const serverCreds = { key: f.rsa.key, cert: f.rsa.chain }
 const clientCreds = { servername: 'localhost', ca: f.ca.cert }
-
-/** A real ClientHello, as node:tls sends it, captured by a plain TCP server. */
-async function captureClientHello(t) {
-  let resolve
-  const hello = new Promise((r) => {
-    resolve = r
-  })
-  const { port } = await tcpServer(t, (raw) => {
-    raw.on('error', () => {})
-    raw.once('data', (d) => {
-      resolve(d)
-      raw.destroy()
-    })
-  })
-  const client = nodeTls.connect({ port, host: LOOPBACK, ...clientCreds })
-  client.on('error', () => {})
-  t.teardown(() => client.destroy())
-  return withTimeout(hello, 5000, 'ClientHello')
-}
 
 /** The server still completes a normal handshake and echoes. */
 async function assertStillServes(t, port) {
@@ -69,7 +50,7 @@ async function firstClientError(clientErrors) {
 // The implementation as server
 
 test('server: client sends a partial ClientHello, then resets -> tlsClientError ECONNRESET, keeps serving', async (t) => {
-  const hello = await captureClientHello(t)
+  const hello = await captureClientHello(t, nodeTls, clientCreds)
   const { port, clientErrors } = await echoServer(t, tls, serverCreds)
   const raw = await tcpConnect(t, port)
   raw.on('error', () => {})
@@ -83,7 +64,7 @@ test('server: client sends a partial ClientHello, then resets -> tlsClientError 
 })
 
 test('server: client sends a partial ClientHello, then closes cleanly -> tlsClientError ECONNRESET', async (t) => {
-  const hello = await captureClientHello(t)
+  const hello = await captureClientHello(t, nodeTls, clientCreds)
   const { port, clientErrors } = await echoServer(t, tls, serverCreds)
   const raw = await tcpConnect(t, port)
   raw.on('error', () => {})

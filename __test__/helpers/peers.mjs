@@ -432,6 +432,29 @@ export async function tcpServer(t, onConnection) {
   return { server, port: server.address().port, sockets }
 }
 
+/**
+ * The first bytes a `tlsModule` client connecting with `options` sends (its
+ * ClientHello), as a plain TCP server receives them (bounded); the client
+ * is destroyed in teardown.
+ */
+export async function captureClientHello(t, tlsModule, options) {
+  let resolve
+  const hello = new Promise((r) => {
+    resolve = r
+  })
+  const { port } = await tcpServer(t, (raw) => {
+    raw.on('error', () => {})
+    raw.once('data', (d) => {
+      resolve(d)
+      raw.destroy()
+    })
+  })
+  const client = tlsModule.connect({ port, host: LOOPBACK, ...options })
+  client.on('error', () => {})
+  t.teardown(() => client.destroy())
+  return withTimeout(hello, 5000, 'ClientHello')
+}
+
 /** Finds a currently free TCP port on 127.0.0.1. */
 export function freePort() {
   return new Promise((resolve, reject) => {
