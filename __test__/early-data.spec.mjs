@@ -196,16 +196,7 @@ ownTest('earlyData without a session is ordinary data', async (t) => {
 })
 
 ownTest('rustls-node client → openssl s_server -early_data: the server reads the early data', async (t) => {
-  const server = await startOpensslServer(t, [
-    '-cert',
-    f.path('rsa.cert.pem'),
-    '-cert_chain',
-    f.path('intermediate.cert.pem'),
-    '-key',
-    f.path('rsa.key.pem'),
-    '-tls1_3',
-    '-early_data',
-  ])
+  const server = await startOpensslServer(t, [...f.opensslServerArgs('rsa'), '-tls1_3', '-early_data'])
   const session = await firstSession(t, server.port)
   const socket = tls.connect({
     host: LOOPBACK,

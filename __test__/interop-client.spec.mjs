@@ -36,6 +36,8 @@ const KINDS = ['rsa', 'ecdsa', 'ed25519']
 const VERSIONS = ['TLSv1.2', 'TLSv1.3']
 
 const serverCreds = (kind) => ({ key: f[kind].key, cert: f[kind].chain })
+/** A server that requires a client certificate from the client CA. */
+const requireClientCert = { ...serverCreds('rsa'), requestCert: true, rejectUnauthorized: true, ca: f.clientCa.cert }
 
 /** Writes `text` and reads until `expected` (default: the same text) has come back (bounded). */
 async function roundTrip(socket, text, expected = text) {
@@ -76,16 +78,7 @@ for (const kind of KINDS) {
 
     test(`openssl s_server, ${kind} cert, ${version}: verified against ca, echo (-rev) works`, async (t) => {
       const flag = version === 'TLSv1.3' ? '-tls1_3' : '-tls1_2'
-      const server = await startOpensslServer(t, [
-        '-cert',
-        f.path(`${kind}.cert.pem`),
-        '-cert_chain',
-        f.path('intermediate.cert.pem'),
-        '-key',
-        f.path(`${kind}.key.pem`),
-        flag,
-        '-rev',
-      ])
+      const server = await startOpensslServer(t, [...f.opensslServerArgs(kind), flag, '-rev'])
       const socket = await connect(t, tls, { port: server.port, servername: 'localhost', ca: f.ca.cert })
       t.is(socket.getProtocol(), version)
       t.true(socket.authorized)
@@ -97,15 +90,7 @@ for (const kind of KINDS) {
 }
 
 test('openssl s_server -www: HTTP/1.0 request gets the status page, then end before close', async (t) => {
-  const server = await startOpensslServer(t, [
-    '-cert',
-    f.path('rsa.cert.pem'),
-    '-cert_chain',
-    f.path('intermediate.cert.pem'),
-    '-key',
-    f.path('rsa.key.pem'),
-    '-www',
-  ])
+  const server = await startOpensslServer(t, [...f.opensslServerArgs('rsa'), '-www'])
   const socket = await connect(t, tls, { port: server.port, servername: 'localhost', ca: f.ca.cert })
   const protocol = socket.getProtocol()
   const cipher = socket.getCipher().name
@@ -627,22 +612,11 @@ test('events: a failed handshake emits error then close, never secureConnect', a
 for (const version of VERSIONS) {
   test(`client certificate (key/cert) accepted by a node:tls server with requestCert, ${version}`, async (t) => {
     const seen = []
-    const { port } = await listen(
-      t,
-      nodeTls,
-      {
-        ...serverCreds('rsa'),
-        requestCert: true,
-        rejectUnauthorized: true,
-        ca: f.clientCa.cert,
-        maxVersion: version,
-      },
-      (s) => {
-        seen.push({ authorized: s.authorized, cn: s.getPeerCertificate().subject?.CN })
-        s.on('error', () => {})
-        s.pipe(s)
-      },
-    )
+    const { port } = await listen(t, nodeTls, { ...requireClientCert, maxVersion: version }, (s) => {
+      seen.push({ authorized: s.authorized, cn: s.getPeerCertificate().subject?.CN })
+      s.on('error', () => {})
+      s.pipe(s)
+    })
     const socket = await connect(t, tls, {
       port,
       servername: 'localhost',
@@ -658,25 +632,13 @@ for (const version of VERSIONS) {
 }
 
 test('no client certificate for a server that requires one: TLS 1.2 handshake_failure alert', async (t) => {
-  const { port } = await echoServer(t, nodeTls, {
-    ...serverCreds('rsa'),
-    requestCert: true,
-    rejectUnauthorized: true,
-    ca: f.clientCa.cert,
-    maxVersion: 'TLSv1.2',
-  })
+  const { port } = await echoServer(t, nodeTls, { ...requireClientCert, maxVersion: 'TLSv1.2' })
   const err = await connectError(t, tls, { port, servername: 'localhost', ca: f.ca.cert })
   t.is(err.code, 'ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE')
 })
 
 test('no client certificate for a server that requires one: TLS 1.3 certificate_required alert', async (t) => {
-  const { port } = await echoServer(t, nodeTls, {
-    ...serverCreds('rsa'),
-    requestCert: true,
-    rejectUnauthorized: true,
-    ca: f.clientCa.cert,
-    minVersion: 'TLSv1.3',
-  })
+  const { port } = await echoServer(t, nodeTls, { ...requireClientCert, minVersion: 'TLSv1.3' })
   const socket = tls.connect({ port, host: LOOPBACK, servername: 'localhost', ca: f.ca.cert })
   t.teardown(() => socket.destroy())
   watchClose(socket)

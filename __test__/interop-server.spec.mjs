@@ -31,6 +31,8 @@ const f = await fixtures()
 const KINDS = ['rsa', 'ecdsa', 'ed25519']
 const VERSIONS = ['TLSv1.2', 'TLSv1.3']
 const serverCreds = (kind) => ({ key: f[kind].key, cert: f[kind].chain })
+/** A server that requires a client certificate from the client CA. */
+const requireClientCert = { ...serverCreds('rsa'), requestCert: true, rejectUnauthorized: true, ca: f.clientCa.cert }
 
 /** A server answering every request with a minimal HTTP/1.1 response. */
 function httpServer(t, options, body = 'hello from the tls server\n') {
@@ -181,22 +183,12 @@ test('ALPNProtocols on the server: the client sees the selected protocol', async
 
 test('requestCert + ca: a valid client certificate makes socket.authorized true', async (t) => {
   const seen = []
-  const { port } = await listen(
-    t,
-    tls,
-    {
-      ...serverCreds('rsa'),
-      requestCert: true,
-      rejectUnauthorized: true,
-      ca: f.clientCa.cert,
-    },
-    (socket) => {
-      const peer = socket.getPeerCertificate()
-      seen.push({ authorized: socket.authorized, error: socket.authorizationError, cn: peer.subject.CN, raw: peer.raw })
-      socket.on('error', () => {})
-      socket.end('welcome')
-    },
-  )
+  const { port } = await listen(t, tls, requireClientCert, (socket) => {
+    const peer = socket.getPeerCertificate()
+    seen.push({ authorized: socket.authorized, error: socket.authorizationError, cn: peer.subject.CN, raw: peer.raw })
+    socket.on('error', () => {})
+    socket.end('welcome')
+  })
   const client = await connect(t, nodeTls, {
     port,
     servername: 'localhost',
@@ -214,25 +206,15 @@ test('requestCert + ca: a valid client certificate makes socket.authorized true'
 
 test('requestCert, rejectUnauthorized false, no client certificate: connection allowed, authorized false', async (t) => {
   const seen = []
-  const { port } = await listen(
-    t,
-    tls,
-    {
-      ...serverCreds('rsa'),
-      requestCert: true,
-      rejectUnauthorized: false,
-      ca: f.clientCa.cert,
-    },
-    (socket) => {
-      seen.push({
-        authorized: socket.authorized,
-        error: socket.authorizationError,
-        peerKeys: Object.keys(socket.getPeerCertificate()),
-      })
-      socket.on('error', () => {})
-      socket.end('anonymous ok')
-    },
-  )
+  const { port } = await listen(t, tls, { ...requireClientCert, rejectUnauthorized: false }, (socket) => {
+    seen.push({
+      authorized: socket.authorized,
+      error: socket.authorizationError,
+      peerKeys: Object.keys(socket.getPeerCertificate()),
+    })
+    socket.on('error', () => {})
+    socket.end('anonymous ok')
+  })
   const client = await connect(t, nodeTls, { port, servername: 'localhost', ca: f.ca.cert })
   t.is((await collect(client)).toString(), 'anonymous ok')
   // Node reports a missing client certificate as UNABLE_TO_GET_ISSUER_CERT.
@@ -240,20 +222,10 @@ test('requestCert, rejectUnauthorized false, no client certificate: connection a
 })
 
 test('requestCert + rejectUnauthorized, TLS 1.3 client without certificate: both sides fail', async (t) => {
-  const { port, clientErrors } = await listen(
-    t,
-    tls,
-    {
-      ...serverCreds('rsa'),
-      requestCert: true,
-      rejectUnauthorized: true,
-      ca: f.clientCa.cert,
-    },
-    (socket) => {
-      socket.on('error', () => {})
-      socket.end('should not get here')
-    },
-  )
+  const { port, clientErrors } = await listen(t, tls, requireClientCert, (socket) => {
+    socket.on('error', () => {})
+    socket.end('should not get here')
+  })
   const client = nodeTls.connect({
     port,
     host: LOOPBACK,
@@ -277,21 +249,11 @@ test('requestCert + rejectUnauthorized, TLS 1.3 client without certificate: both
 
 test('requestCert + rejectUnauthorized, TLS 1.2 client certificate from an untrusted CA: refused', async (t) => {
   const secureConnections = []
-  const { port, clientErrors } = await listen(
-    t,
-    tls,
-    {
-      ...serverCreds('rsa'),
-      requestCert: true,
-      rejectUnauthorized: true,
-      ca: f.ca.cert,
-    },
-    (socket) => {
-      secureConnections.push(socket)
-      socket.on('error', () => {})
-      socket.end('should not get here')
-    },
-  )
+  const { port, clientErrors } = await listen(t, tls, { ...requireClientCert, ca: f.ca.cert }, (socket) => {
+    secureConnections.push(socket)
+    socket.on('error', () => {})
+    socket.end('should not get here')
+  })
   // f.client is signed by the client CA, which this server does not trust.
   const client = nodeTls.connect({
     port,

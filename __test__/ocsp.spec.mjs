@@ -115,17 +115,7 @@ test('openssl s_client -status sees the stapled response as a real OCSP response
 })
 
 test("client requestOCSP: 'OCSPResponse' before 'secureConnect', from openssl s_server -status_file", async (t) => {
-  const { port } = await startOpensslServer(t, [
-    '-cert',
-    f.path('rsa.cert.pem'),
-    '-key',
-    f.path('rsa.key.pem'),
-    '-cert_chain',
-    f.path('intermediate.cert.pem'),
-    '-status_file',
-    response.path,
-    '-www',
-  ])
+  const { port } = await startOpensslServer(t, [...f.opensslServerArgs('rsa'), '-status_file', response.path, '-www'])
   const order = []
   const socket = tls.connect({ host: '127.0.0.1', port, servername: 'localhost', ca: f.ca.cert, requestOCSP: true })
   socket.on('OCSPResponse', (r) => order.push(['OCSPResponse', r]))

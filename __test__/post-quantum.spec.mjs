@@ -122,15 +122,7 @@ test('classical-only peers still connect: openssl s_client -groups X25519 and no
 })
 
 test('a rustls-node client with the default groups connects to an OpenSSL 3.0 server without ML-KEM', async (t) => {
-  const server = await startOpensslServer(t, [
-    '-key',
-    f.path('ecdsa.key.pem'),
-    '-cert',
-    f.path('ecdsa.cert.pem'),
-    '-cert_chain',
-    f.path('intermediate.cert.pem'),
-    '-www',
-  ])
+  const server = await startOpensslServer(t, [...f.opensslServerArgs('ecdsa'), '-www'])
   const socket = await connect(t, tls, clientOptions({ port: server.port }))
   t.deepEqual(socket.getEphemeralKeyInfo(), { type: 'ECDH', name: 'X25519', size: 253 })
 })

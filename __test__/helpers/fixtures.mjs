@@ -25,6 +25,8 @@
 //        the RSA leaf's key as encrypted PKCS#8 (AES-256-CBC, passphrase 'secret')
 //   f.dir          the cache directory (every PEM is also a file in there)
 //   f.path(name)   absolute path of a cached file, e.g. f.path('rsa.chain.pem')
+//   f.opensslServerArgs(kind)  `openssl s_server` arguments serving leaf `kind`
+//                  (rsa, ecdsa, ed25519) with the intermediate: -cert, -cert_chain, -key
 //
 //   await pemFile(pem)        writes a PEM to a temp file and returns its path
 //                             (for openssl/curl arguments; removed at exit)
@@ -81,6 +83,14 @@ async function load() {
   return Object.freeze({
     dir: pki.dir,
     path: pki.path,
+    opensslServerArgs: (kind) => [
+      '-cert',
+      pki.path(`${kind}.cert.pem`),
+      '-cert_chain',
+      pki.path('intermediate.cert.pem'),
+      '-key',
+      pki.path(`${kind}.key.pem`),
+    ],
     ca: pki.pair('ca'),
     intermediate: pki.pair('intermediate'),
     rsa: leaf('rsa'),
