@@ -9,7 +9,7 @@ import os from 'node:os'
 import path from 'node:path'
 import nodeTls from 'node:tls'
 
-import { fixtures } from './helpers/fixtures.mjs'
+import { fixtures, refusedLeaves } from './helpers/fixtures.mjs'
 import { tls, underTest } from './helpers/impl.mjs'
 import {
   LOOPBACK,
@@ -162,24 +162,7 @@ const verifyFailures = [
     client: { ca: f.ca.cert },
     code: 'DEPTH_ZERO_SELF_SIGNED_CERT',
   },
-  {
-    title: 'expired leaf',
-    server: { key: f.expired.key, cert: f.expired.chain },
-    client: { ca: f.ca.cert },
-    code: 'CERT_HAS_EXPIRED',
-  },
-  {
-    title: 'not-yet-valid leaf',
-    server: { key: f.notYetValid.key, cert: f.notYetValid.chain },
-    client: { ca: f.ca.cert },
-    code: 'CERT_NOT_YET_VALID',
-  },
-  {
-    title: 'certificate for another name',
-    server: { key: f.wrongName.key, cert: f.wrongName.chain },
-    client: { ca: f.ca.cert },
-    code: 'ERR_TLS_CERT_ALTNAME_INVALID',
-  },
+  ...refusedLeaves(f),
 ]
 
 for (const c of verifyFailures) {

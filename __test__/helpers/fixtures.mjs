@@ -28,6 +28,10 @@
 //   f.opensslServerArgs(kind)  `openssl s_server` arguments serving leaf `kind`
 //                  (rsa, ecdsa, ed25519) with the intermediate: -cert, -cert_chain, -key
 //
+//   refusedLeaves(f)  the expired, not-yet-valid and wrong-name leaves as the
+//        cases of a verification table: [{ title, server, client, code }], the
+//        server's and the client's options and the error node:tls reports
+//
 //   await pemFile(pem)        writes a PEM to a temp file and returns its path
 //                             (for openssl/curl arguments; removed at exit)
 
@@ -108,6 +112,30 @@ async function load() {
       passphrase: PASSPHRASE,
     },
   })
+}
+
+/** The leaves a client trusting f.ca refuses, each with node:tls's error code (see the header). */
+export function refusedLeaves(f) {
+  return [
+    {
+      title: 'expired leaf',
+      server: { key: f.expired.key, cert: f.expired.chain },
+      client: { ca: f.ca.cert },
+      code: 'CERT_HAS_EXPIRED',
+    },
+    {
+      title: 'not-yet-valid leaf',
+      server: { key: f.notYetValid.key, cert: f.notYetValid.chain },
+      client: { ca: f.ca.cert },
+      code: 'CERT_NOT_YET_VALID',
+    },
+    {
+      title: 'certificate for another name',
+      server: { key: f.wrongName.key, cert: f.wrongName.chain },
+      client: { ca: f.ca.cert },
+      code: 'ERR_TLS_CERT_ALTNAME_INVALID',
+    },
+  ]
 }
 
 // ---------------------------------------------------------------------------
