@@ -397,19 +397,28 @@ test("client and server sockets from the module are instances of node:tls's TLSS
 // ---------------------------------------------------------------------------
 // http2 and got over the module's sockets
 
-test('node:http2 client session over tls.connect(): encrypted, h2, originSet, a response', async (t) => {
-  const server = http2.createSecureServer(serverOptions, (req, res) => res.end(`hello ${req.httpVersion}`))
-  const sessions = new Set()
-  server.on('session', (s) => {
-    sessions.add(s)
-    s.on('close', () => sessions.delete(s))
+/**
+ * Starts `server` (an http2 or https server) on 127.0.0.1, port 0; resolves
+ * with the port. In teardown, destroys what its `event` ('session' or
+ * 'secureConnection') gave that is still open, and closes it.
+ */
+async function serve(t, server, event) {
+  const live = new Set()
+  server.on(event, (s) => {
+    live.add(s)
+    s.on('close', () => live.delete(s))
   })
   t.teardown(() => {
-    for (const s of sessions) s.destroy()
+    for (const s of live) s.destroy()
     server.close()
   })
   await withTimeout(new Promise((resolve) => server.listen(0, LOOPBACK, resolve)), 10_000, 'listen')
-  const { port } = server.address()
+  return server.address().port
+}
+
+test('node:http2 client session over tls.connect(): encrypted, h2, originSet, a response', async (t) => {
+  const server = http2.createSecureServer(serverOptions, (req, res) => res.end(`hello ${req.httpVersion}`))
+  const port = await serve(t, server, 'session')
 
   let socket
   const session = http2.connect(`https://localhost:${port}`, {
@@ -483,17 +492,7 @@ async function h2Server(t, options = {}) {
   const server = http2.createSecureServer({ ...serverOptions, allowHTTP1: true, ...options }, (req, res) =>
     res.end(`hello ${req.httpVersion}`),
   )
-  const sockets = new Set()
-  server.on('secureConnection', (s) => {
-    sockets.add(s)
-    s.on('close', () => sockets.delete(s))
-  })
-  t.teardown(() => {
-    for (const s of sockets) s.destroy()
-    server.close()
-  })
-  await withTimeout(new Promise((resolve) => server.listen(0, LOOPBACK, resolve)), 10_000, 'listen')
-  return `https://localhost:${server.address().port}/`
+  return `https://localhost:${await serve(t, server, 'secureConnection')}/`
 }
 
 test('got, HTTP/1.1 (http2: false), over an https.Agent whose createConnection is tls.connect', async (t) => {
@@ -512,17 +511,8 @@ test("got, HTTP/2 (http2: true): http2-wrapper negotiates h2 over the module's s
 
 test('got, http2: true against an HTTP/1.1-only server: the ALPN socket carries HTTP/1.1', async (t) => {
   const server = https.createServer(serverOptions, (req, res) => res.end(`hello ${req.httpVersion}`))
-  const sockets = new Set()
-  server.on('secureConnection', (s) => {
-    sockets.add(s)
-    s.on('close', () => sockets.delete(s))
-  })
-  t.teardown(() => {
-    for (const s of sockets) s.destroy()
-    server.close()
-  })
-  await withTimeout(new Promise((resolve) => server.listen(0, LOOPBACK, resolve)), 10_000, 'listen')
-  const result = await runGot(t, `https://localhost:${server.address().port}/`, 'http2')
+  const port = await serve(t, server, 'secureConnection')
+  const result = await runGot(t, `https://localhost:${port}/`, 'http2')
   t.is(result?.body, 'hello 1.1')
   t.is(result?.httpVersion, '1.1')
 })
