@@ -83,6 +83,11 @@ async function connectAndReport(t, options) {
   return { socket, report, atSecureConnect }
 }
 
+/** Connects as connectAndReport() does, where the connection must fail; returns the error. */
+function connectRefused(t, options) {
+  return connectError(t, tls, { host: LOOPBACK, servername: REAL, ...options })
+}
+
 goTest('ECH accepted: the real name only inside, the public name in the clear', async (t) => {
   const server = await echServer(t)
   const { socket, report, atSecureConnect } = await connectAndReport(t, {
@@ -128,13 +133,7 @@ goTest('no ECH offered: echAccepted is false and the name goes in the clear', as
 
 goTest('a stale ECH config: ERR_TLS_ECH_REJECTED with the retry configs, which then work', async (t) => {
   const server = await echServer(t)
-  const err = await connectError(t, tls, {
-    host: LOOPBACK,
-    port: server.port,
-    servername: REAL,
-    ca: server.ca,
-    echConfigList: server.staleEchConfigList,
-  })
+  const err = await connectRefused(t, { port: server.port, ca: server.ca, echConfigList: server.staleEchConfigList })
   t.is(err.code, 'ERR_TLS_ECH_REJECTED')
   t.true(Buffer.isBuffer(err.retryConfigs))
   t.is(err.retryConfigs.toString('base64'), server.echConfigList)
@@ -149,23 +148,15 @@ goTest('a stale ECH config: ERR_TLS_ECH_REJECTED with the retry configs, which t
 
 goTest('a rejection from a server that does not prove the public name carries no retry configs', async (t) => {
   const server = await echServer(t, ['-public-in-cert=false'])
-  const err = await connectError(t, tls, {
-    host: LOOPBACK,
-    port: server.port,
-    servername: REAL,
-    ca: server.ca,
-    echConfigList: server.staleEchConfigList,
-  })
+  const err = await connectRefused(t, { port: server.port, ca: server.ca, echConfigList: server.staleEchConfigList })
   t.is(err.code, 'ERR_TLS_ECH_REJECTED')
   t.is(err.retryConfigs, undefined)
 })
 
 goTest('a rejection from an untrusted server carries no retry configs (rejectUnauthorized: false)', async (t) => {
   const server = await echServer(t)
-  const err = await connectError(t, tls, {
-    host: LOOPBACK,
+  const err = await connectRefused(t, {
     port: server.port,
-    servername: REAL,
     rejectUnauthorized: false,
     echConfigList: server.staleEchConfigList,
   })
@@ -182,10 +173,8 @@ goTest('GREASE: an ECH extension in the clear, no ECH, a normal connection (Go s
 
 goTest('maxVersion TLSv1.2 rules out ECH', async (t) => {
   const server = await echServer(t)
-  const err = await connectError(t, tls, {
-    host: LOOPBACK,
+  const err = await connectRefused(t, {
     port: server.port,
-    servername: REAL,
     ca: server.ca,
     maxVersion: 'TLSv1.2',
     echConfigList: server.echConfigList,
