@@ -255,6 +255,20 @@ async function rawClient(t, w, port, label = 'raw client') {
   return raw
 }
 
+/** Ends `raw` (ending 'end') or resets it ('reset'). */
+function hangUp(raw, ending) {
+  if (ending === 'end') raw.end()
+  else raw.resetAndDestroy()
+}
+
+/** A raw client that writes `bytes`, waits `ms`, then hangs up (`ending`). */
+async function sendThenHangUp(t, w, port, bytes, ms, ending) {
+  const raw = await rawClient(t, w, port)
+  raw.write(bytes)
+  await delay(ms)
+  hangUp(raw, ending)
+}
+
 /** A raw TCP server calling `onConnection(raw)`; its sockets are tracked. */
 async function rawServer(t, w, onConnection) {
   const live = new Set()
@@ -294,6 +308,16 @@ async function assertStillServes(t, port, version) {
   client.write('still serving')
   t.is(await echo, 'still serving')
   client.destroy()
+}
+
+/**
+ * After the faults: every tracked socket closed (within `ms`), every error
+ * carries a code, and the server still serves a good client.
+ */
+async function assertServerRecovered(t, w, port, version, ms = CLOSE_BOUND) {
+  await w.allClosed(t.title, ms)
+  w.assertCoded(t.title)
+  await assertStillServes(t, port, version)
 }
 
 /** The implementation as a client still connects to a good node:tls server. */
@@ -625,16 +649,8 @@ for (const version of VERSIONS) {
           bytes = Buffer.concat([Buffer.from([0x16, 3, r.int(0, 4), r.int(0, 0x48), r.int(0, 255)]), bytes])
         return { what: 'random', bytes }
       })
-      await eachCase(t, cases, async ({ bytes }) => {
-        const raw = await rawClient(t, w, port)
-        raw.write(bytes)
-        await delay(r.int(0, 30))
-        if (ending === 'end') raw.end()
-        else raw.resetAndDestroy()
-      })
-      await w.allClosed(t.title)
-      w.assertCoded(t.title)
-      await assertStillServes(t, port, version)
+      await eachCase(t, cases, ({ bytes }) => sendThenHangUp(t, w, port, bytes, r.int(0, 30), ending))
+      await assertServerRecovered(t, w, port, version)
     })
 
     test(`server ${version}: truncated ClientHellos, then ${ending}`, async (t) => {
@@ -647,18 +663,10 @@ for (const version of VERSIONS) {
       await eachCase(
         t,
         cuts.map((cut) => ({ cut })),
-        async ({ cut }) => {
-          const raw = await rawClient(t, w, port)
-          raw.write(hello.subarray(0, cut))
-          await delay(r.int(0, 20))
-          if (ending === 'end') raw.end()
-          else raw.resetAndDestroy()
-        },
+        ({ cut }) => sendThenHangUp(t, w, port, hello.subarray(0, cut), r.int(0, 20), ending),
       )
       await assertOneClientErrorEach(t, w)
-      await w.allClosed(t.title)
-      w.assertCoded(t.title)
-      await assertStillServes(t, port, version)
+      await assertServerRecovered(t, w, port, version)
     })
   }
 
@@ -671,20 +679,14 @@ for (const version of VERSIONS) {
       const flips = Array.from({ length: r.int(1, 3) }, () => [r.int(0, hello.length - 1), r.int(0, 7)])
       return { flips, ending: r.pick(['end', 'reset']) }
     })
-    await eachCase(t, cases, async ({ flips, ending }) => {
+    await eachCase(t, cases, ({ flips, ending }) => {
       const bytes = Buffer.from(hello)
       for (const [at, bit] of flips) bytes[at] ^= 1 << bit
-      const raw = await rawClient(t, w, port)
-      raw.write(bytes)
       // Give the server time to answer (or fail) before the peer goes away.
-      await delay(r.int(10, 60))
-      if (ending === 'end') raw.end()
-      else raw.resetAndDestroy()
+      return sendThenHangUp(t, w, port, bytes, r.int(10, 60), ending)
     })
     await assertOneClientErrorEach(t, w)
-    await w.allClosed(t.title)
-    w.assertCoded(t.title)
-    await assertStillServes(t, port, version)
+    await assertServerRecovered(t, w, port, version)
   })
 
   deadlineTest(
@@ -776,9 +778,7 @@ for (const version of VERSIONS) {
       t.teardown(() => client.destroy())
       // A handshake that survives the fault ends when the proxy gives up.
     })
-    await w.allClosed(t.title, HANDSHAKE_TIMEOUT + CLOSE_BOUND)
-    w.assertCoded(t.title)
-    await assertStillServes(t, port, version)
+    await assertServerRecovered(t, w, port, version, HANDSHAKE_TIMEOUT + CLOSE_BOUND)
   })
 
   test(`server ${version}: data-phase reset, close, bit flip or junk while both sides stream`, async (t) => {
@@ -823,9 +823,7 @@ for (const version of VERSIONS) {
       },
       2,
     )
-    await w.allClosed(t.title)
-    w.assertCoded(t.title)
-    await assertStillServes(t, port, version)
+    await assertServerRecovered(t, w, port, version)
   })
 
   test(`server ${version}: junk written to a node:tls client's net.Socket after the handshake`, async (t) => {
@@ -943,13 +941,7 @@ for (const version of VERSIONS) {
     })
     await eachCase(t, cases, async ({ bytes, when, ending, wait }) => {
       const port = await rawServer(t, w, (raw) => {
-        const answer = () =>
-          raw.write(bytes, () =>
-            setTimeout(() => {
-              if (ending === 'end') raw.end()
-              else raw.resetAndDestroy()
-            }, wait),
-          )
+        const answer = () => raw.write(bytes, () => setTimeout(() => hangUp(raw, ending), wait))
         if (when === 'on accept') answer()
         else raw.once('data', answer)
         raw.resume()
