@@ -55,6 +55,18 @@ function roundTrip(socket, text) {
   return back
 }
 
+/**
+ * `socket` verified the node:tls server's certificate and echoes `text`
+ * (the servers here echo); then it ends and has closed.
+ */
+async function assertEchoesThenCloses(t, socket, text) {
+  t.true(socket.authorized)
+  t.is(socket.getPeerCertificate().subject.CN, 'localhost')
+  t.is(await roundTrip(socket, text), text)
+  socket.end()
+  await closed(socket)
+}
+
 /** server.getConnections() as a promise. */
 function connectionCount(server) {
   return new Promise((resolve, reject) => server.getConnections((err, n) => (err ? reject(err) : resolve(n))))
@@ -111,11 +123,7 @@ test('connect({ socket }) over a net.Socket that is not connected yet: the hands
   t.deepEqual(log, [])
   raw.connect(port, LOOPBACK)
   await secured
-  t.true(socket.authorized)
-  t.is(socket.getPeerCertificate().subject.CN, 'localhost')
-  t.is(await roundTrip(socket, 'after a late connect\n'), 'after a late connect\n')
-  socket.end()
-  await closed(socket)
+  await assertEchoesThenCloses(t, socket, 'after a late connect\n')
   t.deepEqual(log, ['secureConnect', 'close'])
 })
 
@@ -130,13 +138,9 @@ test('connect({ socket }) over a Duplex that is not a net.Socket (bridged to a T
   far.pipe(raw).pipe(far)
   const socket = await connect(t, tls, { socket: near, ...clientCreds })
   const log = eventLog(socket, ['error', 'end', 'close'])
-  t.true(socket.authorized)
-  t.is(socket.getPeerCertificate().subject.CN, 'localhost')
-  t.is(await roundTrip(socket, 'through a Duplex\n'), 'through a Duplex\n')
   // The echo server ends when the client ends: the orderly close travels
   // through the Duplex and the TCP connection both ways.
-  socket.end()
-  await closed(socket)
+  await assertEchoesThenCloses(t, socket, 'through a Duplex\n')
   t.deepEqual(log, ['end', 'close'])
 })
 
