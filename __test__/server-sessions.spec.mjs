@@ -12,7 +12,7 @@ import nodeTls from 'node:tls'
 
 import { fixtures } from './helpers/fixtures.mjs'
 import { tls, underTest } from './helpers/impl.mjs'
-import { collect, listen } from './helpers/peers.mjs'
+import { listen, readWithSession } from './helpers/peers.mjs'
 
 const f = await fixtures()
 const rsa = { key: f.rsa.key, cert: f.rsa.chain }
@@ -75,21 +75,9 @@ async function storingServer(t, store, version) {
   return { port, seen }
 }
 
-async function nodeClient(port, version, session) {
-  const socket = nodeTls.connect({
-    host: '127.0.0.1',
-    port,
-    servername: 'localhost',
-    ca: f.ca.cert,
-    maxVersion: version,
-    session,
-  })
-  let latest
-  socket.on('session', (s) => {
-    latest = s
-  })
-  await collect(socket)
-  return latest
+/** A node:tls client connection with maxVersion `version`; resolves with { text, session }. */
+function nodeClient(port, version, session) {
+  return readWithSession(nodeTls, { port, servername: 'localhost', ca: f.ca.cert, maxVersion: version, session })
 }
 
 for (const version of ['TLSv1.2', 'TLSv1.3']) {
@@ -101,7 +89,7 @@ for (const version of ['TLSv1.2', 'TLSv1.3']) {
     const store = storeProcess(t)
     const a = await storingServer(t, store, version)
     const b = await storingServer(t, store, version)
-    const session = await nodeClient(a.port, version)
+    const { session } = await nodeClient(a.port, version)
     t.truthy(session)
     t.true(a.seen.newSession >= 1)
     t.true((await store.size()) >= 1)
@@ -132,16 +120,8 @@ test('resumeSession answering null: a full handshake, no error', async (t) => {
     asked++
     setImmediate(() => cb(null, null))
   })
-  const session = await nodeClient(port, 'TLSv1.2')
-  const socket = nodeTls.connect({
-    host: '127.0.0.1',
-    port,
-    servername: 'localhost',
-    ca: f.ca.cert,
-    maxVersion: 'TLSv1.2',
-    session,
-  })
-  t.is((await collect(socket)).toString(), 'false')
+  const { session } = await nodeClient(port, 'TLSv1.2')
+  t.is((await nodeClient(port, 'TLSv1.2', session)).text, 'false')
   t.is(asked, 1)
   t.true(kept.size >= 1)
 })

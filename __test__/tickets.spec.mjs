@@ -15,7 +15,7 @@ import nodeTls from 'node:tls'
 
 import { fixtures } from './helpers/fixtures.mjs'
 import { tls } from './helpers/impl.mjs'
-import { collect, listen, runOpensslClient, withTimeout } from './helpers/peers.mjs'
+import { listen, readWithSession, runOpensslClient, withTimeout } from './helpers/peers.mjs'
 
 const f = await fixtures()
 const rsa = { key: f.rsa.key, cert: f.rsa.chain }
@@ -38,23 +38,10 @@ async function serverProcess(t, keys) {
   return Number(line)
 }
 
-/** A node:tls client connection; returns the text received and the session. */
-async function nodeClient(port, version, session) {
-  const socket = nodeTls.connect({
-    host: '127.0.0.1',
-    port,
-    servername: 'localhost',
-    ca: f.ca.cert,
-    maxVersion: version,
-    minVersion: version,
-    session,
-  })
-  let latest
-  socket.on('session', (s) => {
-    latest = s
-  })
-  const text = (await collect(socket)).toString()
-  return { text, session: latest }
+/** A node:tls client connection pinned to `version`; resolves with { text, session }. */
+function nodeClient(port, version, session) {
+  const pin = { minVersion: version, maxVersion: version }
+  return readWithSession(nodeTls, { port, servername: 'localhost', ca: f.ca.cert, ...pin, session })
 }
 
 for (const version of ['TLSv1.2', 'TLSv1.3']) {

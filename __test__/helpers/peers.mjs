@@ -404,6 +404,21 @@ export async function connectError(t, tlsModule, options, ms = 10_000) {
   return err
 }
 
+/**
+ * `tlsModule.connect(options)` (host defaults to 127.0.0.1) read to its end
+ * (bounded); resolves with { text, session }: what it received, and the
+ * last session its 'session' events gave (undefined if none).
+ */
+export async function readWithSession(tlsModule, options) {
+  const socket = tlsModule.connect({ host: LOOPBACK, ...options })
+  let session
+  socket.on('session', (s) => {
+    session = s
+  })
+  const text = (await collect(socket)).toString()
+  return { text, session }
+}
+
 /** Opens a plain TCP connection (bounded); destroyed in teardown. */
 export function tcpConnect(t, port, host = LOOPBACK, ms = 10_000) {
   const socket = net.connect(port, host)
