@@ -159,36 +159,21 @@ function prototypes(cert) {
 
 test("subject, issuer and infoAccess objects have the same (null) prototype as node:tls's", async (t) => {
   const seen = {}
-  const { port } = await listen(
-    t,
-    nodeTls,
-    {
-      key: L.aia.key,
-      cert: L.aia.chain,
-      requestCert: true,
-      rejectUnauthorized: false,
-      ca: m.clientCa.cert,
-    },
-    (s) => {
-      s.on('error', () => {})
-    },
-  )
-  const sutServer = await listen(
-    t,
-    tls,
-    {
-      key: L.aia.key,
-      cert: L.aia.chain,
-      requestCert: true,
-      rejectUnauthorized: false,
-      ca: m.clientCa.cert,
-    },
-    (s) => {
-      seen.serverPeer = prototypes(s.getPeerCertificate())
-      seen.serverOwn = prototypes(s.getCertificate())
-      s.on('error', () => {})
-    },
-  )
+  const serverOptions = {
+    key: L.aia.key,
+    cert: L.aia.chain,
+    requestCert: true,
+    rejectUnauthorized: false,
+    ca: m.clientCa.cert,
+  }
+  const { port } = await listen(t, nodeTls, serverOptions, (s) => {
+    s.on('error', () => {})
+  })
+  const sutServer = await listen(t, tls, serverOptions, (s) => {
+    seen.serverPeer = prototypes(s.getPeerCertificate())
+    seen.serverOwn = prototypes(s.getCertificate())
+    s.on('error', () => {})
+  })
   const options = { servername: 'localhost', ca: m.root.cert, key: m.client.key, cert: m.client.cert }
   const ref = await connect(t, nodeTls, { port, ...options })
   const sut = await connect(t, tls, { port, ...options })
