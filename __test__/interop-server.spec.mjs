@@ -221,26 +221,32 @@ test('requestCert, rejectUnauthorized false, no client certificate: connection a
   t.deepEqual(seen, [{ authorized: false, error: 'UNABLE_TO_GET_ISSUER_CERT', peerKeys: [] }])
 })
 
+/**
+ * A node:tls client the server refuses: resolves, once it has closed, with
+ * the error it got, what it received and whether it saw 'secureConnect'.
+ */
+async function refusedClient(t, options) {
+  const client = nodeTls.connect({ host: LOOPBACK, servername: 'localhost', ca: f.ca.cert, ...options })
+  t.teardown(() => client.destroy())
+  watchClose(client)
+  const seen = { received: '', secure: false }
+  client.on('data', (d) => {
+    seen.received += d
+  })
+  client.on('secureConnect', () => {
+    seen.secure = true
+  })
+  const err = await once(client, 'error')
+  await closed(client)
+  return { err, ...seen }
+}
+
 test('requestCert + rejectUnauthorized, TLS 1.3 client without certificate: both sides fail', async (t) => {
   const { port, clientErrors } = await listen(t, tls, requireClientCert, (socket) => {
     socket.on('error', () => {})
     socket.end('should not get here')
   })
-  const client = nodeTls.connect({
-    port,
-    host: LOOPBACK,
-    servername: 'localhost',
-    ca: f.ca.cert,
-    minVersion: 'TLSv1.3',
-  })
-  t.teardown(() => client.destroy())
-  watchClose(client)
-  let received = ''
-  client.on('data', (d) => {
-    received += d
-  })
-  const err = await once(client, 'error')
-  await closed(client)
+  const { err, received } = await refusedClient(t, { port, minVersion: 'TLSv1.3' })
   t.is(err.code, 'ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED')
   t.is(received, '')
   await until(() => clientErrors.length > 0, 5000, 'tlsClientError')
@@ -255,27 +261,12 @@ test('requestCert + rejectUnauthorized, TLS 1.2 client certificate from an untru
     socket.end('should not get here')
   })
   // f.client is signed by the client CA, which this server does not trust.
-  const client = nodeTls.connect({
+  const { err, received, secure } = await refusedClient(t, {
     port,
-    host: LOOPBACK,
-    servername: 'localhost',
-    ca: f.ca.cert,
     key: f.client.key,
     cert: f.client.cert,
     maxVersion: 'TLSv1.2',
   })
-  t.teardown(() => client.destroy())
-  watchClose(client)
-  let received = ''
-  let secure = false
-  client.on('data', (d) => {
-    received += d
-  })
-  client.on('secureConnect', () => {
-    secure = true
-  })
-  const err = await once(client, 'error')
-  await closed(client)
   await until(() => clientErrors.length > 0, 5000, 'tlsClientError')
   t.false(secure)
   t.is(received, '')
