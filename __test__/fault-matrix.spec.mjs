@@ -46,7 +46,7 @@ import nodeTls from 'node:tls'
 
 import { fixtures } from './helpers/fixtures.mjs'
 import { tls, underTest } from './helpers/impl.mjs'
-import { LOOPBACK, delay, readUntil, sha256, until, watchClose, withTimeout } from './helpers/peers.mjs'
+import { LOOPBACK, delay, readUntil, sha256, shutdownServer, until, watchClose, withTimeout } from './helpers/peers.mjs'
 
 const f = await fixtures()
 const serverCreds = { key: f.rsa.key, cert: f.rsa.chain }
@@ -215,13 +215,7 @@ async function unitServer(t, w, version, onSecure = (s) => s.pipe(s), { handshak
   server.on('error', (err) =>
     w.error(Object.assign(new Error(`server 'error': ${err.message}`), { code: undefined }), 'server'),
   )
-  t.teardown(() => {
-    for (const s of live) s.destroy()
-    return new Promise((resolve) => {
-      server.close(() => resolve())
-      setTimeout(resolve, 2000).unref()
-    })
-  })
+  t.teardown(() => shutdownServer(server, live))
   await new Promise((resolve) => server.listen(0, LOOPBACK, resolve))
   return { server, port: server.address().port }
 }
@@ -279,13 +273,7 @@ async function rawServer(t, w, onConnection) {
     watchClose(raw).then(() => live.delete(raw))
     onConnection(raw)
   })
-  t.teardown(() => {
-    for (const s of live) s.destroy()
-    return new Promise((resolve) => {
-      server.close(() => resolve())
-      setTimeout(resolve, 2000).unref()
-    })
-  })
+  t.teardown(() => shutdownServer(server, live))
   await new Promise((resolve) => server.listen(0, LOOPBACK, resolve))
   return server.address().port
 }

@@ -304,8 +304,8 @@ export function duplexPair() {
 // TLS servers and clients from a given tls module (the one under test or
 // node:tls as the reference peer).
 
-/** Destroys every socket the server accepted and closes it; never throws. */
-function shutdownServer(server, sockets) {
+/** Destroys every socket the server accepted and closes it (bounded); never throws. */
+export function shutdownServer(server, sockets) {
   for (const s of sockets) s.destroy()
   return new Promise((resolve) => {
     try {
