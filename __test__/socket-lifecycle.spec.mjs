@@ -280,11 +280,17 @@ test('new TLSSocket(undefined, { signal }): an aborted signal, before or after, 
 // ---------------------------------------------------------------------------
 // Teardown
 
-test('a write queued before the handshake, server drops the TCP connection: ECANCELED to the write after _undestroy()', async (t) => {
+/** A TCP server that drops every connection as it comes; resolves with its port. */
+async function droppingServer(t) {
   const { port } = await tcpServer(t, (raw) => {
     raw.on('error', () => {})
     raw.destroy()
   })
+  return port
+}
+
+test('a write queued before the handshake, server drops the TCP connection: ECANCELED to the write after _undestroy()', async (t) => {
+  const port = await droppingServer(t)
   const socket = tls.connect({ port, host: LOOPBACK, ...clientCreds })
   watchClose(socket)
   t.teardown(() => socket.destroy())
@@ -305,10 +311,7 @@ test('a write queued before the handshake, server drops the TCP connection: ECAN
 })
 
 test('a write queued before the handshake, server drops the TCP connection: the write callback gets null, as in Node', async (t) => {
-  const { port } = await tcpServer(t, (raw) => {
-    raw.on('error', () => {})
-    raw.destroy()
-  })
+  const port = await droppingServer(t)
   const socket = tls.connect({ port, host: LOOPBACK, ...clientCreds })
   watchClose(socket)
   t.teardown(() => socket.destroy())
