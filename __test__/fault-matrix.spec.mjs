@@ -602,6 +602,27 @@ function receiver(socket) {
   return () => Buffer.concat(chunks)
 }
 
+/**
+ * The data phase of a case: once `client` (connected through `proxy`) is
+ * secure, finds the server's socket for it in `byPort` (by the proxy's
+ * upstream port), arms the proxy with `fault` and streams `sent` both ways
+ * (bounded: a side stuck with a full buffer shows up as a socket left
+ * open). Resolves with the server side's `byPort` entry.
+ */
+async function streamThroughFault(client, proxy, byPort, fault, sent, r) {
+  await handshake(client)
+  const { upPort } = await proxy.connection
+  await until(() => byPort.has(upPort()), 5000, 'secureConnection')
+  const server = byPort.get(upPort())
+  proxy.arm(fault)
+  await withTimeout(
+    Promise.all([stream(client, sent.toServer, r), stream(server.s, sent.toClient, r)]),
+    CLOSE_BOUND,
+    'streaming',
+  ).catch(() => {})
+  return server
+}
+
 /** What arrived is a prefix of what was sent: no loss in the middle, no duplication, no reordering. */
 function assertPrefix(t, what, received, sent) {
   t.true(
@@ -782,23 +803,12 @@ for (const version of VERSIONS) {
       t,
       cases,
       async (fault, label) => {
-        let mine
         const proxy = await faultProxy(t, w, port)
         const client = nodeTls.connect({ port: proxy.port, host: LOOPBACK, ...clientCreds, ...pin })
         client.on('error', () => {})
         t.teardown(() => client.destroy())
         const atClient = receiver(client)
-        await handshake(client)
-        const { upPort } = await proxy.connection
-        await until(() => byPort.has(upPort()), 5000, 'secureConnection')
-        mine = byPort.get(upPort())
-        proxy.arm(fault)
-        // Bounded: a side stuck with a full buffer shows up as a socket left open.
-        await withTimeout(
-          Promise.all([stream(client, sent.toServer, r), stream(mine.s, sent.toClient, r)]),
-          CLOSE_BOUND,
-          'streaming',
-        ).catch(() => {})
+        const mine = await streamThroughFault(client, proxy, byPort, fault, sent, r)
         // The implementation's side must go (checked by allClosed); the node:tls
         // peer may linger (see the header).
         await until(() => mine.s.destroyed, CLOSE_BOUND, `${label}: the server socket to go`).catch(() => {})
@@ -983,16 +993,7 @@ for (const version of VERSIONS) {
         const client = unitClient(t, w, proxy.port, version)
         client.on('error', () => {})
         const atClient = receiver(client)
-        await handshake(client)
-        const { upPort } = await proxy.connection
-        await until(() => byPort.has(upPort()), 5000, 'secureConnection')
-        const peer = byPort.get(upPort())
-        proxy.arm(fault)
-        await withTimeout(
-          Promise.all([stream(client, sent.toServer, r), stream(peer.s, sent.toClient, r)]),
-          CLOSE_BOUND,
-          'streaming',
-        ).catch(() => {})
+        const peer = await streamThroughFault(client, proxy, byPort, fault, sent, r)
         await until(() => client.destroyed, CLOSE_BOUND, `${label}: the client socket to go`).catch(() => {})
         assertPrefix(t, `${label} server received`, peer.received(), sent.toServer)
         assertPrefix(t, `${label} client received`, atClient(), sent.toClient)
