@@ -1,4 +1,7 @@
-// The run: metrics, rows, table.
+// Each metric's rows: benchBulk (throughput, chacha and the plain-TCP control,
+// interleaved as one group) and one bench<Metric> per other metric (BENCHES),
+// each running its units through the harness and turning the samples into
+// table rows (median, spread and A/B ratio per row).
 
 const os = require('node:os')
 const { PIN, PIN_CHACHA, log } = require('./lib/options')

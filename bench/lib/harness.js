@@ -1,4 +1,6 @@
-// Small helpers: statistics, interleaving, per-unit resource scope.
+// The harness: statistics (median, percentile, spread), the per-unit resource
+// Scope, the current unit that an uncaught exception fails, runUnit, and the
+// interleaving of A and B units over rounds (interleaveJobs, interleave).
 
 const { HOST, noop, log } = require('./options')
 
