@@ -438,6 +438,36 @@ async function withPair(impl, nofile, fn) {
 
 const rssBoth = async ({ server, client }) => ({ server: await server.call('rss'), client: await client.call('rss') })
 
+/**
+ * A data phase on one stream connection: opened before `fn(pair)`, closed
+ * after it, and then both children checked for errors.
+ */
+async function withStream(impl, fn) {
+  return withPair(impl, 256, async (pair) => {
+    const { client, server, port } = pair
+    await server.call('mode', 'stream')
+    await client.call('connectStream', port)
+    await server.call('streamReady')
+    const result = await fn(pair)
+    await client.call('closeStream')
+    await checkErrors(pair)
+    return result
+  })
+}
+
+/**
+ * Both ends `send` (sendBulk or sendSmall) `n` at once, then each reads what
+ * the other sent; a SHA-256 that differs goes to `problems`. Returns what
+ * the client and the server sent.
+ */
+async function exchange({ client, server }, send, n, unit, problems) {
+  const [cs, ss] = await Promise.all([client.call(send, n), server.call(send, n)])
+  const [sr, cr] = await Promise.all([server.call('receive', cs.bytes), client.call('receive', ss.bytes)])
+  if (sr.hash !== cs.hash) problems.push(`client->server: SHA-256 mismatch over ${n} ${unit}`)
+  if (cr.hash !== ss.hash) problems.push(`server->client: SHA-256 mismatch over ${n} ${unit}`)
+  return [cs, ss]
+}
+
 async function checkErrors({ server, client }, allowed = null) {
   const errs = [
     ...(await server.call('errors')).map((e) => `server: ${e}`),
@@ -532,17 +562,10 @@ const phases = {
   async bulk(impl, o) {
     const bytes = o.bulkMiB * MiB
     const warmBytes = Math.max(16 * MiB, Math.round((bytes * WARM_SHARE) / MiB) * MiB)
-    return withPair(impl, 256, async (pair) => {
-      const { client, server, port } = pair
-      await server.call('mode', 'stream')
-      await client.call('connectStream', port)
-      await server.call('streamReady')
+    return withStream(impl, async (pair) => {
       const problems = []
       const run = async (n) => {
-        const [cs, ss] = await Promise.all([client.call('sendBulk', n), server.call('sendBulk', n)])
-        const [sr, cr] = await Promise.all([server.call('receive', n), client.call('receive', n)])
-        if (sr.hash !== cs.hash) problems.push(`client->server: SHA-256 mismatch over ${n} bytes`)
-        if (cr.hash !== ss.hash) problems.push(`server->client: SHA-256 mismatch over ${n} bytes`)
+        const [cs, ss] = await exchange(pair, 'sendBulk', n, 'bytes', problems)
         return Math.max(cs.ms, ss.ms)
       }
       const half = Math.floor(o.bulkMiB / 2) * MiB
@@ -552,8 +575,6 @@ const phases = {
         () => run(half),
         () => run(bytes - half),
       )
-      await client.call('closeStream')
-      await checkErrors(pair)
       return {
         warm,
         mid,
@@ -566,17 +587,10 @@ const phases = {
 
   async writes(impl, o) {
     const warmN = Math.max(1000, Math.round(o.writes * WARM_SHARE))
-    return withPair(impl, 256, async (pair) => {
-      const { client, server, port } = pair
-      await server.call('mode', 'stream')
-      await client.call('connectStream', port)
-      await server.call('streamReady')
+    return withStream(impl, async (pair) => {
       const problems = []
       const run = async (n) => {
-        const [cs, ss] = await Promise.all([client.call('sendSmall', n), server.call('sendSmall', n)])
-        const [sr, cr] = await Promise.all([server.call('receive', cs.bytes), client.call('receive', ss.bytes)])
-        if (sr.hash !== cs.hash) problems.push(`client->server: SHA-256 mismatch over ${n} writes`)
-        if (cr.hash !== ss.hash) problems.push(`server->client: SHA-256 mismatch over ${n} writes`)
+        const [cs, ss] = await exchange(pair, 'sendSmall', n, 'writes', problems)
         return cs.bytes + ss.bytes
       }
       const half = Math.floor(o.writes / 2)
@@ -587,8 +601,6 @@ const phases = {
         () => run(o.writes - half),
       )
       const bytes = first + second
-      await client.call('closeStream')
-      await checkErrors(pair)
       return {
         warm,
         mid,
